@@ -1,0 +1,33 @@
+/** Unit tests run alone; integration tests share one local stack started in globalSetup. */
+const transform = {
+  // middy is ESM-only: ts-jest transpiles it (and our TypeScript) to CommonJS for jest.
+  '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true, rootDir: __dirname } }],
+};
+const transformIgnorePatterns = ['node_modules/(?!@middy/)'];
+// ...and exports only an `import` condition, which jest's CommonJS resolver never picks.
+const moduleNameMapper = { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' };
+
+module.exports = {
+  // the stack's first invocation of each function is a cold start on a busy 2-core machine
+  testTimeout: 30_000,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+      moduleNameMapper,
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+      moduleNameMapper,
+      transform,
+      transformIgnorePatterns,
+    },
+  ],
+};

@@ -1,0 +1,44 @@
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logger } from './logger';
+import { metrics, MetricUnit } from './metrics';
+import { ClientError, jsonResponse } from './http';
+
+/** The one middy stack: logger context, metrics flush. Every function starts here. */
+export function withObservability<TEvent, TResult>(functionName: string) {
+  logger.appendKeys({ function: functionName });
+  return middy<TEvent, TResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
+
+/**
+ * Turns a ClientError into its 4xx JSON answer, and anything else into a logged 500 that
+ * says nothing of the internals. Bad input must surface as a ClientError, never reach here raw.
+ */
+export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
+  return {
+    onError: async (request: HttpRequest) => {
+      const { error } = request;
+      if (error instanceof ClientError) {
+        logger.warn('rejected request', { code: error.code, reason: error.message });
+        metrics.addMetric('RejectedRequests', MetricUnit.Count, 1);
+        request.response = jsonResponse(error.statusCode, { error: error.code, message: error.message });
+        return;
+      }
+      logger.error('unhandled error', error as Error);
+      metrics.addMetric('HandlerErrors', MetricUnit.Count, 1);
+      request.response = jsonResponse(500, { error: 'InternalError', message: 'Something went wrong on our side.' });
+    },
+  };
+}
+
+/** withObservability plus JSON error answers, for API Gateway HTTP API (payload 2.0) functions. */
+export function withHttp(functionName: string) {
+  return withObservability<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(functionName).use(httpErrors());
+}

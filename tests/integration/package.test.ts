@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+type Resource = { Type: string; Properties: Record<string, any> };
+
+describe('serverless package', () => {
+  const out = mkdtempSync(join(tmpdir(), 'rc-package-'));
+  let resources: Record<string, Resource>;
+
+  beforeAll(() => {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'test', '--package', join(out, 'package')], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, RC_BUILD_DIR: relative(ROOT, join(out, '.esbuild')), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' },
+    });
+    resources = JSON.parse(readFileSync(join(out, 'package', 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  }, 120_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  const ofType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
+
+  it('runs every function on nodejs24.x, arm64', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('routes GET / and GET /hello/{name} on an HTTP API', () => {
+    expect(ofType('AWS::ApiGatewayV2::Api')[0]?.Properties.ProtocolType).toBe('HTTP');
+    expect(ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey).sort()).toEqual(['GET /', 'GET /hello/{name}']);
+  });
+
+  it('throttles the API and logs its access', () => {
+    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]!.Properties;
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(stage.AccessLogSettings.DestinationArn).toBeDefined();
+  });
+
+  it('sets a retention on every log group', () => {
+    const groups = ofType('AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('names the metrics namespace in every function', () => {
+    for (const fn of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('ReleaseConductor');
+    }
+  });
+});
