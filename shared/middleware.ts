@@ -9,7 +9,7 @@ import { ClientError, jsonResponse } from './http';
 
 /** The one middy stack: logger context, metrics flush. Every function starts here. */
 export function withObservability<TEvent, TResult>(functionName: string) {
-  logger.appendKeys({ function: functionName });
+  logger.appendPersistentKeys({ function: functionName });
   return middy<TEvent, TResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,12 +1,16 @@
-import { startLocalStack, type LocalStack } from './local-stack';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
 
 declare global {
   var localStack: LocalStack | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
-  const stack = await startLocalStack();
+  const stack = await startLocalStack(mkdtempSync(join(tmpdir(), 'rc-stack-')));
   globalThis.localStack = stack;
   process.env.RC_TEST_HTTP_URL = stack.httpUrl;
   process.env.RC_TEST_EVENTBRIDGE_URL = stack.eventBridgeUrl;
+  process.env.RC_TEST_LOCAL_DIR = stack.localDir;
 }

@@ -1,5 +1,3 @@
-import { stopLocalStack } from './local-stack';
-
 export default async function globalTeardown(): Promise<void> {
-  if (globalThis.localStack) stopLocalStack(globalThis.localStack.process);
+  globalThis.localStack?.stop();
 }

@@ -1,0 +1,23 @@
+import { CodeBuildStateEvent } from '../../shared/events';
+import { logger } from '../../shared/logger';
+import { metrics, MetricUnit } from '../../shared/metrics';
+import { withEvents } from '../../shared/event-middleware';
+import { deadLetters } from '../../shared/runtime';
+import { buildReport } from './build-report';
+
+/** A CodeBuild build changed state: log it with its ids, and count result and duration per project when it ends. */
+export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters(), async (event) => {
+  const report = buildReport(event);
+  logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
+  if (!report.ended) {
+    logger.info('build in progress');
+    return report;
+  }
+  metrics.addDimension('project', report.project);
+  metrics.addMetric('BuildSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
+  metrics.addMetric('BuildFailed', MetricUnit.Count, report.failure ? 1 : 0);
+  if (report.durationSeconds !== undefined) metrics.addMetric('BuildDuration', MetricUnit.Seconds, report.durationSeconds);
+  if (report.failure) logger.warn('build failed', { status: report.status, failure: report.failure, logsUrl: report.logsUrl });
+  else logger.info('build ended', { status: report.status, durationSeconds: report.durationSeconds });
+  return report;
+});

@@ -1,0 +1,26 @@
+import { CodeDeployStateEvent } from '../../shared/events';
+import { logger } from '../../shared/logger';
+import { metrics, MetricUnit } from '../../shared/metrics';
+import { withEvents } from '../../shared/event-middleware';
+import { deadLetters, deployments } from '../../shared/runtime';
+import { deploymentReport } from './deployment-report';
+
+const deploymentsReader = deployments();
+
+/** A CodeDeploy deployment changed state: log it, and count result and duration per application when it ends. */
+export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters(), async (event) => {
+  const report = deploymentReport(event);
+  logger.appendKeys({ deploymentId: report.deploymentId, application: report.application, deploymentGroup: report.deploymentGroup });
+  if (!report.ended) {
+    logger.info('deployment state', { state: report.state });
+    return report;
+  }
+  const durationSeconds = await deploymentsReader.durationSeconds(report.deploymentId);
+  metrics.addDimension('application', report.application);
+  metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
+  metrics.addMetric('DeploymentFailed', MetricUnit.Count, report.state === 'FAILURE' ? 1 : 0);
+  if (durationSeconds !== undefined) metrics.addMetric('DeploymentDuration', MetricUnit.Seconds, durationSeconds);
+  if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
+  else logger.warn('deployment did not succeed', { state: report.state, error: report.error, durationSeconds });
+  return { ...report, durationSeconds };
+});

@@ -1,0 +1,24 @@
+import policy from '../../release-policy.yml';
+import { CodeCommitReferenceEvent } from '../../shared/events';
+import { logger } from '../../shared/logger';
+import { metrics, MetricUnit } from '../../shared/metrics';
+import { withEvents } from '../../shared/event-middleware';
+import { startPipelines } from '../../shared/pipeline-starts';
+import { deadLetters, pipelines, sourceReader } from '../../shared/runtime';
+import { planPush } from './plan-push';
+
+const source = sourceReader();
+const starter = pipelines();
+
+/** A push to CodeCommit: start the pipelines the policy names for it, and say why the others were not. */
+export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLetters(), async (event) => {
+  logger.appendKeys({ repository: event.detail.repositoryName, branch: event.detail.referenceName, commitId: event.detail.commitId });
+  const plan = await planPush(event, policy, source);
+  if (plan.ignored) {
+    logger.info('push ignored', { reason: plan.ignored });
+    metrics.addMetric('PushesIgnored', MetricUnit.Count, 1);
+    return { ignored: plan.ignored };
+  }
+  const started = await startPipelines(plan, starter);
+  return { started, skipped: plan.skipped };
+});

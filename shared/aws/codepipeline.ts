@@ -1,0 +1,25 @@
+import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import type { Pipelines } from '../ports';
+
+export function codePipelines(client: CodePipelineClient): Pipelines {
+  return {
+    async start({ pipeline, clientRequestToken, variables, sourceRevision }) {
+      const { pipelineExecutionId } = await client.send(
+        new StartPipelineExecutionCommand({
+          name: pipeline,
+          clientRequestToken,
+          variables: variables.length > 0 ? variables : undefined,
+          sourceRevisions: sourceRevision && [{ actionName: sourceRevision.actionName, revisionType: 'COMMIT_ID', revisionValue: sourceRevision.commitId }],
+        }),
+      );
+      return { executionId: pipelineExecutionId ?? 'unknown' };
+    },
+    async executionRevision(pipelineName, pipelineExecutionId) {
+      const { pipelineExecution } = await client.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId }));
+      const commitId = pipelineExecution?.artifactRevisions?.find((revision) => /^[0-9a-f]{40}$/.test(revision.revisionId ?? ''))?.revisionId;
+      if (!commitId) return undefined;
+      const variables = Object.fromEntries((pipelineExecution?.variables ?? []).map((variable) => [variable.name ?? '', variable.resolvedValue ?? '']));
+      return { commitId, variables };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { PipelineRule, ReleasePolicy } from './release-policy';
+
+/** Placeholders a policy variable may use, filled in from the push or the promoted execution. */
+export const TEMPLATE_KEYS = ['branch', 'commitId', 'shortCommitId', 'repository'] as const;
+export const TEMPLATE = /\$\{([^}]*)\}/g;
+export type TemplateContext = Partial<Record<(typeof TEMPLATE_KEYS)[number], string>>;
+
+export function findPipeline(policy: ReleasePolicy, name: string): { repository: string; team: string; rule: PipelineRule } | undefined {
+  for (const [repository, { team, pipelines }] of Object.entries(policy.repositories)) {
+    const rule = pipelines.find((pipeline) => pipeline.name === name);
+    if (rule) return { repository, team, rule };
+  }
+  return undefined;
+}
+
+/** The rule's variables with placeholders filled in; a variable whose placeholder has no value is left out (CodePipeline rejects empty values). */
+export function resolveVariables(rule: PipelineRule, context: TemplateContext): { name: string; value: string }[] {
+  return Object.entries(rule.variables).flatMap(([name, template]) => {
+    let complete = true;
+    const value = template.replace(TEMPLATE, (_, key: keyof TemplateContext) => context[key] ?? ((complete = false), ''));
+    return complete && value !== '' ? [{ name, value }] : [];
+  });
+}

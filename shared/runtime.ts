@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { codeCommitSource } from './aws/codecommit';
+import { codeDeployDeployments } from './aws/codedeploy';
+import { codePipelines } from './aws/codepipeline';
+import { sqsDeadLetters } from './aws/sqs';
+import { gitSource } from './local/git-source';
+import { recordedPipelines } from './local/recorded-pipelines';
+import { fileDeadLetters } from './local/file-dead-letters';
+import { localFiles } from './local/files';
+import type { DeadLetters, Deployments, Pipelines, SourceReader } from './ports';
+
+// Settings come from serverless.yml (params per stage). RC_LOCAL_DIR is set only on the local
+// stage: there CodeCommit is a folder of bare git repositories and SQS a JSON-lines file.
+const localDir = process.env.RC_LOCAL_DIR ? resolve(process.env.RC_LOCAL_DIR) : undefined;
+export const dryRun = process.env.RC_DRY_RUN === 'true';
+
+export function sourceReader(): SourceReader {
+  return localDir ? gitSource(localFiles(localDir).gitRepositories) : codeCommitSource(new CodeCommitClient({}));
+}
+
+/** Dry run (the default locally) records pipeline starts instead of sending them. */
+export function pipelines(): Pipelines {
+  return dryRun ? recordedPipelines(localFiles(localDir ?? '/tmp').pipelineStarts) : codePipelines(new CodePipelineClient({}));
+}
+
+/** There is no local CodeDeploy, so locally a deployment's duration is not known. */
+export function deployments(): Deployments {
+  return localDir ? { durationSeconds: async () => undefined } : codeDeployDeployments(new CodeDeployClient({}));
+}
+
+export function deadLetters(): DeadLetters {
+  if (localDir) return fileDeadLetters(localFiles(localDir).deadLetters);
+  const queueUrl = process.env.DEAD_LETTER_QUEUE_URL;
+  if (!queueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set: the stack defines it for every event function');
+  return sqsDeadLetters(new SQSClient({}), queueUrl);
+}

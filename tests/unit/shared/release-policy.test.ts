@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePolicy, PolicyError } from '../../../shared/release-policy';
+import { findPipeline, resolveVariables } from '../../../shared/policy-rules';
+
+const problemsOf = (text: string) => {
+  try {
+    parsePolicy(text);
+  } catch (error) {
+    if (error instanceof PolicyError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the policy to be rejected');
+};
+
+const valid = `
+teams: { platform: { slack: { channel: "#deploys" } } }
+repositories:
+  MyDemoRepo:
+    team: platform
+    pipelines:
+      - name: MyFirstPipeline
+        branches: [main]
+        production: true
+      - name: feature-preview
+        branches: ["feature/**"]
+        paths: ["services/web/**"]
+        variables: { ENV: preview, BRANCH: "\${branch}" }
+        promote: { to: MyFirstPipeline }
+`;
+
+describe('parsePolicy', () => {
+  it('reads the policy the project ships', () => {
+    const policy = parsePolicy(readFileSync(join(__dirname, '../../../release-policy.yml'), 'utf8'));
+    expect(Object.keys(policy.repositories)).toEqual(['MyDemoRepo']);
+  });
+
+  it('fills in defaults: V2, source action "Source", not production, no variables', () => {
+    const rule = parsePolicy(valid).repositories.MyDemoRepo!.pipelines[0]!;
+    expect(rule).toEqual({ name: 'MyFirstPipeline', branches: ['main'], production: true, pipelineType: 'V2', sourceAction: 'Source', variables: {} });
+  });
+
+  it.each([
+    ['branches not a list', valid.replace('branches: [main]', 'branches: main'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].branches: expected a list of branch globs, e.g. ["main", "feature/**"]'],
+    ['an empty path list', valid.replace('paths: ["services/web/**"]', 'paths: []'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[1].paths: expected at least one path glob'],
+    ['a bad pipeline name', valid.replace('name: MyFirstPipeline', 'name: "My First Pipeline"'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].name: expected a CodePipeline name: 1-100 of A-Z a-z 0-9 . @ - _'],
+    ['an unknown team', valid.replace('team: platform', 'team: web'), 'release-policy.yml: repositories.MyDemoRepo.team: expected one of the teams: platform'],
+    ['promotion to an unknown pipeline', valid.replace('to: MyFirstPipeline', 'to: Nowhere'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[1].promote.to: expected another pipeline declared in this policy'],
+    ['an unknown placeholder', valid.replace('${branch}', '${tag}'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[1].variables.BRANCH: expected only the placeholders ${branch}, ${commitId}, ${shortCommitId}, ${repository}'],
+    ['a misspelt key', valid.replace('production: true', 'prod: true'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0]: Unrecognized key: "prod"'],
+    ['a pipeline type that is not V1 or V2', valid.replace('production: true', 'pipelineType: V3'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].pipelineType: expected V1 or V2'],
+  ])('rejects %s, naming the file, the path and what was expected', (_, text, problem) => {
+    expect(problemsOf(text)).toContain(problem);
+  });
+
+  it('names the line and column of a YAML syntax error', () => {
+    expect(problemsOf('teams: {\nrepositories: [')[0]).toMatch(/^release-policy\.yml:\d+:\d+: /);
+  });
+
+  it('names the file it was given', () => {
+    expect(problemsOf('teams: 3')[0]).toMatch(/^release-policy\.yml: teams: /);
+    expect(() => parsePolicy('teams: 3', 'policies/prod.yml')).toThrow(/^policies\/prod\.yml: teams: /);
+  });
+});
+
+describe('policy rules', () => {
+  const policy = parsePolicy(valid);
+
+  it('finds a pipeline with its repository and team', () => {
+    expect(findPipeline(policy, 'feature-preview')).toMatchObject({ repository: 'MyDemoRepo', team: 'platform', rule: { name: 'feature-preview' } });
+    expect(findPipeline(policy, 'nope')).toBeUndefined();
+  });
+
+  it('fills placeholders and leaves out a variable whose placeholder has no value', () => {
+    const rule = findPipeline(policy, 'feature-preview')!.rule;
+    expect(resolveVariables(rule, { branch: 'feature/x' })).toEqual([
+      { name: 'ENV', value: 'preview' },
+      { name: 'BRANCH', value: 'feature/x' },
+    ]);
+    expect(resolveVariables(rule, {})).toEqual([{ name: 'ENV', value: 'preview' }]);
+  });
+});
