@@ -1,0 +1,116 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { CodeCommitClient, GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
+import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { codeCommitSource } from '../../../../shared/aws/codecommit';
+import { codePipelines } from '../../../../shared/aws/codepipeline';
+import { codeDeployDeployments } from '../../../../shared/aws/codedeploy';
+import { sqsDeadLetters } from '../../../../shared/aws/sqs';
+
+const COMMIT = 'a'.repeat(40);
+const OLD = 'b'.repeat(40);
+
+describe('codeCommitSource', () => {
+  const codecommit = mockClient(CodeCommitClient);
+  beforeEach(() => codecommit.reset());
+  const source = codeCommitSource(new CodeCommitClient({ region: 'us-east-1' }));
+
+  it('reads author, message and author date from GetCommit', async () => {
+    codecommit.on(GetCommitCommand, { repositoryName: 'MyDemoRepo', commitId: COMMIT }).resolves({
+      commit: { commitId: COMMIT, message: 'Add sample application files\n', author: { name: 'Mina Kim', email: 'mina@example.com', date: '1484167798 -0800' }, committer: { name: 'x' } },
+    });
+    expect(await source.getCommit('MyDemoRepo', COMMIT)).toEqual({
+      commitId: COMMIT,
+      author: 'Mina Kim',
+      message: 'Add sample application files\n',
+      authoredAt: '2017-01-11T20:49:58.000Z',
+    });
+  });
+
+  it('collects changed paths over every page of GetDifferences, renames on both sides', async () => {
+    codecommit
+      .on(GetDifferencesCommand, { repositoryName: 'MyDemoRepo', beforeCommitSpecifier: OLD, afterCommitSpecifier: COMMIT, NextToken: undefined })
+      .resolves({ differences: [{ afterBlob: { path: 'index.html' }, beforeBlob: { path: 'index.html' }, changeType: 'M' }], NextToken: 'page-2' })
+      .on(GetDifferencesCommand, { NextToken: 'page-2' })
+      .resolves({ differences: [{ beforeBlob: { path: 'old/name.sh' }, afterBlob: { path: 'scripts/name.sh' }, changeType: 'M' }, { afterBlob: { path: 'NOTES.md' }, changeType: 'A' }] });
+    expect((await source.changedPaths('MyDemoRepo', OLD, COMMIT)).sort()).toEqual(['NOTES.md', 'index.html', 'old/name.sh', 'scripts/name.sh']);
+    expect(codecommit.commandCalls(GetDifferencesCommand)).toHaveLength(2);
+  });
+});
+
+describe('codePipelines', () => {
+  const codepipeline = mockClient(CodePipelineClient);
+  beforeEach(() => codepipeline.reset());
+  const pipelines = codePipelines(new CodePipelineClient({ region: 'us-east-1' }));
+
+  it('starts an execution with the token, the variables and the pinned commit', async () => {
+    codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-1' });
+    const result = await pipelines.start({
+      pipeline: 'MyFirstPipeline',
+      clientRequestToken: 'token-1',
+      variables: [{ name: 'BRANCH', value: 'main' }],
+      sourceRevision: { actionName: 'Source', commitId: COMMIT },
+      context: { commitId: COMMIT, reason: 'push' },
+    });
+    expect(result).toEqual({ executionId: 'exec-1' });
+    expect(codepipeline.commandCalls(StartPipelineExecutionCommand)[0]!.args[0].input).toEqual({
+      name: 'MyFirstPipeline',
+      clientRequestToken: 'token-1',
+      variables: [{ name: 'BRANCH', value: 'main' }],
+      sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: COMMIT }],
+    });
+  });
+
+  it('sends neither variables nor sourceRevisions when there are none (V1 pipelines)', async () => {
+    codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-2' });
+    await pipelines.start({ pipeline: 'Old', clientRequestToken: 't', variables: [], context: { commitId: COMMIT, reason: 'push' } });
+    expect(codepipeline.commandCalls(StartPipelineExecutionCommand)[0]!.args[0].input).toEqual({ name: 'Old', clientRequestToken: 't' });
+  });
+
+  it('reads the commit and resolved variables of an execution', async () => {
+    codepipeline.on(GetPipelineExecutionCommand, { pipelineName: 'feature-preview', pipelineExecutionId: 'exec-3' }).resolves({
+      pipelineExecution: {
+        artifactRevisions: [{ name: 'SourceArtifact', revisionId: COMMIT }],
+        variables: [{ name: 'BRANCH', resolvedValue: 'feature/banner' }],
+      },
+    });
+    expect(await pipelines.executionRevision('feature-preview', 'exec-3')).toEqual({ commitId: COMMIT, variables: { BRANCH: 'feature/banner' } });
+  });
+
+  it('says there is no revision when the execution has no commit (an S3 source, say)', async () => {
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: 'object-version-1' }] } });
+    expect(await pipelines.executionRevision('p', 'e')).toBeUndefined();
+  });
+});
+
+describe('codeDeployDeployments', () => {
+  it('measures a deployment from creation to completion', async () => {
+    const codedeploy = mockClient(CodeDeployClient);
+    codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-ABCDEF123' }).resolves({
+      deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z'), completeTime: new Date('2026-11-25T10:02:30Z') },
+    });
+    expect(await codeDeployDeployments(new CodeDeployClient({ region: 'us-east-1' })).durationSeconds('d-ABCDEF123')).toBe(150);
+  });
+});
+
+describe('sqsDeadLetters', () => {
+  it('sends the event with the reason as body and attributes', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({});
+    await sqsDeadLetters(new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/q').send({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
+    const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
+    expect(input.QueueUrl).toBe('https://sqs.example/q');
+    expect(JSON.parse(input.MessageBody!)).toEqual({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
+    expect(input.MessageAttributes?.reason?.StringValue).toBe('detail.commitId: expected');
+  });
+
+  it('keeps an oversized event within the SQS message limit, saying it was truncated', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageCommand).resolves({});
+    await sqsDeadLetters(new SQSClient({ region: 'us-east-1' }), 'q').send({ functionName: 'f', reason: 'r', event: { huge: 'x'.repeat(300_000) } });
+    const body = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!;
+    expect(Buffer.byteLength(body)).toBeLessThan(256 * 1024);
+    expect(JSON.parse(body)).toHaveProperty('truncatedEvent');
+  });
+});

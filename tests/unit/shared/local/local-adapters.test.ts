@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gitSource } from '../../../../shared/local/git-source';
+import { readRecordedStarts, recordedPipelines } from '../../../../shared/local/recorded-pipelines';
+import { fileDeadLetters } from '../../../../shared/local/file-dead-letters';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Mina Kim', '-c', 'user.email=mina@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
+
+describe('gitSource', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rc-git-'));
+  const work = join(dir, 'work');
+  let first = '';
+  let second = '';
+
+  beforeAll(() => {
+    execFileSync('git', ['init', '--quiet', '--bare', join(dir, 'git', 'MyDemoRepo.git')]);
+    execFileSync('git', ['init', '--quiet', '-b', 'main', work]);
+    writeFileSync(join(work, 'index.html'), 'one');
+    writeFileSync(join(work, 'old.sh'), 'echo');
+    git(work, 'add', '-A');
+    git(work, 'commit', '-qm', 'First');
+    first = git(work, 'rev-parse', 'HEAD');
+    git(work, 'mv', 'old.sh', 'new.sh');
+    writeFileSync(join(work, 'index.html'), 'two');
+    git(work, 'commit', '-qam', 'Second line one\n\nbody [skip ci]');
+    second = git(work, 'rev-parse', 'HEAD');
+    git(work, 'push', '-q', join(dir, 'git', 'MyDemoRepo.git'), 'main');
+  });
+
+  it('reads a commit as CodeCommit GetCommit would', async () => {
+    const commit = await gitSource(join(dir, 'git')).getCommit('MyDemoRepo', second);
+    expect(commit).toMatchObject({ commitId: second, author: 'Mina Kim', message: 'Second line one\n\nbody [skip ci]' });
+    expect(Date.parse(commit.authoredAt!)).toBeGreaterThan(0);
+  });
+
+  it('lists renamed files on both sides, like GetDifferences', async () => {
+    expect((await gitSource(join(dir, 'git')).changedPaths('MyDemoRepo', first, second)).sort()).toEqual(['index.html', 'new.sh', 'old.sh']);
+  });
+});
+
+describe('recordedPipelines', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'rc-record-')), 'starts.jsonl');
+  const pipelines = recordedPipelines(file);
+  const request = {
+    pipeline: 'feature-preview',
+    clientRequestToken: 'token-1',
+    variables: [{ name: 'BRANCH', value: 'feature/x' }],
+    context: { commitId: 'c'.repeat(40), branch: 'feature/x', reason: 'push' },
+  };
+
+  it('records a start instead of sending it, with a stable execution id per token', async () => {
+    const first = await pipelines.start(request);
+    const again = await pipelines.start(request);
+    expect(first.executionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(again).toEqual(first);
+    expect((await readRecordedStarts(file)).map((start) => start.pipeline)).toEqual(['feature-preview', 'feature-preview']);
+  });
+
+  it('answers the revision of an execution it recorded, and nothing for others', async () => {
+    const { executionId } = await pipelines.start(request);
+    expect(await pipelines.executionRevision('feature-preview', executionId)).toEqual({ commitId: 'c'.repeat(40), variables: { BRANCH: 'feature/x' } });
+    expect(await pipelines.executionRevision('feature-preview', 'other')).toBeUndefined();
+  });
+});
+
+describe('fileDeadLetters', () => {
+  it('appends the message SQS would get, one JSON line each', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rc-dlq-')), 'dead-letters.jsonl');
+    await fileDeadLetters(file).send({ functionName: 'on-build', reason: 'detail.build-status: Invalid option', event: { id: 'e1' } });
+    expect(JSON.parse(readFileSync(file, 'utf8').trim())).toEqual({ functionName: 'on-build', reason: 'detail.build-status: Invalid option', event: { id: 'e1' } });
+  });
+});
