@@ -2,7 +2,9 @@
 const transform = {
   // middy is ESM-only: ts-jest transpiles it (and our TypeScript) to CommonJS for jest.
   '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true, rootDir: __dirname } }],
+  'release-policy\\.yml$': '<rootDir>/tests/support/release-policy-transform.cjs',
 };
+const moduleFileExtensions = ['ts', 'js', 'json', 'yml'];
 const transformIgnorePatterns = ['node_modules/(?!@middy/)'];
 // ...and exports only an `import` condition, which jest's CommonJS resolver never picks.
 const moduleNameMapper = { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' };
@@ -15,6 +17,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+      moduleFileExtensions,
       moduleNameMapper,
       transform,
       transformIgnorePatterns,
@@ -25,6 +28,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+      moduleFileExtensions,
       moduleNameMapper,
       transform,
       transformIgnorePatterns,

@@ -1,9 +1,5 @@
 // esbuild plugins for serverless-esbuild (custom.esbuild.plugins in serverless.yml).
-const { readFileSync } = require('node:fs');
-const { relative, resolve } = require('node:path');
-const tsx = require('tsx/cjs/api');
-
-const { parsePolicy, PolicyError } = tsx.require('../shared/release-policy.ts', __filename);
+const { policyFile, readPolicy } = require('./release-policy-file.cjs');
 
 /**
  * `import policy from '.../release-policy.yml'` becomes the validated policy as JSON: a bad
@@ -13,17 +9,12 @@ const { parsePolicy, PolicyError } = tsx.require('../shared/release-policy.ts', 
 const releasePolicy = {
   name: 'release-policy',
   setup(build) {
-    const file = resolve(process.env.RC_RELEASE_POLICY || 'release-policy.yml');
+    const file = policyFile();
     build.onResolve({ filter: /release-policy\.yml$/ }, () => ({ path: file, namespace: 'release-policy' }));
     build.onLoad({ filter: /.*/, namespace: 'release-policy' }, () => {
-      const name = relative(process.cwd(), file);
-      try {
-        return { contents: JSON.stringify(parsePolicy(readFileSync(file, 'utf8'), name)), loader: 'json', watchFiles: [file] };
-      } catch (error) {
-        if (error instanceof PolicyError) return { errors: error.problems.map((text) => ({ text })) };
-        if (error.code === 'ENOENT') return { errors: [{ text: `${name}: not found (set RC_RELEASE_POLICY to use another file)` }] };
-        throw error;
-      }
+      const { policy, problems } = readPolicy(file);
+      if (problems) return { errors: problems.map((text) => ({ text })) };
+      return { contents: JSON.stringify(policy), loader: 'json', watchFiles: [file] };
     });
   },
 };

@@ -1,14 +1,14 @@
 // IAM resources derived from release-policy.yml, for serverless.yml:
 //   ${file(infra/policy-resources.cjs):pipelineArns}
-const { readFileSync } = require('node:fs');
-const { relative, resolve } = require('node:path');
-const tsx = require('tsx/cjs/api');
-
-const { parsePolicy, PolicyError } = tsx.require('../shared/release-policy.ts', __filename);
+const { readPolicy } = require('./release-policy-file.cjs');
 
 module.exports = () => {
-  const file = resolve(process.env.RC_RELEASE_POLICY || 'release-policy.yml');
-  const policy = readPolicy(file);
+  const { policy, problems } = readPolicy();
+  // A bad policy stops `serverless package` / `npm start` with its problems alone, not a stack trace.
+  if (problems) {
+    process.stderr.write(`\nThe release policy is not valid:\n${problems.map((problem) => `  ${problem}`).join('\n')}\n\n`);
+    process.exit(1);
+  }
   const arn = (service, name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${name}` });
   const pipelines = Object.values(policy.repositories).flatMap((repository) => repository.pipelines.map((pipeline) => pipeline.name));
   return {
@@ -16,16 +16,3 @@ module.exports = () => {
     pipelineArns: [...new Set(pipelines)].map((name) => arn('codepipeline', name)),
   };
 };
-
-// A bad policy stops `serverless package` / `npm start` with its problems alone, not a stack trace.
-function readPolicy(file) {
-  const name = relative(process.cwd(), file);
-  try {
-    return parsePolicy(readFileSync(file, 'utf8'), name);
-  } catch (error) {
-    if (!(error instanceof PolicyError) && error.code !== 'ENOENT') throw error;
-    const problems = error instanceof PolicyError ? error.problems : [`${name}: not found (set RC_RELEASE_POLICY to use another file)`];
-    process.stderr.write(`\nThe release policy is not valid:\n${problems.map((problem) => `  ${problem}`).join('\n')}\n\n`);
-    process.exit(1);
-  }
-}

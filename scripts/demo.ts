@@ -12,12 +12,19 @@ import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { createLocalRepository, putEvents } from './local-codecommit';
 import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
-import { entryFromEvent, readEvents } from './replay';
+import { entryFromEvent, readEvents, type SavedEvent } from './replay';
 
 const SAMPLES = join(PROJECT_DIR, 'events', 'samples');
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
-type LogLine = Record<string, any>;
+/** A structured log line as the functions write it; only the fields the story needs are typed. */
+interface LogLine {
+  function?: string;
+  message?: string;
+  failure?: { phase?: string; message?: string };
+  error?: { code?: string; message?: string };
+  [field: string]: unknown;
+}
 
 /** One readable line per thing a function decided. */
 export function describe(line: LogLine): string | undefined {
@@ -60,7 +67,7 @@ class StoryTeller {
   private seen = 0;
   constructor(private readonly stack: LocalStack) {}
 
-  /** Waits until the functions have gone quiet after an action, then prints what they decided. */
+  /** Waits until the functions have gone quiet after an action (or 3 s pass with none running), then prints what they decided. */
   async tell(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let count = this.seen;
@@ -69,14 +76,12 @@ class StoryTeller {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const now = this.stack.logLines().length;
       if (now !== count) [count, quietSince] = [now, Date.now()];
-      else if (count > this.seen && Date.now() - quietSince > 800) break;
+      else if (Date.now() - quietSince > (count > this.seen ? 800 : 3000)) break;
     }
     const lines = this.stack.logLines().slice(this.seen);
     this.seen = lines.length + this.seen;
-    for (const line of lines) {
-      const text = describe(line);
-      if (text) process.stdout.write(`    ${text}\n`);
-    }
+    const told = lines.map(describe).filter((text) => text !== undefined);
+    for (const text of told.length > 0 ? told : ['(no function ran)']) process.stdout.write(`    ${text}\n`);
   }
 }
 
@@ -84,15 +89,19 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Mina Kim', '-c', 'user.email=mina@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-async function replay(title: string, events: Record<string, any>[], story: StoryTeller, eventBridgeUrl: string): Promise<void> {
+async function replay(title: string, events: SavedEvent[], story: StoryTeller, eventBridgeUrl: string): Promise<void> {
   process.stdout.write(`\n${bold(title)}\n`);
   for (const event of events) {
-    await putEvents(eventBridgeUrl, [entryFromEvent(event as never)]);
+    await putEvents(eventBridgeUrl, [entryFromEvent(event)]);
     await story.tell();
   }
 }
 
-const sample = (path: string) => readEvents(join(SAMPLES, path))[0] as Record<string, any>;
+function sample(path: string): SavedEvent {
+  const [event] = readEvents(join(SAMPLES, path));
+  if (!event) throw new Error(`no event in events/samples/${path}`);
+  return event;
+}
 
 async function main(): Promise<void> {
   const localDir = join(PROJECT_DIR, '.local', 'demo');
@@ -110,7 +119,7 @@ async function main(): Promise<void> {
     git(work, 'init', '--quiet', '--initial-branch=main');
     git(work, 'remote', 'add', 'origin', bare);
     const push = async (title: string, ...args: string[]) => {
-      process.stdout.write(`\n${bold(title)}\n    $ git push ${args.join(' ')}\n`);
+      process.stdout.write(`\n${bold(title)}\n    $ git push origin ${args.join(' ')}\n`);
       git(work, 'push', '--quiet', 'origin', ...args);
       await story.tell();
     };
@@ -137,7 +146,8 @@ async function main(): Promise<void> {
     git(work, 'commit', '--quiet', '-am', 'Fix a typo [skip ci]');
     await push('7. A commit that says [skip ci]', 'feature/banner');
 
-    await push('8. A tag: the rule matches branches only, so nothing runs', '--tags', 'HEAD:refs/tags/v1.0.0');
+    git(work, 'tag', 'v1.0.0');
+    await push('8. A tag: the rule matches branches only, so nothing runs', 'v1.0.0');
 
     const starts = await readRecordedStarts(localFiles(localDir).pipelineStarts);
     const preview = starts.filter((start) => start.pipeline === 'feature-preview').at(-1);
@@ -155,7 +165,7 @@ async function main(): Promise<void> {
 
     if (preview) {
       const succeeded = sample('codepipeline/pipeline-succeeded.json');
-      succeeded.detail = { ...succeeded.detail, pipeline: 'feature-preview', 'execution-id': preview.executionId };
+      succeeded.detail = { ...(succeeded.detail as object), pipeline: 'feature-preview', 'execution-id': preview.executionId };
       await replay(`10. feature-preview succeeds (execution ${preview.executionId.slice(0, 8)}): promote its commit to MyFirstPipeline`, [succeeded], story, stack.eventBridgeUrl);
     }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { putEvents } from './local-codecommit';
 
-interface SavedEvent {
+export interface SavedEvent {
   source: string;
   'detail-type': string;
   detail: unknown;

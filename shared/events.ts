@@ -85,13 +85,14 @@ export const CodeDeployStateEvent = envelope(
     deploymentId: z.string().regex(/^d-[A-Z0-9]+$/, 'expected a CodeDeploy deployment id (d-XXXXXXXXX)'),
     state: z.enum(['START', 'SUCCESS', 'FAILURE', 'STOP', 'READY']),
     instanceGroupId: z.string().optional(),
-    errorInformation: z.string().optional(),
   }),
 );
 export type CodeDeployStateEvent = z.infer<typeof CodeDeployStateEvent>;
 
 const PIPELINE = z.string().regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a CodePipeline name');
 const EXECUTION_ID = z.string().min(1);
+// AWS's own examples send the pipeline structure version as "1" and the action type version as 1.
+const PIPELINE_VERSION = z.union([z.string(), z.number()]).optional();
 
 /** https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html */
 export const PipelineExecutionEvent = envelope(
@@ -101,7 +102,7 @@ export const PipelineExecutionEvent = envelope(
     pipeline: PIPELINE,
     'execution-id': EXECUTION_ID,
     state: z.enum(['STARTED', 'SUCCEEDED', 'RESUMED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED', 'STOPPING']),
-    version: z.number().optional(),
+    version: PIPELINE_VERSION,
   }),
 );
 
@@ -125,7 +126,7 @@ export const ActionExecutionEvent = envelope(
     stage: NAME,
     action: NAME,
     state: z.enum(['STARTED', 'SUCCEEDED', 'FAILED', 'CANCELED', 'ABANDONED']),
-    type: z.object({ owner: z.string(), provider: z.string(), category: z.string(), version: z.string() }).optional(),
+    type: z.object({ owner: z.string(), provider: z.string(), category: z.string(), version: z.union([z.string(), z.number()]) }).optional(),
   }),
 );
 

@@ -38,7 +38,14 @@ export interface DeadLetters {
   send(letter: { functionName: string; reason: string; event: unknown }): Promise<void>;
 }
 
+/** How an ended deployment went, as CodeDeploy's GetDeployment tells it; empty where it is not known. */
+export interface DeploymentOutcome {
+  /** Seconds from creation to completion. */
+  durationSeconds?: number;
+  /** Why it failed or stopped, in CodeDeploy's words. */
+  error?: { code?: string; message: string };
+}
+
 export interface Deployments {
-  /** Seconds from creation to completion of an ended deployment, or undefined when not known. */
-  durationSeconds(deploymentId: string): Promise<number | undefined>;
+  outcome(deploymentId: string): Promise<DeploymentOutcome>;
 }

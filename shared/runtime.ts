@@ -27,9 +27,9 @@ export function pipelines(): Pipelines {
   return dryRun ? recordedPipelines(localFiles(localDir ?? '/tmp').pipelineStarts) : codePipelines(new CodePipelineClient({}));
 }
 
-/** There is no local CodeDeploy, so locally a deployment's duration is not known. */
+/** There is no local CodeDeploy, so locally a deployment's duration and error are not known. */
 export function deployments(): Deployments {
-  return localDir ? { durationSeconds: async () => undefined } : codeDeployDeployments(new CodeDeployClient({}));
+  return localDir ? { outcome: async () => ({}) } : codeDeployDeployments(new CodeDeployClient({}));
 }
 
 export function deadLetters(): DeadLetters {

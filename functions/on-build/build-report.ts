@@ -34,8 +34,13 @@ export function buildReport({ detail }: CodeBuildStateEvent): BuildReport {
     failure: FAILED.has(status)
       ? {
           phase: failedPhase?.['phase-type'] ?? detail['current-phase'] ?? 'unknown',
-          message: failedPhase?.['phase-context']?.filter(Boolean).join('; ') || detail['current-phase-context'] || status,
+          message: meaningful(failedPhase?.['phase-context']?.join('; ')) ?? meaningful(detail['current-phase-context']) ?? status,
         }
       : undefined,
   };
+}
+
+// CodeBuild writes an empty current-phase-context as the string "[]".
+function meaningful(context: string | undefined): string | undefined {
+  return context?.replace(/^\[|\]$/g, '').trim() || undefined;
 }

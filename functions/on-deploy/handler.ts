@@ -15,12 +15,12 @@ export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters
     logger.info('deployment state', { state: report.state });
     return report;
   }
-  const durationSeconds = await deploymentsReader.durationSeconds(report.deploymentId);
+  const { durationSeconds, error } = await deploymentsReader.outcome(report.deploymentId);
   metrics.addDimension('application', report.application);
   metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
   metrics.addMetric('DeploymentFailed', MetricUnit.Count, report.state === 'FAILURE' ? 1 : 0);
   if (durationSeconds !== undefined) metrics.addMetric('DeploymentDuration', MetricUnit.Seconds, durationSeconds);
   if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
-  else logger.warn('deployment did not succeed', { state: report.state, error: report.error, durationSeconds });
-  return { ...report, durationSeconds };
+  else logger.warn('deployment did not succeed', { state: report.state, error, durationSeconds });
+  return { ...report, durationSeconds, error };
 });

@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+const SERVERLESS = join(ROOT, 'node_modules/serverless/bin/serverless.js');
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
@@ -12,7 +13,7 @@ describe('serverless package', () => {
   let resources: Record<string, Resource>;
 
   beforeAll(() => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', 'test', '--package', join(out, 'package')], {
+    execFileSync(process.execPath, [SERVERLESS, 'package', '--stage', 'test', '--package', join(out, 'package')], {
       cwd: ROOT,
       stdio: 'pipe',
       env: { ...process.env, RC_BUILD_DIR: relative(ROOT, join(out, '.esbuild')), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' },
@@ -54,4 +55,28 @@ describe('serverless package', () => {
       expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('ReleaseConductor');
     }
   });
+
+  it('routes each event source to its function with the pattern in events/, retries and a dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule').map((rule) => rule.Properties);
+    const patterns = ['codecommit-push', 'codebuild-build-state', 'codedeploy-deployment-state', 'codepipeline-execution-state'].map((name) =>
+      JSON.parse(readFileSync(join(ROOT, 'events', `${name}.json`), 'utf8')),
+    );
+    expect(rules.map((rule) => rule.EventPattern)).toEqual(expect.arrayContaining(patterns));
+    for (const rule of rules) {
+      const [target] = rule.Targets;
+      expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(target.DeadLetterConfig.Arn).toBeDefined();
+    }
+  });
 });
+
+describe('a release policy that is not valid', () => {
+  it('stops serverless package with the file, the path in it and what was expected', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rc-policy-')), 'release-policy.yml');
+    writeFileSync(file, 'teams: { platform: {} }\nrepositories:\n  MyDemoRepo:\n    team: platform\n    pipelines:\n      - name: MyFirstPipeline\n        branches: main\n');
+    const run = spawnSync(process.execPath, [SERVERLESS, 'package', '--stage', 'test'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, RC_RELEASE_POLICY: file } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`The release policy is not valid:\n  ${file}: repositories.MyDemoRepo.pipelines[0].branches: expected a list of branch globs`);
+  });
+});
+

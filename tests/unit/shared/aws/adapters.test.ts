@@ -85,12 +85,27 @@ describe('codePipelines', () => {
 });
 
 describe('codeDeployDeployments', () => {
-  it('measures a deployment from creation to completion', async () => {
-    const codedeploy = mockClient(CodeDeployClient);
+  const codedeploy = mockClient(CodeDeployClient);
+  beforeEach(() => codedeploy.reset());
+  const deployments = codeDeployDeployments(new CodeDeployClient({ region: 'us-east-1' }));
+
+  it('measures a deployment from creation to completion, and says why it failed', async () => {
     codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-ABCDEF123' }).resolves({
-      deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z'), completeTime: new Date('2026-11-25T10:02:30Z') },
+      deploymentInfo: {
+        createTime: new Date('2026-11-25T10:00:00Z'),
+        completeTime: new Date('2026-11-25T10:02:30Z'),
+        errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
+      },
     });
-    expect(await codeDeployDeployments(new CodeDeployClient({ region: 'us-east-1' })).durationSeconds('d-ABCDEF123')).toBe(150);
+    expect(await deployments.outcome('d-ABCDEF123')).toEqual({
+      durationSeconds: 150,
+      error: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
+    });
+  });
+
+  it('knows nothing of a deployment still running', async () => {
+    codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z') } });
+    expect(await deployments.outcome('d-ABCDEF123')).toEqual({ durationSeconds: undefined, error: undefined });
   });
 });
 

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
+import { localFiles } from '../../shared/local/files';
+import { createLocalRepository, putEvents } from '../../scripts/local-codecommit';
+import { parseLogLines } from '../../scripts/local-stack';
+import { entryFromEvent, readEvents } from '../../scripts/replay';
+import { eventSampleFiles, SAMPLES_DIR } from '../support/samples';
+
+// Every sample goes through the local EventBridge with the real SDK, and the rules in
+// serverless.yml decide which function runs, as they would in AWS.
+const eventBridgeUrl = () => process.env.RC_TEST_EVENTBRIDGE_URL as string;
+const localDir = () => process.env.RC_TEST_LOCAL_DIR as string;
+const functionLines = () => parseLogLines(readFileSync(join(localDir(), 'stack.log'), 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
+
+/** The function log lines written after `act`, once a function has answered and the stack is quiet again (or after `quietMs` of nothing). */
+async function linesAfter(act: () => Promise<void>, quietMs = 600): Promise<Record<string, unknown>[]> {
+  const before = functionLines().length;
+  await act();
+  const deadline = Date.now() + 20_000;
+  let count = before;
+  let changedAt = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = functionLines().length;
+    if (now !== count) [count, changedAt] = [now, Date.now()];
+    if (Date.now() - changedAt > (count > before ? quietMs : 3 * quietMs)) break;
+  }
+  return functionLines().slice(before);
+}
+
+const FUNCTION_OF_SOURCE: Record<string, string> = { codecommit: 'on-push', codebuild: 'on-build', codedeploy: 'on-deploy', codepipeline: 'on-pipeline' };
+const routes = eventSampleFiles().map((file) => [file, file === 'codecommit/reference-created-tag.json' ? undefined : FUNCTION_OF_SOURCE[file.split('/')[0]!]] as const);
+
+describe('EventBridge rules on the local bus', () => {
+  it.each(routes)('%s runs %s', async (file, expected) => {
+    const lines = await linesAfter(() => putEvents(eventBridgeUrl(), readEvents(join(SAMPLES_DIR, file)).map(entryFromEvent)));
+    const ran = [...new Set(lines.map((line) => line.function))];
+    expect(ran).toEqual(expected ? [expected] : []);
+    expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
+  });
+});
+
+describe('git push to the local CodeCommit', () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Mina Kim', '-c', 'user.email=mina@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
+
+  it('publishes the push from the post-receive hook, and on-push records a start of MyFirstPipeline on the pushed commit', async () => {
+    const bare = createLocalRepository(localDir(), 'MyDemoRepo', eventBridgeUrl());
+    const work = mkdtempSync(join(tmpdir(), 'rc-push-'));
+    git(work, 'init', '--quiet', '--initial-branch=main');
+    writeFileSync(join(work, 'index.html'), '<h1>Congratulations</h1>\n');
+    git(work, 'add', '-A');
+    git(work, 'commit', '--quiet', '-m', 'Add sample application files');
+    const commitId = git(work, 'rev-parse', 'HEAD');
+
+    const lines = await linesAfter(async () => void git(work, 'push', '--quiet', bare, 'main'));
+    expect(lines).toContainEqual(expect.objectContaining({ function: 'on-push', message: 'pipeline started', pipeline: 'MyFirstPipeline', commitId }));
+    const starts = await readRecordedStarts(localFiles(localDir()).pipelineStarts);
+    expect(starts.filter((start) => start.context.commitId === commitId)).toEqual([
+      expect.objectContaining({ pipeline: 'MyFirstPipeline', variables: [{ name: 'BRANCH', value: 'main' }, { name: 'COMMIT_ID', value: commitId }] }),
+    ]);
+
+    const tag = await linesAfter(async () => void git(work, 'push', '--quiet', bare, 'HEAD:refs/tags/v1.0.0'));
+    expect(tag).toEqual([]);
+  });
+});

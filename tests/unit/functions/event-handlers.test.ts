@@ -1,0 +1,171 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { CodeCommitClient, GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
+import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { captureOutput, lambdaContext } from '../../support/lambda-context';
+import { sample } from '../../support/samples';
+
+// The handlers as deployed: AWS adapters from shared/runtime, the repository's release-policy.yml,
+// and the SDK answered by aws-sdk-client-mock (CodeCommit, CodePipeline, CodeDeploy and SQS have no local emulator here).
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/release-conductor-dead-letters';
+process.env.DEAD_LETTER_QUEUE_URL = QUEUE_URL;
+process.env.AWS_REGION = 'us-east-1';
+
+const codecommit = mockClient(CodeCommitClient);
+const codepipeline = mockClient(CodePipelineClient);
+const codedeploy = mockClient(CodeDeployClient);
+const sqs = mockClient(SQSClient);
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+let handlers: Record<'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline', Handler>;
+
+beforeAll(async () => {
+  handlers = {
+    onPush: (await import('../../../functions/on-push/handler')).handler as Handler,
+    onBuild: (await import('../../../functions/on-build/handler')).handler as Handler,
+    onDeploy: (await import('../../../functions/on-deploy/handler')).handler as Handler,
+    onPipeline: (await import('../../../functions/on-pipeline/handler')).handler as Handler,
+  };
+});
+
+beforeEach(() => {
+  for (const client of [codecommit, codepipeline, codedeploy, sqs]) client.reset();
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
+});
+
+const run = (name: keyof typeof handlers, event: unknown) => captureOutput(() => handlers[name](event, lambdaContext(`release-conductor-test-${name}`)));
+
+function pushTo(branch: string, message: string) {
+  const event = sample<{ id: string; detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
+  event.detail = { ...event.detail, referenceName: branch, referenceFullName: `refs/heads/${branch}` };
+  codecommit.on(GetCommitCommand).resolves({ commit: { commitId: event.detail.commitId, message, author: { name: 'Mina Kim', date: '1700000000 +0000' } } });
+  return event;
+}
+
+describe('on-push', () => {
+  it('starts MyFirstPipeline for a push to main, idempotently and pinned to the commit', async () => {
+    const event = pushTo('main', 'Add sample application files');
+    const { result, lines } = await run('onPush', event);
+    const commitId = event.detail.commitId!;
+    expect(result).toEqual({ started: [{ pipeline: 'MyFirstPipeline', executionId: 'exec-new' }], skipped: [{ pipeline: 'feature-preview', reason: 'branch main matches none of feature/**' }] });
+    const [call] = codepipeline.commandCalls(StartPipelineExecutionCommand);
+    expect(call!.args[0].input).toEqual({
+      name: 'MyFirstPipeline',
+      clientRequestToken: expect.stringMatching(/^[0-9a-f]{64}$/),
+      variables: [
+        { name: 'BRANCH', value: 'main' },
+        { name: 'COMMIT_ID', value: commitId },
+      ],
+      sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: commitId }],
+    });
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'pipeline started', pipeline: 'MyFirstPipeline', executionId: 'exec-new', eventId: event.id, commitId }));
+    expect(lines).toContainEqual(expect.objectContaining({ PipelinesStarted: 1 }));
+
+    await run('onPush', event);
+    const [first, second] = codepipeline.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input.clientRequestToken);
+    expect(second).toBe(first);
+  });
+
+  it('asks CodeCommit for the differences of a feature branch and starts nothing outside its paths', async () => {
+    const event = pushTo('feature/banner', 'Add notes');
+    codecommit.on(GetDifferencesCommand).resolves({ differences: [{ afterBlob: { path: 'NOTES.md' }, changeType: 'A' }] });
+    const { result } = await run('onPush', event);
+    expect(result).toMatchObject({ started: [], skipped: expect.arrayContaining([{ pipeline: 'feature-preview', reason: 'none of 1 changed paths matches scripts/**, index.html' }]) });
+    expect(codecommit.commandCalls(GetDifferencesCommand)[0]!.args[0].input).toMatchObject({ repositoryName: 'MyDemoRepo', afterCommitSpecifier: event.detail.commitId });
+    expect(codepipeline.commandCalls(StartPipelineExecutionCommand)).toHaveLength(0);
+  });
+
+  it('logs and counts a tag push, and calls nothing', async () => {
+    const { result, lines } = await run('onPush', sample('codecommit/reference-created-tag.json'));
+    expect(result).toEqual({ ignored: expect.stringMatching(/tags start no pipeline/) });
+    expect(lines).toContainEqual(expect.objectContaining({ PushesIgnored: 1 }));
+    expect(codecommit.calls()).toHaveLength(0);
+    expect(codepipeline.calls()).toHaveLength(0);
+  });
+
+  it('lets an SDK failure propagate, so Lambda retries the event', async () => {
+    const event = pushTo('main', 'x');
+    codepipeline.on(StartPipelineExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(run('onPush', event)).rejects.toThrow('Rate exceeded');
+  });
+});
+
+describe('malformed events', () => {
+  const broken: [string, keyof typeof handlers, (event: Record<string, unknown> & { detail: Record<string, unknown> }) => unknown, string][] = [
+    ['a push without a repository name', 'onPush', (event) => ({ ...event, detail: { ...event.detail, repositoryName: undefined } }), 'detail.repositoryName: Invalid input'],
+    ['a push with a short commit id', 'onPush', (event) => ({ ...event, detail: { ...event.detail, commitId: 'abc123' } }), 'detail.commitId: expected a 40-character hex commit id'],
+    ['a build with an unknown status', 'onBuild', (event) => ({ ...event, detail: { ...event.detail, 'build-status': 'EXPLODED' } }), 'detail.build-status'],
+    ['a deployment with a bad id', 'onDeploy', (event) => ({ ...event, detail: { ...event.detail, deploymentId: '42' } }), 'detail.deploymentId: expected a CodeDeploy deployment id (d-XXXXXXXXX)'],
+    ['a pipeline event of another detail type', 'onPipeline', (event) => ({ ...event, 'detail-type': 'CodePipeline Something Else' }), 'detail-type'],
+    ['an event from another source', 'onBuild', (event) => ({ ...event, source: 'aws.s3' }), 'source'],
+  ];
+  const base: Record<keyof typeof handlers, string> = {
+    onPush: 'codecommit/reference-updated-branch.json',
+    onBuild: 'codebuild/build-failed.json',
+    onDeploy: 'codedeploy/deployment-failure.json',
+    onPipeline: 'codepipeline/pipeline-failed.json',
+  };
+
+  it.each(broken)('dead-letters %s with the reason, logs and counts it, and returns', async (_, name, breakIt, reason) => {
+    const event = breakIt(sample(base[name]));
+    const { result, lines } = await run(name, event);
+    expect(result).toEqual({ deadLettered: true, reason: expect.stringContaining(reason) });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'malformed event: dead-lettered', reason: expect.stringContaining(reason) }));
+    expect(lines).toContainEqual(expect.objectContaining({ MalformedEvents: 1 }));
+    const [letter] = sqs.commandCalls(SendMessageCommand);
+    expect(letter!.args[0].input.QueueUrl).toBe(QUEUE_URL);
+    expect(JSON.parse(letter!.args[0].input.MessageBody!)).toEqual({ functionName: expect.any(String), reason: expect.stringContaining(reason), event });
+    expect([...codecommit.calls(), ...codepipeline.calls(), ...codedeploy.calls()]).toHaveLength(0);
+  });
+
+  it.each([null, 'not an event', 42])('dead-letters %j instead of throwing', async (event) => {
+    const { result } = await run('onPipeline', event);
+    expect(result).toMatchObject({ deadLettered: true });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+});
+
+describe('on-build, on-deploy, on-pipeline', () => {
+  it('counts a failed build with its duration per project and logs the failing phase', async () => {
+    const event = sample<{ detail: Record<string, string> }>('codebuild/build-failed.json');
+    const { lines } = await run('onBuild', event);
+    expect(lines).toContainEqual(expect.objectContaining({ BuildFailed: 1, BuildSucceeded: 0, project: event.detail['project-name'] }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'build failed', buildId: event.detail['build-id'], failure: expect.objectContaining({ phase: expect.any(String) }) }));
+  });
+
+  it('reads a finished deployment\'s duration and error from CodeDeploy and counts it per application', async () => {
+    const event = sample<{ detail: Record<string, string> }>('codedeploy/deployment-failure.json');
+    const error = { code: 'HEALTH_CONSTRAINTS' as const, message: 'The overall deployment failed because too many individual instances failed deployment' };
+    codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z'), completeTime: new Date('2026-11-25T10:02:05Z'), errorInformation: error } });
+    const { lines } = await run('onDeploy', event);
+    expect(codedeploy.commandCalls(GetDeploymentCommand)[0]!.args[0].input).toEqual({ deploymentId: event.detail.deploymentId });
+    expect(lines).toContainEqual(expect.objectContaining({ DeploymentFailed: 1, DeploymentSucceeded: 0, DeploymentDuration: 125, application: event.detail.application }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'deployment did not succeed', state: 'FAILURE', error, deploymentId: event.detail.deploymentId }));
+  });
+
+  it('promotes a succeeded feature-preview execution to MyFirstPipeline on the same commit', async () => {
+    const commitId = '0123456789abcdef0123456789abcdef01234567';
+    const event = sample<{ detail: Record<string, string> }>('codepipeline/pipeline-succeeded.json');
+    event.detail = { ...event.detail, pipeline: 'feature-preview' };
+    codepipeline.on(GetPipelineExecutionCommand).resolves({
+      pipelineExecution: {
+        artifactRevisions: [{ name: 'SourceArtifact', revisionId: commitId }],
+        variables: [{ name: 'BRANCH', resolvedValue: 'feature/banner' }],
+      },
+    });
+    const { result, lines } = await run('onPipeline', event);
+    expect(result).toMatchObject({ state: 'SUCCEEDED', promoted: [{ pipeline: 'MyFirstPipeline', executionId: 'exec-new' }] });
+    expect(codepipeline.commandCalls(StartPipelineExecutionCommand)[0]!.args[0].input).toMatchObject({
+      name: 'MyFirstPipeline',
+      variables: [
+        { name: 'BRANCH', value: 'feature/banner' },
+        { name: 'COMMIT_ID', value: commitId },
+      ],
+      sourceRevisions: [{ actionName: 'Source', revisionType: 'COMMIT_ID', revisionValue: commitId }],
+    });
+    expect(lines).toContainEqual(expect.objectContaining({ PipelineSucceeded: 1, pipeline: 'feature-preview' }));
+  });
+});
