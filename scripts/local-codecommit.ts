@@ -69,13 +69,17 @@ export function referenceChangeEntries(repositoryName: string, refLines: string,
     });
 }
 
-export async function putEvents(eventBridgeUrl: string, entries: PutEventsRequestEntry[]): Promise<void> {
+/** Publishes the entries with the AWS SDK; returns the event ids the bus gave them. */
+export async function putEvents(eventBridgeUrl: string, entries: PutEventsRequestEntry[]): Promise<string[]> {
   const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const ids: string[] = [];
   // PutEvents takes at most 10 entries a call
   for (let i = 0; i < entries.length; i += 10) {
-    const { FailedEntryCount } = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+    const { FailedEntryCount, Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
     if (FailedEntryCount) throw new Error(`${FailedEntryCount} events were not accepted by ${eventBridgeUrl}`);
+    ids.push(...Entries.map((entry) => entry.EventId ?? ''));
   }
+  return ids;
 }
 
 function uuidFrom(name: string): string {

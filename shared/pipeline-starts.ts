@@ -16,8 +16,8 @@ export interface StartPlan {
 
 /**
  * The same event, pipeline and commit always give the same token, so a redelivered event never
- * starts a second execution. The commit is in it because the local event bus numbers events by
- * the millisecond, so two pushes may share an id there. CodePipeline allows `[a-zA-Z0-9-]+`, 1-128.
+ * starts a second execution, and a token never stands for another commit. CodePipeline allows
+ * `[a-zA-Z0-9-]+`, 1-128 characters.
  */
 export function clientRequestToken(eventId: string, pipeline: string, commitId: string): string {
   return createHash('sha256').update(`${eventId}\n${pipeline}\n${commitId}`).digest('hex');

@@ -16,7 +16,7 @@ const localDir = () => process.env.RC_TEST_LOCAL_DIR as string;
 const functionLines = () => parseLogLines(readFileSync(join(localDir(), 'stack.log'), 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
 
 /** The function log lines written after `act`, once a function has answered and the stack is quiet again (or after `quietMs` of nothing). */
-async function linesAfter(act: () => Promise<void>, quietMs = 600): Promise<Record<string, unknown>[]> {
+async function linesAfter(act: () => Promise<unknown>, quietMs = 600): Promise<Record<string, unknown>[]> {
   const before = functionLines().length;
   await act();
   const deadline = Date.now() + 20_000;
@@ -40,6 +40,17 @@ describe('EventBridge rules on the local bus', () => {
     const ran = [...new Set(lines.map((line) => line.function))];
     expect(ran).toEqual(expected ? [expected] : []);
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
+  });
+});
+
+describe('the local EventBridge', () => {
+  it('delivers an event with the id PutEvents answered, the same to every retry and rule', async () => {
+    let ids: string[] = [];
+    const lines = await linesAfter(async () => {
+      ids = await putEvents(eventBridgeUrl(), readEvents(join(SAMPLES_DIR, 'codebuild/build-failed.json')).map(entryFromEvent));
+    });
+    expect(ids).toEqual([expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)]);
+    expect(new Set(lines.map((line) => line.eventId))).toEqual(new Set(ids));
   });
 });
 
