@@ -17,6 +17,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/support/lambda-environment.ts'],
       moduleFileExtensions,
       moduleNameMapper,
       transform,

@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`\nFunction logs: ${stack.logFile}\n`);
   } finally {
-    stack.stop();
+    await stack.stop();
   }
 }
 

@@ -1,5 +1,7 @@
 /** What the domain needs from the outside world; adapters in shared/aws and shared/local provide it. */
 
+import type { EndedExecution } from './dora';
+
 export interface Commit {
   commitId: string;
   author: string;
@@ -25,6 +27,8 @@ export interface PipelineStart {
 
 export interface ExecutionRevision {
   commitId: string;
+  /** When the commit was made, where the source says so (CodeCommit does). */
+  committedAt?: string;
   variables: Record<string, string>;
 }
 
@@ -48,4 +52,60 @@ export interface DeploymentOutcome {
 
 export interface Deployments {
   outcome(deploymentId: string): Promise<DeploymentOutcome>;
+}
+
+export interface PushRecord {
+  repository: string;
+  branch: string;
+  commitId: string;
+  /** Author and first line of the message, when the push was read (only pushes to a policy branch are). */
+  author?: string;
+  title?: string;
+  pushedAt: string;
+  eventId: string;
+}
+
+/** A state a pipeline, one of its stages or one of its actions reached. */
+export interface ExecutionStep {
+  pipeline: string;
+  executionId: string;
+  stage?: string;
+  action?: string;
+  state: string;
+  at: string;
+  eventId: string;
+}
+
+export interface BuildRecord {
+  buildId: string;
+  project: string;
+  status: string;
+  at: string;
+  commitId?: string;
+  /** The pipeline that started the build, from CodeBuild's initiator (`codepipeline/<name>`). */
+  pipeline?: string;
+  durationSeconds?: number;
+}
+
+export interface DeploymentRecord {
+  deploymentId: string;
+  application: string;
+  deploymentGroup: string;
+  state: string;
+  at: string;
+  durationSeconds?: number;
+  error?: { code?: string; message: string };
+}
+
+/** The release ledger (shared/ledger.md). Every write is safe to repeat. */
+export interface Ledger {
+  recordPush(push: PushRecord): Promise<void>;
+  /** When the commit was first pushed to any branch, if the ledger saw it. */
+  firstPushAt(commitId: string): Promise<string | undefined>;
+  recordStep(step: ExecutionStep): Promise<void>;
+  /** Records an ended execution; false when it was already recorded (a redelivered event). */
+  recordEnded(execution: EndedExecution): Promise<boolean>;
+  endedExecutions(pipeline: string): Promise<EndedExecution[]>;
+  recordBuild(build: BuildRecord): Promise<void>;
+  recordDeployment(deployment: DeploymentRecord): Promise<void>;
 }

@@ -2,19 +2,23 @@ import { resolve } from 'node:path';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
 import { codePipelines } from './aws/codepipeline';
+import { ledgerTable } from './aws/ledger-table';
 import { sqsDeadLetters } from './aws/sqs';
 import { gitSource } from './local/git-source';
 import { recordedPipelines } from './local/recorded-pipelines';
 import { fileDeadLetters } from './local/file-dead-letters';
 import { localFiles } from './local/files';
-import type { DeadLetters, Deployments, Pipelines, SourceReader } from './ports';
+import type { DeadLetters, Deployments, Ledger, Pipelines, SourceReader } from './ports';
 
 // Settings come from serverless.yml (params per stage). RC_LOCAL_DIR is set only on the local
 // stage: there CodeCommit is a folder of bare git repositories and SQS a JSON-lines file.
+// DynamoDB is DynamoDB everywhere: locally dynalite, which AWS_ENDPOINT_URL_DYNAMODB points at.
 const localDir = process.env.RC_LOCAL_DIR ? resolve(process.env.RC_LOCAL_DIR) : undefined;
 export const dryRun = process.env.RC_DRY_RUN === 'true';
 
@@ -37,4 +41,10 @@ export function deadLetters(): DeadLetters {
   const queueUrl = process.env.DEAD_LETTER_QUEUE_URL;
   if (!queueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set: the stack defines it for every event function');
   return sqsDeadLetters(new SQSClient({}), queueUrl);
+}
+
+export function ledger(): Ledger {
+  const tableName = process.env.LEDGER_TABLE;
+  if (!tableName) throw new Error('LEDGER_TABLE is not set: the stack defines it for every event function');
+  return ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName, Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
 }

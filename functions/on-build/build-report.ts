@@ -11,6 +11,8 @@ export interface BuildReport {
   succeeded: boolean;
   durationSeconds?: number;
   sourceVersion?: string;
+  /** The pipeline that started the build, from CodeBuild's initiator `codepipeline/<name>`. */
+  pipeline?: string;
   logsUrl?: string;
   failure?: { phase: string; message: string };
 }
@@ -30,6 +32,7 @@ export function buildReport({ detail }: CodeBuildStateEvent): BuildReport {
     succeeded: status === 'SUCCEEDED',
     durationSeconds: durations.length > 0 ? durations.reduce((sum, seconds) => sum + seconds, 0) : undefined,
     sourceVersion: info?.['source-version'],
+    pipeline: info?.initiator?.startsWith('codepipeline/') ? info.initiator.slice('codepipeline/'.length) : undefined,
     logsUrl: info?.logs?.['deep-link'],
     failure: FAILED.has(status)
       ? {

@@ -2,13 +2,17 @@ import { CodeBuildStateEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
-import { deadLetters } from '../../shared/runtime';
+import { deadLetters, ledger } from '../../shared/runtime';
 import { buildReport } from './build-report';
 
-/** A CodeBuild build changed state: log it with its ids, and count result and duration per project when it ends. */
+const builds = ledger();
+
+/** A CodeBuild build changed state: log it with its ids, keep it in the ledger, and count result and duration per project when it ends. */
 export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters(), async (event) => {
   const report = buildReport(event);
   logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
+  const { buildId, project, status, sourceVersion: commitId, pipeline, durationSeconds } = report;
+  await builds.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds });
   if (!report.ended) {
     logger.info('build in progress');
     return report;

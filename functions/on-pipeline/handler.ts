@@ -4,18 +4,23 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
-import { deadLetters, pipelines } from '../../shared/runtime';
+import { findPipeline } from '../../shared/policy-rules';
+import { deadLetters, ledger, pipelines } from '../../shared/runtime';
 import { planPromotion } from './plan-promotion';
+import { recordRelease } from './record-release';
 
 const pipelineClient = pipelines();
+const releases = ledger();
 
-/** A pipeline, stage or action changed state: log it, count pipeline results, announce approvals, promote successes. */
+/** A pipeline, stage or action changed state: log it in the ledger, count results and DORA measures, announce approvals, promote successes. */
 export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(), async (event) => {
   const { detail } = event;
   logger.appendKeys({ pipeline: detail.pipeline, executionId: detail['execution-id'] });
+  const step = { pipeline: detail.pipeline, executionId: detail['execution-id'], state: detail.state, at: event.time, eventId: event.id };
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
+      await releases.recordStep({ ...step, stage, action });
       if (type?.category === 'Approval' && state === 'STARTED') {
         logger.info('manual approval waiting', { stage, action });
         metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
@@ -23,19 +28,33 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
       return { state };
     }
     case 'CodePipeline Stage Execution State Change':
+      await releases.recordStep({ ...step, stage: event.detail.stage });
       logger.info('stage state', { stage: event.detail.stage, state: event.detail.state });
       return { state: event.detail.state };
     case 'CodePipeline Pipeline Execution State Change': {
       const { state } = event.detail;
+      await releases.recordStep(step);
       logger.info('pipeline state', { state });
-      if (state === 'SUCCEEDED' || state === 'FAILED') {
-        metrics.addDimension('pipeline', detail.pipeline);
-        metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
-        metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
+      if (state !== 'SUCCEEDED' && state !== 'FAILED') return { state };
+
+      const revision = await pipelineClient.executionRevision(detail.pipeline, detail['execution-id']);
+      const production = findPipeline(policy, detail.pipeline)?.rule.production ?? false;
+      const measures = await recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases);
+      metrics.addDimension('pipeline', detail.pipeline);
+      metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
+      metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
+      for (const { name, unit, value } of measures) {
+        // its own EMF record: per pipeline and, as a second dimension set, for all pipelines
+        const measure = metrics.singleMetric();
+        measure.addDimension('pipeline', detail.pipeline);
+        measure.addDimensions({});
+        measure.addMetric(name, MetricUnit[unit], value);
       }
-      const plan = await planPromotion(event, policy, pipelineClient);
+      if (measures.length > 0) logger.info('release recorded', { commitId: revision?.commitId, dora: measures });
+
+      const plan = planPromotion(event, policy, revision);
       const promoted = await startPipelines(plan, pipelineClient);
-      return { state, promoted, skipped: plan.skipped };
+      return { state, measures, promoted, skipped: plan.skipped };
     }
   }
 });

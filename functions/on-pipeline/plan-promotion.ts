@@ -1,5 +1,5 @@
 import type { CodePipelineEvent } from '../../shared/events';
-import type { Pipelines } from '../../shared/ports';
+import type { ExecutionRevision } from '../../shared/ports';
 import { clientRequestToken, type StartPlan } from '../../shared/pipeline-starts';
 import { findPipeline, resolveVariables } from '../../shared/policy-rules';
 import type { ReleasePolicy } from '../../shared/release-policy';
@@ -11,7 +11,7 @@ type PipelineExecutionEvent = Extract<CodePipelineEvent, { 'detail-type': 'CodeP
  * The target must be V2: only V2 pipelines can be started on a given revision, and promoting
  * anything but the revision that passed would be wrong.
  */
-export async function planPromotion(event: PipelineExecutionEvent, policy: ReleasePolicy, pipelines: Pick<Pipelines, 'executionRevision'>): Promise<StartPlan> {
+export function planPromotion(event: PipelineExecutionEvent, policy: ReleasePolicy, revision: ExecutionRevision | undefined): StartPlan {
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const source = findPipeline(policy, pipeline);
   const to = source?.rule.promote?.to;
@@ -21,7 +21,6 @@ export async function planPromotion(event: PipelineExecutionEvent, policy: Relea
   if (target.rule.pipelineType !== 'V2') {
     return { start: [], skipped: [{ pipeline: to, reason: `${to} is a V1 pipeline: it cannot be started on ${pipeline}'s revision` }] };
   }
-  const revision = await pipelines.executionRevision(pipeline, executionId);
   if (!revision) return { start: [], skipped: [{ pipeline: to, reason: `execution ${executionId} of ${pipeline} has no commit revision to promote` }] };
 
   // The branch is known only if the source pipeline carried it as a variable.

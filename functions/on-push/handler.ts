@@ -4,11 +4,12 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
-import { deadLetters, pipelines, sourceReader } from '../../shared/runtime';
+import { deadLetters, ledger, pipelines, sourceReader } from '../../shared/runtime';
 import { planPush } from './plan-push';
 
 const source = sourceReader();
 const starter = pipelines();
+const pushes = ledger();
 
 /** A push to CodeCommit: start the pipelines the policy names for it, and say why the others were not. */
 export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLetters(), async (event) => {
@@ -19,6 +20,9 @@ export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLette
     metrics.addMetric('PushesIgnored', MetricUnit.Count, 1);
     return { ignored: plan.ignored };
   }
+  const { repository, branch, commit } = plan;
+  const commitId = event.detail.commitId!; // a push that is not ignored has one
+  await pushes.recordPush({ repository, branch, commitId, author: commit?.author, title: commit?.message.split('\n')[0], pushedAt: event.time, eventId: event.id });
   const started = await startPipelines(plan, starter);
   return { started, skipped: plan.skipped };
 });

@@ -16,10 +16,10 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
     },
     async executionRevision(pipelineName, pipelineExecutionId) {
       const { pipelineExecution } = await client.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId }));
-      const commitId = pipelineExecution?.artifactRevisions?.find((revision) => /^[0-9a-f]{40}$/.test(revision.revisionId ?? ''))?.revisionId;
-      if (!commitId) return undefined;
+      const revision = pipelineExecution?.artifactRevisions?.find(({ revisionId }) => /^[0-9a-f]{40}$/.test(revisionId ?? ''));
+      if (!revision?.revisionId) return undefined;
       const variables = Object.fromEntries((pipelineExecution?.variables ?? []).map((variable) => [variable.name ?? '', variable.resolvedValue ?? '']));
-      return { commitId, variables };
+      return { commitId: revision.revisionId, committedAt: revision.created?.toISOString(), variables };
     },
   };
 }

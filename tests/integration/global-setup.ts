@@ -12,5 +12,6 @@ export default async function globalSetup(): Promise<void> {
   globalThis.localStack = stack;
   process.env.RC_TEST_HTTP_URL = stack.httpUrl;
   process.env.RC_TEST_EVENTBRIDGE_URL = stack.eventBridgeUrl;
+  process.env.RC_TEST_DYNAMODB_URL = stack.dynamoDbUrl;
   process.env.RC_TEST_LOCAL_DIR = stack.localDir;
 }

@@ -1,3 +1,3 @@
 export default async function globalTeardown(): Promise<void> {
-  globalThis.localStack?.stop();
+  await globalThis.localStack?.stop();
 }

@@ -1,45 +1,15 @@
-import { mockClient } from 'aws-sdk-client-mock';
-import { CodeCommitClient, GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
-import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
-import { captureOutput, lambdaContext } from '../../support/lambda-context';
+import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { handlerHarness, QUEUE_URL, type FunctionName } from '../../support/handler-harness';
 import { sample } from '../../support/samples';
 
-// The handlers as deployed: AWS adapters from shared/runtime, the repository's release-policy.yml,
-// and the SDK answered by aws-sdk-client-mock (CodeCommit, CodePipeline, CodeDeploy and SQS have no local emulator here).
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/release-conductor-dead-letters';
-process.env.DEAD_LETTER_QUEUE_URL = QUEUE_URL;
-process.env.AWS_REGION = 'us-east-1';
-
-const codecommit = mockClient(CodeCommitClient);
-const codepipeline = mockClient(CodePipelineClient);
-const codedeploy = mockClient(CodeDeployClient);
-const sqs = mockClient(SQSClient);
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-let handlers: Record<'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline', Handler>;
-
-beforeAll(async () => {
-  handlers = {
-    onPush: (await import('../../../functions/on-push/handler')).handler as Handler,
-    onBuild: (await import('../../../functions/on-build/handler')).handler as Handler,
-    onDeploy: (await import('../../../functions/on-deploy/handler')).handler as Handler,
-    onPipeline: (await import('../../../functions/on-pipeline/handler')).handler as Handler,
-  };
-});
-
-beforeEach(() => {
-  for (const client of [codecommit, codepipeline, codedeploy, sqs]) client.reset();
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-  codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
-});
-
-const run = (name: keyof typeof handlers, event: unknown) => captureOutput(() => handlers[name](event, lambdaContext(`release-conductor-test-${name}`)));
+const { aws, run } = handlerHarness();
+const { codecommit, codepipeline, codedeploy, sqs } = aws;
 
 function pushTo(branch: string, message: string) {
-  const event = sample<{ id: string; detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
+  const event = sample<{ id: string; time: string; detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
   event.detail = { ...event.detail, referenceName: branch, referenceFullName: `refs/heads/${branch}` };
   codecommit.on(GetCommitCommand).resolves({ commit: { commitId: event.detail.commitId, message, author: { name: 'Mina Kim', date: '1700000000 +0000' } } });
   return event;
@@ -94,7 +64,7 @@ describe('on-push', () => {
 });
 
 describe('malformed events', () => {
-  const broken: [string, keyof typeof handlers, (event: Record<string, unknown> & { detail: Record<string, unknown> }) => unknown, string][] = [
+  const broken: [string, Exclude<FunctionName, 'hello'>, (event: Record<string, unknown> & { detail: Record<string, unknown> }) => unknown, string][] = [
     ['a push without a repository name', 'onPush', (event) => ({ ...event, detail: { ...event.detail, repositoryName: undefined } }), 'detail.repositoryName: Invalid input'],
     ['a push with a short commit id', 'onPush', (event) => ({ ...event, detail: { ...event.detail, commitId: 'abc123' } }), 'detail.commitId: expected a 40-character hex commit id'],
     ['a build with an unknown status', 'onBuild', (event) => ({ ...event, detail: { ...event.detail, 'build-status': 'EXPLODED' } }), 'detail.build-status'],
@@ -102,7 +72,7 @@ describe('malformed events', () => {
     ['a pipeline event of another detail type', 'onPipeline', (event) => ({ ...event, 'detail-type': 'CodePipeline Something Else' }), 'detail-type'],
     ['an event from another source', 'onBuild', (event) => ({ ...event, source: 'aws.s3' }), 'source'],
   ];
-  const base: Record<keyof typeof handlers, string> = {
+  const base: Record<Exclude<FunctionName, 'hello'>, string> = {
     onPush: 'codecommit/reference-updated-branch.json',
     onBuild: 'codebuild/build-failed.json',
     onDeploy: 'codedeploy/deployment-failure.json',
@@ -168,4 +138,28 @@ describe('on-build, on-deploy, on-pipeline', () => {
     });
     expect(lines).toContainEqual(expect.objectContaining({ PipelineSucceeded: 1, pipeline: 'feature-preview' }));
   });
+
+  it('records a production release in the ledger and emits its DORA measures per pipeline and for all, once', async () => {
+    const push = pushTo('main', 'Add sample application files');
+    await run('onPush', push);
+    const commitId = push.detail.commitId!;
+    const succeeded = sample<{ id: string; time: string; detail: Record<string, string> }>('codepipeline/pipeline-succeeded.json');
+    succeeded.id = 'dora-1';
+    succeeded.detail = { ...succeeded.detail, 'execution-id': 'exec-dora-1' };
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ name: 'SourceArtifact', revisionId: commitId }] } });
+
+    const { result, lines } = await run('onPipeline', succeeded);
+    const leadTime = (Date.parse(succeeded.time) - Date.parse(push.time)) / 1000;
+    expect(result).toMatchObject({ measures: [{ name: 'ProductionDeployments', value: 1 }, { name: 'LeadTimeForChanges', value: leadTime }] });
+    const emf = lines.find((line) => 'LeadTimeForChanges' in line) as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } } & Record<string, unknown>;
+    expect(emf).toMatchObject({ pipeline: 'MyFirstPipeline', LeadTimeForChanges: leadTime });
+    expect(emf._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'pipeline'], ['service']]);
+    expect(lines).toContainEqual(expect.objectContaining({ ProductionDeployments: 1, pipeline: 'MyFirstPipeline' }));
+    expect(lines).toContainEqual(expect.objectContaining({ PipelineSucceeded: 1, pipeline: 'MyFirstPipeline' }));
+
+    const again = await run('onPipeline', succeeded);
+    expect(again.result).toMatchObject({ measures: [] });
+    expect(again.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
+  });
 });
+

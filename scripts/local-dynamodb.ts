@@ -1,0 +1,38 @@
+/**
+ * DynamoDB on loopback (dynalite), with the release ledger table created from infra/ledger.yml,
+ * the same definition the stack deploys.
+ */
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { parse } from 'yaml';
+
+const LEDGER_DEFINITION = join(__dirname, '..', 'infra', 'ledger.yml');
+export const LOCAL_LEDGER_TABLE = 'release-conductor-local-ledger';
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalDynamoDB {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalDynamoDB(port = 0): Promise<LocalDynamoDB> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Creates the ledger table as infra/ledger.yml defines it (keys and billing; TTL and backups are AWS's). */
+export async function createLedgerTable(endpoint: string, tableName = LOCAL_LEDGER_TABLE): Promise<void> {
+  const { Properties } = parse(readFileSync(LEDGER_DEFINITION, 'utf8')).Resources.ReleaseLedger as { Properties: CreateTableCommandInput };
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  await client.send(
+    new CreateTableCommand({ TableName: tableName, BillingMode: Properties.BillingMode, AttributeDefinitions: Properties.AttributeDefinitions, KeySchema: Properties.KeySchema }),
+  );
+  client.destroy();
+}

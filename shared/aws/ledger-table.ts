@@ -1,0 +1,79 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { EndedExecution } from '../dora';
+import type { Ledger } from '../ports';
+
+// Keys and access patterns: shared/ledger.md.
+export const keys = {
+  push: (commitId: string, repository: string, branch: string) => ({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repository}#${branch}` }),
+  step: (pipeline: string, executionId: string, at: string, eventId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${at}#${eventId}` }),
+  result: (pipeline: string, executionId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: 'RESULT' }),
+  ended: (pipeline: string, endedAt: string, executionId: string) => ({ pk: `PIPELINE#${pipeline}`, sk: `ENDED#${endedAt}#${executionId}` }),
+  build: (buildId: string) => ({ pk: `BUILD#${buildId}`, sk: 'BUILD' }),
+  deployment: (deploymentId: string) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT' }),
+};
+
+export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Ledger {
+  const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
+  /** Writes the item unless the condition fails; says whether it wrote. */
+  const put = async (item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) => {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...item, expiresAt: expiresAt() },
+          ConditionExpression: condition?.expression,
+          ExpressionAttributeNames: condition?.names,
+          ExpressionAttributeValues: condition?.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+  const query = async (pk: string, skPrefix: string) => {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix }, ExclusiveStartKey }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  };
+  // a later state of a build or deployment replaces an earlier one, never the other way round
+  const newer = (at: string) => ({ expression: 'attribute_not_exists(pk) OR #at <= :at', names: { '#at': 'at' }, values: { ':at': at } });
+
+  return {
+    async recordPush(push) {
+      await put({ ...keys.push(push.commitId, push.repository, push.branch), ...push }, { expression: 'attribute_not_exists(pk)' });
+    },
+    async firstPushAt(commitId) {
+      const times = (await query(`COMMIT#${commitId}`, 'PUSH#')).map((item) => String(item.pushedAt)).sort();
+      return times[0];
+    },
+    async recordStep(step) {
+      await put({ ...keys.step(step.pipeline, step.executionId, step.at, step.eventId), ...step });
+    },
+    async recordEnded(execution) {
+      // the history first: if the result write fails, a retry writes both and counts once
+      await put({ ...keys.ended(execution.pipeline, execution.endedAt, execution.executionId), ...execution });
+      return put({ ...keys.result(execution.pipeline, execution.executionId), ...execution }, { expression: 'attribute_not_exists(pk)' });
+    },
+    async endedExecutions(pipeline) {
+      return (await query(`PIPELINE#${pipeline}`, 'ENDED#')).map(
+        ({ pipeline, executionId, result, endedAt, commitId, changedAt }) => ({ pipeline, executionId, result, endedAt, commitId, changedAt }) as EndedExecution,
+      );
+    },
+    async recordBuild(build) {
+      await put({ ...keys.build(build.buildId), ...build }, newer(build.at));
+    },
+    async recordDeployment(deployment) {
+      await put({ ...keys.deployment(deployment.deploymentId), ...deployment }, newer(deployment.at));
+    },
+  };
+}

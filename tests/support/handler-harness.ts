@@ -1,0 +1,58 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../scripts/local-dynamodb';
+import { captureOutput, lambdaContext } from './lambda-context';
+
+// The functions as deployed: AWS adapters from shared/runtime, the repository's release-policy.yml,
+// the ledger in DynamoDB (dynalite on loopback), and the SDK answered by aws-sdk-client-mock for
+// CodeCommit, CodePipeline, CodeDeploy and SQS, which have no local emulator here.
+export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/release-conductor-dead-letters';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+export type FunctionName = 'hello' | 'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline';
+
+/** Call in a describe or at the top of a test file: sets the clients up before each test and the functions before all. */
+export function handlerHarness() {
+  const aws = {
+    codecommit: mockClient(CodeCommitClient),
+    codepipeline: mockClient(CodePipelineClient),
+    codedeploy: mockClient(CodeDeployClient),
+    sqs: mockClient(SQSClient),
+  };
+  let dynamo: LocalDynamoDB;
+  let handlers: Record<FunctionName, Handler>;
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamoDB();
+    await createLedgerTable(dynamo.endpoint, 'handler-test-ledger');
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      LEDGER_TABLE: 'handler-test-ledger',
+      DEAD_LETTER_QUEUE_URL: QUEUE_URL,
+    });
+    handlers = {
+      hello: (await import('../../functions/hello/handler')).handler as Handler,
+      onPush: (await import('../../functions/on-push/handler')).handler as Handler,
+      onBuild: (await import('../../functions/on-build/handler')).handler as Handler,
+      onDeploy: (await import('../../functions/on-deploy/handler')).handler as Handler,
+      onPipeline: (await import('../../functions/on-pipeline/handler')).handler as Handler,
+    };
+  });
+  afterAll(() => dynamo.close());
+  beforeEach(() => {
+    for (const client of Object.values(aws)) client.reset();
+    aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
+  });
+
+  /** Invokes a function as Lambda would; returns its answer and every JSON line it wrote (logs and EMF). */
+  const run = (name: FunctionName, event: unknown) => captureOutput(() => handlers[name](event, lambdaContext(`release-conductor-test-${name}`)));
+  return { aws, run };
+}
