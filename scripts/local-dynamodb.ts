@@ -2,6 +2,7 @@
  * DynamoDB on loopback (dynalite), with the release ledger table created from infra/ledger.yml,
  * the same definition the stack deploys.
  */
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,4 +36,25 @@ export async function createLedgerTable(endpoint: string, tableName = LOCAL_LEDG
     new CreateTableCommand({ TableName: tableName, BillingMode: Properties.BillingMode, AttributeDefinitions: Properties.AttributeDefinitions, KeySchema: Properties.KeySchema }),
   );
   client.destroy();
+}
+
+/**
+ * The same, in a process of its own: then nothing this process does synchronously (a test's
+ * execFileSync, say) can stall the functions' DynamoDB calls.
+ */
+export async function spawnLocalDynamoDB(port = 0): Promise<LocalDynamoDB> {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), __filename, 'serve', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`local DynamoDB exited with ${code}`)));
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  return {
+    endpoint,
+    close: () => new Promise((resolve) => (child.exitCode === null ? child.once('exit', () => resolve()).kill() : resolve())),
+  };
+}
+
+// `tsx scripts/local-dynamodb.ts serve [port]`: prints the endpoint, serves until killed
+if (require.main === module && process.argv[2] === 'serve') {
+  void startLocalDynamoDB(Number(process.argv[3] ?? 0)).then(({ endpoint }) => process.stdout.write(`${endpoint}\n`));
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB } from './local-dynamodb';
+import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './local-dynamodb';
 
 export const PROJECT_DIR = join(__dirname, '..');
 const SERVERLESS = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
@@ -49,7 +49,7 @@ export async function freePort(): Promise<number> {
 export async function startLocalStack(localDir: string, ports?: StackPorts, echo = false): Promise<LocalStack> {
   const { http, lambda, eventBridge, pubSub, dynamoDb } = ports ?? { http: await freePort(), lambda: await freePort(), eventBridge: await freePort(), pubSub: await freePort(), dynamoDb: 0 };
   mkdirSync(localDir, { recursive: true });
-  const dynamo = await startLocalDynamoDB(dynamoDb);
+  const dynamo = await spawnLocalDynamoDB(dynamoDb);
   await createLedgerTable(dynamo.endpoint);
   const logFile = join(localDir, 'stack.log');
   const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--stage', 'local'], {

@@ -1,36 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
 import { localFiles } from '../../shared/local/files';
 import { createLocalRepository, putEvents } from '../../scripts/local-codecommit';
-import { parseLogLines } from '../../scripts/local-stack';
 import { entryFromEvent, readEvents } from '../../scripts/replay';
+import { eventBridgeUrl, linesAfter, localDir } from '../support/local-stack-env';
 import { eventSampleFiles, SAMPLES_DIR } from '../support/samples';
 
 // Every sample goes through the local EventBridge with the real SDK, and the rules in
 // serverless.yml decide which function runs, as they would in AWS.
-const eventBridgeUrl = () => process.env.RC_TEST_EVENTBRIDGE_URL as string;
-const localDir = () => process.env.RC_TEST_LOCAL_DIR as string;
-const functionLines = () => parseLogLines(readFileSync(join(localDir(), 'stack.log'), 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
-
-/** The function log lines written after `act`, once a function has answered and the stack is quiet again (or after `quietMs` of nothing). */
-async function linesAfter(act: () => Promise<unknown>, quietMs = 600): Promise<Record<string, unknown>[]> {
-  const before = functionLines().length;
-  await act();
-  const deadline = Date.now() + 20_000;
-  let count = before;
-  let changedAt = Date.now();
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const now = functionLines().length;
-    if (now !== count) [count, changedAt] = [now, Date.now()];
-    if (Date.now() - changedAt > (count > before ? quietMs : 3 * quietMs)) break;
-  }
-  return functionLines().slice(before);
-}
-
 const FUNCTION_OF_SOURCE: Record<string, string> = { codecommit: 'on-push', codebuild: 'on-build', codedeploy: 'on-deploy', codepipeline: 'on-pipeline' };
 const routes = eventSampleFiles().map((file) => [file, file === 'codecommit/reference-created-tag.json' ? undefined : FUNCTION_OF_SOURCE[file.split('/')[0]!]] as const);
 

@@ -1,0 +1,110 @@
+/**
+ * `npm run report`: the DORA metrics of the production pipelines for a period, from the release
+ * ledger, as a table, and a chart of deployments and median lead time per day.
+ *
+ *   npm run report                                   # the last 7 days, from the ledger `npm start` runs
+ *   npm run report -- --from 2026-11-16 --days 7 --chart week.svg
+ *   npm run report -- --table release-conductor-prod-ledger   # a deployed ledger, with your AWS credentials
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ledgerTable } from '../shared/aws/ledger-table';
+import { doraReport, type DoraReport } from '../shared/dora';
+import { parsePolicy } from '../shared/release-policy';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
+import { PROJECT_DIR } from './local-stack';
+
+const DAY = 86_400_000;
+
+export function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '-';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${(hours / 24).toFixed(1)} days`;
+}
+
+export function formatReport(report: DoraReport, from: Date, to: Date, pipelines: string[]): string {
+  const days = (to.getTime() - from.getTime()) / DAY;
+  const ended = report.deployments + report.failures;
+  const rows = [
+    ['Deployment frequency', `${report.deployments} (${(report.deployments / days).toFixed(2)} a day)`],
+    ['Lead time for changes (median)', duration(report.medianLeadTimeSeconds)],
+    ['Change failure rate', report.changeFailureRate === undefined ? '-' : `${(report.changeFailureRate * 100).toFixed(1)} % (${report.failures} of ${ended})`],
+    ['Time to restore service (median)', duration(report.medianTimeToRestoreSeconds)],
+  ];
+  const last = new Date(to.getTime() - DAY).toISOString().slice(0, 10);
+  return [
+    `DORA metrics, ${from.toISOString().slice(0, 10)} to ${last} (UTC), production pipelines: ${pipelines.join(', ') || '(none in the policy)'}`,
+    '',
+    '| metric | value |',
+    '|---|---|',
+    ...rows.map(([metric, value]) => `| ${metric} | ${value} |`),
+    '',
+    '| day | deployments | median lead time |',
+    '|---|---|---|',
+    ...report.days.map((day) => `| ${day.day} | ${day.deployments} | ${duration(day.medianLeadTimeSeconds)} |`),
+  ].join('\n');
+}
+
+/** Deployments (bars) and median lead time in hours (line) per day, as SVG, drawn by Vega-Lite. */
+export async function chart(report: DoraReport): Promise<string> {
+  const [{ compile }, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+  const values = report.days.map((day) => ({ day: day.day, deployments: day.deployments, leadTimeHours: day.medianLeadTimeSeconds === undefined ? null : day.medianLeadTimeSeconds / 3600 }));
+  const spec = compile({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Deployment frequency and lead time for changes',
+    width: 560,
+    height: 240,
+    data: { values },
+    encoding: { x: { field: 'day', type: 'ordinal', title: 'day (UTC)' } },
+    layer: [
+      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y: { field: 'deployments', type: 'quantitative', title: 'production deployments' } } },
+      { mark: { type: 'line', point: true, color: '#f58518' }, encoding: { y: { field: 'leadTimeHours', type: 'quantitative', title: 'median lead time (hours)' } } },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  }).spec;
+  return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      days: { type: 'string', default: '7' },
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      policy: { type: 'string', default: process.env.RC_RELEASE_POLICY ?? join(PROJECT_DIR, 'release-policy.yml') },
+      chart: { type: 'string', default: 'dora-report.svg' },
+    },
+  });
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`--days: expected a whole number of days, got ${values.days}`);
+  const from = values.from ? new Date(`${values.from}T00:00:00Z`) : new Date(Math.floor(Date.now() / DAY) * DAY - (days - 1) * DAY);
+  if (Number.isNaN(from.getTime())) throw new Error(`--from: expected a date as YYYY-MM-DD, got ${values.from}`);
+  const to = new Date(from.getTime() + days * DAY);
+
+  // without --table, the ledger `npm start` runs
+  const local = values.table === undefined;
+  const client = new DynamoDBClient(local ? { endpoint: values.endpoint ?? `http://127.0.0.1:${process.env.RC_DYNAMODB_PORT ?? 4012}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS } : { endpoint: values.endpoint });
+  const ledger = ledgerTable(DynamoDBDocumentClient.from(client), values.table ?? LOCAL_LEDGER_TABLE, 0);
+  const policy = parsePolicy(readFileSync(values.policy, 'utf8'), values.policy);
+  const pipelines = [...new Set(Object.values(policy.repositories).flatMap((repository) => repository.pipelines.filter((rule) => rule.production).map((rule) => rule.name)))];
+  const executions = (await Promise.all(pipelines.map((pipeline) => ledger.endedExecutions(pipeline)))).flat();
+  const report = doraReport(executions, from, to);
+
+  process.stdout.write(`${formatReport(report, from, to, pipelines)}\n`);
+  writeFileSync(values.chart, await chart(report));
+  process.stdout.write(`\nChart: ${values.chart}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: Error) => {
+    process.stderr.write(`report: ${error.message}\n`);
+    process.exitCode = 1;
+  });
+}

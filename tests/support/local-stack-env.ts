@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLogLines } from '../../scripts/local-stack';
+
+// The local stack tests/integration/global-setup.ts started, shared by the integration tests.
+export const eventBridgeUrl = () => process.env.RC_TEST_EVENTBRIDGE_URL as string;
+export const dynamoDbUrl = () => process.env.RC_TEST_DYNAMODB_URL as string;
+export const localDir = () => process.env.RC_TEST_LOCAL_DIR as string;
+
+const functionLines = () => parseLogLines(readFileSync(join(localDir(), 'stack.log'), 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
+
+/** The function log lines written after `act`, once a function has answered and the stack is quiet again (or after 3 × `quietMs` of nothing). */
+export async function linesAfter(act: () => Promise<unknown>, quietMs = 600): Promise<Record<string, unknown>[]> {
+  const before = functionLines().length;
+  await act();
+  const deadline = Date.now() + 20_000;
+  let count = before;
+  let changedAt = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = functionLines().length;
+    if (now !== count) [count, changedAt] = [now, Date.now()];
+    if (Date.now() - changedAt > (count > before ? quietMs : 3 * quietMs)) break;
+  }
+  return functionLines().slice(before);
+}
