@@ -56,6 +56,35 @@ describe('serverless package', () => {
     }
   });
 
+  it('keeps the ledger encrypted, recoverable and expiring, and gives the functions only PutItem and Query on it', () => {
+    const [table] = ofType('AWS::DynamoDB::Table');
+    expect(table!.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const statements = ofType('AWS::IAM::Role').flatMap((role) => role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement));
+    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'))).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': ['ReleaseLedger', 'Arn'] } },
+    ]);
+  });
+
+  it('encrypts the notifications topic with its own rotating key, and alarms to it', () => {
+    expect(ofType('AWS::SNS::Topic')[0]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationsKey' });
+    expect(ofType('AWS::KMS::Key')[0]!.Properties.EnableKeyRotation).toBe(true);
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(7);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: 'ReleaseNotifications' }]);
+  });
+
+  it('puts the dashboard in the stack, reading from the stack\'s region', () => {
+    const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.parse(dashboard!.Properties.DashboardBody['Fn::Sub']);
+    expect(body.widgets.length).toBeGreaterThan(0);
+    for (const widget of body.widgets) expect(widget.properties.region).toBe('${AWS::Region}');
+  });
+
   it('routes each event source to its function with the pattern in events/, retries and a dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule').map((rule) => rule.Properties);
     const patterns = ['codecommit-push', 'codebuild-build-state', 'codedeploy-deployment-state', 'codepipeline-execution-state'].map((name) =>
