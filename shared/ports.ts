@@ -36,6 +36,8 @@ export interface Pipelines {
   start(request: PipelineStart): Promise<{ executionId: string }>;
   /** The source commit and resolved variables of an execution, or undefined when it has no commit revision. */
   executionRevision(pipeline: string, executionId: string): Promise<ExecutionRevision | undefined>;
+  /** The execution's actions with the id their provider gave them (a CodeBuild build id, a CodeDeploy deployment id). */
+  actionExecutions(pipeline: string, executionId: string): Promise<{ stage: string; action: string; externalExecutionId?: string }[]>;
 }
 
 export interface DeadLetters {
@@ -108,4 +110,16 @@ export interface Ledger {
   endedExecutions(pipeline: string): Promise<EndedExecution[]>;
   recordBuild(build: BuildRecord): Promise<void>;
   recordDeployment(deployment: DeploymentRecord): Promise<void>;
+  /** Ties a build or deployment to the pipeline execution that ran it. */
+  linkToExecution(link: ExecutionLink): Promise<void>;
+}
+
+export interface ExecutionLink {
+  kind: 'build' | 'deployment';
+  /** The CodeBuild build id (`project:uuid`) or CodeDeploy deployment id. */
+  id: string;
+  pipeline: string;
+  executionId: string;
+  stage: string;
+  action: string;
 }

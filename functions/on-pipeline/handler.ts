@@ -6,6 +6,7 @@ import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline } from '../../shared/policy-rules';
 import { deadLetters, ledger, pipelines } from '../../shared/runtime';
+import { linkAction } from './link-action';
 import { planPromotion } from './plan-promotion';
 import { recordRelease } from './record-release';
 
@@ -21,11 +22,12 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
       await releases.recordStep({ ...step, stage, action });
+      const link = await linkAction(event, pipelineClient, releases);
       if (type?.category === 'Approval' && state === 'STARTED') {
         logger.info('manual approval waiting', { stage, action });
         metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
-      } else logger.info('action state', { stage, action, state, category: type?.category });
-      return { state };
+      } else logger.info('action state', { stage, action, state, category: type?.category, link });
+      return { state, link };
     }
     case 'CodePipeline Stage Execution State Change':
       await releases.recordStep({ ...step, stage: event.detail.stage });

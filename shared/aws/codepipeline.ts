@@ -1,4 +1,4 @@
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineExecutionCommand, paginateListActionExecutions, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { Pipelines } from '../ports';
 
 export function codePipelines(client: CodePipelineClient): Pipelines {
@@ -20,6 +20,15 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
       if (!revision?.revisionId) return undefined;
       const variables = Object.fromEntries((pipelineExecution?.variables ?? []).map((variable) => [variable.name ?? '', variable.resolvedValue ?? '']));
       return { commitId: revision.revisionId, committedAt: revision.created?.toISOString(), variables };
+    },
+    async actionExecutions(pipelineName, pipelineExecutionId) {
+      const actions = [];
+      for await (const page of paginateListActionExecutions({ client }, { pipelineName, filter: { pipelineExecutionId } })) {
+        for (const { stageName = '', actionName = '', output } of page.actionExecutionDetails ?? []) {
+          actions.push({ stage: stageName, action: actionName, externalExecutionId: output?.executionResult?.externalExecutionId });
+        }
+      }
+      return actions;
     },
   };
 }

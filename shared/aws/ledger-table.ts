@@ -9,8 +9,13 @@ export const keys = {
   step: (pipeline: string, executionId: string, at: string, eventId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${at}#${eventId}` }),
   result: (pipeline: string, executionId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: 'RESULT' }),
   ended: (pipeline: string, endedAt: string, executionId: string) => ({ pk: `PIPELINE#${pipeline}`, sk: `ENDED#${endedAt}#${executionId}` }),
-  build: (buildId: string) => ({ pk: `BUILD#${buildId}`, sk: 'BUILD' }),
+  /** By the build id CodePipeline reports (`project:uuid`); CodeBuild's events give it as an ARN. */
+  build: (buildId: string) => ({ pk: `BUILD#${buildId.replace(/^arn:[^:]+:codebuild:[^:]+:\d+:build\//, '')}`, sk: 'BUILD' }),
   deployment: (deploymentId: string) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT' }),
+  link: (kind: 'build' | 'deployment', id: string, pipeline: string, executionId: string) => ({
+    pk: kind === 'build' ? keys.build(id).pk : keys.deployment(id).pk,
+    sk: `EXECUTION#${pipeline}#${executionId}`,
+  }),
 };
 
 export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Ledger {
@@ -74,6 +79,9 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     },
     async recordDeployment(deployment) {
       await put({ ...keys.deployment(deployment.deploymentId), ...deployment }, newer(deployment.at));
+    },
+    async linkToExecution(link) {
+      await put({ ...keys.link(link.kind, link.id, link.pipeline, link.executionId), ...link });
     },
   };
 }

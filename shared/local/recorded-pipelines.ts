@@ -26,6 +26,8 @@ export function recordedPipelines(recordFile: string): Pipelines {
       await appendFile(recordFile, `${JSON.stringify(recorded)}\n`);
       return { executionId };
     },
+    // nothing runs locally, so no action has an id of its provider's
+    actionExecutions: async () => [],
     async executionRevision(pipeline, executionId) {
       const recorded = (await readRecordedStarts(recordFile)).find((start) => start.pipeline === pipeline && start.executionId === executionId);
       if (!recorded) return undefined;

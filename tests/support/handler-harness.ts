@@ -1,8 +1,10 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../scripts/local-dynamodb';
 import { captureOutput, lambdaContext } from './lambda-context';
@@ -50,9 +52,15 @@ export function handlerHarness() {
     for (const client of Object.values(aws)) client.reset();
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
+    aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
   });
 
   /** Invokes a function as Lambda would; returns its answer and every JSON line it wrote (logs and EMF). */
   const run = (name: FunctionName, event: unknown) => captureOutput(() => handlers[name](event, lambdaContext(`release-conductor-test-${name}`)));
-  return { aws, run };
+  /** The ledger items under a partition key. */
+  const ledgerItems = async (pk: string) => {
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
+    return (await documents.send(new QueryCommand({ TableName: 'handler-test-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items ?? [];
+  };
+  return { aws, run, ledgerItems };
 }

@@ -1,11 +1,11 @@
 import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { handlerHarness, QUEUE_URL, type FunctionName } from '../../support/handler-harness';
 import { sample } from '../../support/samples';
 
-const { aws, run } = handlerHarness();
+const { aws, run, ledgerItems } = handlerHarness();
 const { codecommit, codepipeline, codedeploy, sqs } = aws;
 
 function pushTo(branch: string, message: string) {
@@ -161,5 +161,25 @@ describe('on-build, on-deploy, on-pipeline', () => {
     expect(again.result).toMatchObject({ measures: [] });
     expect(again.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
   });
-});
 
+  it('ties the deployment of a CodeDeploy action to its pipeline execution in the ledger', async () => {
+    const failed = sample<{ detail: Record<string, string> }>('codepipeline/action-failed.json');
+    codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'MyFirstPipeline', filter: { pipelineExecutionId: failed.detail['execution-id'] } }).resolves({
+      actionExecutionDetails: [
+        { stageName: 'Prod', actionName: 'myAction', output: { executionResult: { externalExecutionId: 'd-123456789' } } },
+        { stageName: 'Source', actionName: 'Source', output: { executionResult: { externalExecutionId: 'a'.repeat(40) } } },
+      ],
+    });
+    const { result } = await run('onPipeline', failed);
+    expect(result).toMatchObject({ state: 'FAILED', link: { kind: 'deployment', id: 'd-123456789', pipeline: 'MyFirstPipeline', stage: 'Prod', action: 'myAction' } });
+    expect(await ledgerItems('DEPLOYMENT#d-123456789')).toContainEqual(expect.objectContaining({ sk: `EXECUTION#MyFirstPipeline#${failed.detail['execution-id']}`, stage: 'Prod' }));
+  });
+
+  it('asks for no action ids while an action runs, or for actions of other providers', async () => {
+    await run('onPipeline', sample('codepipeline/action-started.json'));
+    const approval = sample<{ detail: { type: Record<string, unknown> } }>('codepipeline/action-failed.json');
+    approval.detail.type = { ...approval.detail.type, category: 'Approval', provider: 'Manual' };
+    await run('onPipeline', approval);
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)).toHaveLength(0);
+  });
+});

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import policy from '../../../release-policy.yml';
 import { alarms, dashboardBody, type MetricRow, type MonitoringSettings } from '../../../infra/monitoring';
@@ -67,6 +67,7 @@ describe('the dashboard and the metrics the functions emit', () => {
   beforeAll(async () => {
     // every sample, as the release story has them (beforeAll runs before the harness's beforeEach)
     aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
+    aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     aws.codecommit.on(GetCommitCommand).resolves({ commit: { commitId: COMMIT, message: 'Fix', author: { name: 'Mina Kim', date: '1700000000 +0000' } } });
     aws.codecommit.on(GetDifferencesCommand).resolves({ differences: [{ afterBlob: { path: 'index.html' }, changeType: 'M' }] });

@@ -1,6 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodeCommitClient, GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient, GetPipelineExecutionCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { codeCommitSource } from '../../../../shared/aws/codecommit';
@@ -71,16 +71,28 @@ describe('codePipelines', () => {
   it('reads the commit and resolved variables of an execution', async () => {
     codepipeline.on(GetPipelineExecutionCommand, { pipelineName: 'feature-preview', pipelineExecutionId: 'exec-3' }).resolves({
       pipelineExecution: {
-        artifactRevisions: [{ name: 'SourceArtifact', revisionId: COMMIT }],
+        artifactRevisions: [{ name: 'SourceArtifact', revisionId: COMMIT, created: new Date('2026-11-20T09:00:00Z') }],
         variables: [{ name: 'BRANCH', resolvedValue: 'feature/banner' }],
       },
     });
-    expect(await pipelines.executionRevision('feature-preview', 'exec-3')).toEqual({ commitId: COMMIT, variables: { BRANCH: 'feature/banner' } });
+    expect(await pipelines.executionRevision('feature-preview', 'exec-3')).toEqual({ commitId: COMMIT, committedAt: '2026-11-20T09:00:00.000Z', variables: { BRANCH: 'feature/banner' } });
   });
 
   it('says there is no revision when the execution has no commit (an S3 source, say)', async () => {
     codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: 'object-version-1' }] } });
     expect(await pipelines.executionRevision('p', 'e')).toBeUndefined();
+  });
+
+  it('lists an execution\'s actions with their providers\' ids, over every page', async () => {
+    codepipeline
+      .on(ListActionExecutionsCommand, { pipelineName: 'p', filter: { pipelineExecutionId: 'e' }, nextToken: undefined })
+      .resolves({ actionExecutionDetails: [{ stageName: 'Build', actionName: 'Build', output: { executionResult: { externalExecutionId: 'proj:1' } } }], nextToken: 'page-2' })
+      .on(ListActionExecutionsCommand, { nextToken: 'page-2' })
+      .resolves({ actionExecutionDetails: [{ stageName: 'Approve', actionName: 'Approve' }] });
+    expect(await pipelines.actionExecutions('p', 'e')).toEqual([
+      { stage: 'Build', action: 'Build', externalExecutionId: 'proj:1' },
+      { stage: 'Approve', action: 'Approve', externalExecutionId: undefined },
+    ]);
   });
 });
 

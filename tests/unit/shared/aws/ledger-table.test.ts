@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable, keys } from '../../../../shared/aws/ledger-table';
 import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../../scripts/local-dynamodb';
 
@@ -55,6 +55,13 @@ describe('ledgerTable', () => {
     const stored = await item(keys.build('arn:build/p:1'));
     expect(stored).toMatchObject({ status: 'SUCCEEDED', durationSeconds: 114, pipeline: 'MyFirstPipeline' });
     expect(stored!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
+  });
+
+  it('finds a build by the id CodePipeline gives it, whichever form CodeBuild used', async () => {
+    await ledger.recordBuild({ buildId: 'arn:aws:codebuild:us-west-2:123456789012:build/my-sample-project:8745a7a9', project: 'my-sample-project', status: 'FAILED', at: '2026-11-21T10:00:00Z' });
+    await ledger.linkToExecution({ kind: 'build', id: 'my-sample-project:8745a7a9', pipeline: 'MyFirstPipeline', executionId: 'x1', stage: 'Build', action: 'Build' });
+    const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'ledger-test', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'BUILD#my-sample-project:8745a7a9' } }));
+    expect(Items.map((stored) => stored.sk)).toEqual(['BUILD', 'EXECUTION#MyFirstPipeline#x1']);
   });
 
   it('keeps a deployment with CodeDeploy\'s error', async () => {

@@ -1,0 +1,21 @@
+import type { CodePipelineEvent } from '../../shared/events';
+import type { ExecutionLink, Ledger, Pipelines } from '../../shared/ports';
+
+type ActionExecutionEvent = Extract<CodePipelineEvent, { 'detail-type': 'CodePipeline Action Execution State Change' }>;
+
+const KIND = { CodeBuild: 'build', CodeDeploy: 'deployment' } as const;
+
+/**
+ * When a CodeBuild or CodeDeploy action ends, ties its build or deployment to the execution in the
+ * ledger. The event does not name the build or deployment; ListActionExecutions does.
+ */
+export async function linkAction(event: ActionExecutionEvent, pipelines: Pick<Pipelines, 'actionExecutions'>, ledger: Pick<Ledger, 'linkToExecution'>): Promise<ExecutionLink | undefined> {
+  const { pipeline, 'execution-id': executionId, stage, action, state, type } = event.detail;
+  const provider = type?.provider;
+  if ((state !== 'SUCCEEDED' && state !== 'FAILED') || (provider !== 'CodeBuild' && provider !== 'CodeDeploy')) return undefined;
+  const run = (await pipelines.actionExecutions(pipeline, executionId)).find((candidate) => candidate.stage === stage && candidate.action === action);
+  if (!run?.externalExecutionId) return undefined;
+  const link = { kind: KIND[provider], id: run.externalExecutionId, pipeline, executionId, stage, action };
+  await ledger.linkToExecution(link);
+  return link;
+}
