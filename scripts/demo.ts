@@ -8,11 +8,18 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ledgerTable } from '../shared/aws/ledger-table';
+import { doraReport } from '../shared/dora';
 import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { createLocalRepository, putEvents } from './local-codecommit';
 import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
 import { entryFromEvent, readEvents, type SavedEvent } from './replay';
+import { duration, formatReport } from './report';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
+
 
 const SAMPLES = join(PROJECT_DIR, 'events', 'samples');
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
@@ -56,6 +63,8 @@ export function describe(line: LogLine): string | undefined {
       return `${fn}   action ${line.stage}/${line.action}: ${line.state}`;
     case 'manual approval waiting':
       return `${fn} ⏸ manual approval waiting: ${line.stage}/${line.action}`;
+    case 'release recorded':
+      return `${fn} ◆ DORA: ${(line.dora as { name: string; value: number; unit: string }[]).map(({ name, value, unit }) => `${name} ${unit === 'Seconds' ? duration(value) : value}`).join(', ')}`;
     case 'malformed event: dead-lettered':
       return `${fn} ✗ malformed event dead-lettered: ${line.reason}`;
     default:
@@ -92,7 +101,8 @@ function git(cwd: string, ...args: string[]): string {
 async function replay(title: string, events: SavedEvent[], story: StoryTeller, eventBridgeUrl: string): Promise<void> {
   process.stdout.write(`\n${bold(title)}\n`);
   for (const event of events) {
-    await putEvents(eventBridgeUrl, [entryFromEvent(event)]);
+    // as it would happen now, after the pushes above
+    await putEvents(eventBridgeUrl, [entryFromEvent({ ...event, time: new Date().toISOString() })]);
     await story.tell();
   }
 }
@@ -163,10 +173,21 @@ async function main(): Promise<void> {
       sample('codepipeline/pipeline-failed.json'),
     ], story, stack.eventBridgeUrl);
 
+    const now = () => new Date().toISOString();
     if (preview) {
       const succeeded = sample('codepipeline/pipeline-succeeded.json');
       succeeded.detail = { ...(succeeded.detail as object), pipeline: 'feature-preview', 'execution-id': preview.executionId };
       await replay(`10. feature-preview succeeds (execution ${preview.executionId.slice(0, 8)}): promote its commit to MyFirstPipeline`, [succeeded], story, stack.eventBridgeUrl);
+    }
+    const promoted = (await readRecordedStarts(localFiles(localDir).pipelineStarts)).find((start) => start.context.reason.startsWith('promoted'));
+    if (promoted) {
+      const deployed = sample('codepipeline/pipeline-succeeded.json');
+      deployed.detail = { ...(deployed.detail as object), 'execution-id': promoted.executionId };
+      await replay('11. MyFirstPipeline (production) deploys the promoted commit: the ledger measures it', [deployed], story, stack.eventBridgeUrl);
+      const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
+      const today = new Date(`${now().slice(0, 10)}T00:00:00Z`);
+      const report = doraReport(await ledger.endedExecutions('MyFirstPipeline'), today, new Date(today.getTime() + 86_400_000));
+      process.stdout.write(`\n${bold('12. npm run report, for today:')}\n${formatReport(report, today, new Date(today.getTime() + 86_400_000), ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`);
     }
 
     const recorded = await readRecordedStarts(localFiles(localDir).pipelineStarts);
