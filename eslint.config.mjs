@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.esbuild/', '.serverless/', 'coverage/', '.local/'] },
+  { ignores: ['node_modules/', '.esbuild/', '.serverless/', 'coverage/', '.local/', 'tests/bench/.out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },

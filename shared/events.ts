@@ -91,7 +91,7 @@ export type CodeDeployStateEvent = z.infer<typeof CodeDeployStateEvent>;
 
 const PIPELINE = z.string().regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected a CodePipeline name');
 const EXECUTION_ID = z.string().min(1);
-// AWS's own examples send the pipeline structure version as "1" and the action type version as 1.
+// AWS's examples have sent both versions as strings and as numbers, over the years.
 const PIPELINE_VERSION = z.union([z.string(), z.number()]).optional();
 
 /** https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html */
@@ -127,6 +127,7 @@ export const ActionExecutionEvent = envelope(
     action: NAME,
     state: z.enum(['STARTED', 'SUCCEEDED', 'FAILED', 'CANCELED', 'ABANDONED']),
     type: z.object({ owner: z.string(), provider: z.string(), category: z.string(), version: z.union([z.string(), z.number()]) }).optional(),
+    'execution-result': z.object({ 'external-execution-id': z.string().optional() }).optional(),
   }),
 );
 

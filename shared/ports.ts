@@ -107,7 +107,10 @@ export interface Ledger {
   recordStep(step: ExecutionStep): Promise<void>;
   /** Records an ended execution; false when it was already recorded (a redelivered event). */
   recordEnded(execution: EndedExecution): Promise<boolean>;
+  /** Every ended execution of the pipeline, oldest first (for reports). */
   endedExecutions(pipeline: string): Promise<EndedExecution[]>;
+  /** What DORA needs around a time: the executions that ended before it back to the last success, and after it up to the next. */
+  executionsAround(pipeline: string, endedAt: string): Promise<EndedExecution[]>;
   recordBuild(build: BuildRecord): Promise<void>;
   recordDeployment(deployment: DeploymentRecord): Promise<void>;
   /** Ties a build or deployment to the pipeline execution that ran it. */

@@ -3,7 +3,6 @@ import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
@@ -40,7 +39,7 @@ export function deadLetters(): DeadLetters {
   if (localDir) return fileDeadLetters(localFiles(localDir).deadLetters);
   const queueUrl = process.env.DEAD_LETTER_QUEUE_URL;
   if (!queueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set: the stack defines it for every event function');
-  return sqsDeadLetters(new SQSClient({}), queueUrl);
+  return sqsDeadLetters(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}), queueUrl);
 }
 
 export function ledger(): Ledger {

@@ -18,7 +18,7 @@ export async function recordRelease(
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const changedAt = revision && ((await ledger.firstPushAt(revision.commitId)) ?? revision.committedAt);
   const ended: EndedExecution = { pipeline, executionId, result: state, endedAt: event.time, commitId: revision?.commitId, changedAt };
-  const known = production ? await ledger.endedExecutions(pipeline) : [];
+  const known = production ? await ledger.executionsAround(pipeline, event.time) : [];
   if (!(await ledger.recordEnded(ended))) return [];
   return production ? doraOnEnd(ended, known) : [];
 }

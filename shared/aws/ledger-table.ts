@@ -50,6 +50,30 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     } while (ExclusiveStartKey);
     return items;
   };
+  const ended = ({ pipeline, executionId, result, endedAt, commitId, changedAt }: Record<string, unknown>) => ({ pipeline, executionId, result, endedAt, commitId, changedAt }) as EndedExecution;
+  /** Ended executions from `bound` on, one way, until a success (included): an outage and what ends it, never the whole history. */
+  const toSuccess = async (pipeline: string, bound: string, forward: boolean) => {
+    const found: EndedExecution[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: forward ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk BETWEEN :first AND :bound',
+          ExpressionAttributeValues: { ':pk': `PIPELINE#${pipeline}`, ':bound': `ENDED#${bound}`, ...(forward ? {} : { ':first': 'ENDED#' }) },
+          ScanIndexForward: forward,
+          Limit: 25,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        found.push(ended(item));
+        if (item.result === 'SUCCEEDED') return found;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return found;
+  };
   // a later state of a build or deployment replaces an earlier one, never the other way round
   const newer = (at: string) => ({ expression: 'attribute_not_exists(pk) OR #at <= :at', names: { '#at': 'at' }, values: { ':at': at } });
 
@@ -70,9 +94,11 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
       return put({ ...keys.result(execution.pipeline, execution.executionId), ...execution }, { expression: 'attribute_not_exists(pk)' });
     },
     async endedExecutions(pipeline) {
-      return (await query(`PIPELINE#${pipeline}`, 'ENDED#')).map(
-        ({ pipeline, executionId, result, endedAt, commitId, changedAt }) => ({ pipeline, executionId, result, endedAt, commitId, changedAt }) as EndedExecution,
-      );
+      return (await query(`PIPELINE#${pipeline}`, 'ENDED#')).map(ended);
+    },
+    async executionsAround(pipeline, endedAt) {
+      const [before, after] = await Promise.all([toSuccess(pipeline, endedAt, false), toSuccess(pipeline, endedAt, true)]);
+      return [...before.reverse(), ...after];
     },
     async recordBuild(build) {
       await put({ ...keys.build(build.buildId), ...build }, newer(build.at));

@@ -1,14 +1,21 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetters } from '../ports';
 
 // SQS takes at most 256 KiB a message; an EventBridge event is at most 256 KiB too, so the
 // envelope around it may push it over: keep the start of the raw event and say so.
 const MAX_EVENT_CHARS = 200_000;
 
-export function sqsDeadLetters(client: SQSClient, queueUrl: string): DeadLetters {
+/**
+ * Dead letters are rare, so the SQS client is loaded on the first one, not at cold start
+ * (`npm run bench` measures what that saves).
+ */
+export function sqsDeadLetters(createClient: () => Promise<SQSClient>, queueUrl: string): DeadLetters {
+  let client: Promise<SQSClient> | undefined;
   return {
     async send({ functionName, reason, event }) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, ...deadLetterMessage(functionName, reason, event) }));
+      const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
+      client ??= createClient();
+      await (await client).send(new SendMessageCommand({ QueueUrl: queueUrl, ...deadLetterMessage(functionName, reason, event) }));
     },
   };
 }

@@ -162,8 +162,15 @@ describe('on-build, on-deploy, on-pipeline', () => {
     expect(again.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
   });
 
-  it('ties the deployment of a CodeDeploy action to its pipeline execution in the ledger', async () => {
+  it('ties the deployment of a CodeDeploy action to its execution with the id the event gives', async () => {
+    const { result } = await run('onPipeline', sample('codepipeline/action-failed.json'));
+    expect(result).toMatchObject({ link: { kind: 'deployment', id: 'd-123456789' } });
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)).toHaveLength(0);
+  });
+
+  it('asks ListActionExecutions for the deployment when the event does not name it', async () => {
     const failed = sample<{ detail: Record<string, string> }>('codepipeline/action-failed.json');
+    delete failed.detail['execution-result'];
     codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'MyFirstPipeline', filter: { pipelineExecutionId: failed.detail['execution-id'] } }).resolves({
       actionExecutionDetails: [
         { stageName: 'Prod', actionName: 'myAction', output: { executionResult: { externalExecutionId: 'd-123456789' } } },

@@ -125,7 +125,7 @@ describe('sqsDeadLetters', () => {
   it('sends the event with the reason as body and attributes', async () => {
     const sqs = mockClient(SQSClient);
     sqs.on(SendMessageCommand).resolves({});
-    await sqsDeadLetters(new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/q').send({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
+    await sqsDeadLetters(async () => new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/q').send({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
     const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(input.QueueUrl).toBe('https://sqs.example/q');
     expect(JSON.parse(input.MessageBody!)).toEqual({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
@@ -135,7 +135,7 @@ describe('sqsDeadLetters', () => {
   it('keeps an oversized event within the SQS message limit, saying it was truncated', async () => {
     const sqs = mockClient(SQSClient);
     sqs.on(SendMessageCommand).resolves({});
-    await sqsDeadLetters(new SQSClient({ region: 'us-east-1' }), 'q').send({ functionName: 'f', reason: 'r', event: { huge: 'x'.repeat(300_000) } });
+    await sqsDeadLetters(async () => new SQSClient({ region: 'us-east-1' }), 'q').send({ functionName: 'f', reason: 'r', event: { huge: 'x'.repeat(300_000) } });
     const body = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!;
     expect(Buffer.byteLength(body)).toBeLessThan(256 * 1024);
     expect(JSON.parse(body)).toHaveProperty('truncatedEvent');

@@ -42,6 +42,16 @@ describe('ledgerTable', () => {
     expect(await ledger.endedExecutions('OtherPipeline')).toEqual([]);
   });
 
+  it('reads around a time only as far as the successes on either side', async () => {
+    const at = (day: number, id: string, result: 'SUCCEEDED' | 'FAILED') => ({ pipeline: 'Around', executionId: id, result, endedAt: `2026-11-${day}T10:00:00Z` });
+    const history = [at(10, 'a', 'SUCCEEDED'), at(11, 'b', 'SUCCEEDED'), at(12, 'c', 'FAILED'), at(13, 'd', 'FAILED'), at(15, 'f', 'FAILED'), at(16, 'g', 'SUCCEEDED'), at(17, 'h', 'SUCCEEDED')];
+    for (const execution of history) await ledger.recordEnded(execution);
+    const ids = async (endedAt: string) => (await ledger.executionsAround('Around', endedAt)).map((execution) => execution.executionId);
+    expect(await ids('2026-11-14T10:00:00Z')).toEqual(['b', 'c', 'd', 'f', 'g']);
+    expect(await ids('2026-11-11T10:00:00Z')).toEqual(['a', 'b']);
+    expect(await ids('2026-11-18T10:00:00Z')).toEqual(['h']);
+  });
+
   it('keeps the timeline of an execution, one item per step', async () => {
     await ledger.recordStep({ pipeline: 'MyFirstPipeline', executionId: 'x1', state: 'STARTED', at: '2026-11-21T09:50:00Z', eventId: 's1' });
     await ledger.recordStep({ pipeline: 'MyFirstPipeline', executionId: 'x1', stage: 'Deploy', action: 'Deploy', state: 'SUCCEEDED', at: '2026-11-21T09:59:00Z', eventId: 's2' });

@@ -1,0 +1,53 @@
+// BASELINE (benchmark only): AWS calls as raw fetch, logs and EMF by hand.
+import { createHash } from 'node:crypto';
+
+const endpoint = () => process.env.AWS_ENDPOINT_URL ?? '';
+
+export async function call<T>(target: string, input: object, protocol = '1.1'): Promise<T> {
+  const response = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': `application/x-amz-json-${protocol}`, 'x-amz-target': target }, body: JSON.stringify(input) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${target}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** PutItem of string and number attributes; false when the condition failed. */
+export async function putItem(item: Record<string, string | number | undefined>, condition?: string): Promise<boolean> {
+  const Item = Object.fromEntries(Object.entries(item).flatMap(([key, value]) => (value === undefined ? [] : [[key, typeof value === 'number' ? { N: String(value) } : { S: value }]])));
+  try {
+    await call('DynamoDB_20120810.PutItem', { TableName: process.env.LEDGER_TABLE, Item, ConditionExpression: condition }, '1.0');
+    return true;
+  } catch (error) {
+    if (String(error).includes('ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+/** One page of a Query: by prefix, or after (forward) or up to (backward) a bound. */
+export async function query(pk: string, range: { prefix: string } | { bound: string; forward: boolean; limit: number }): Promise<Record<string, string>[]> {
+  const condition =
+    'prefix' in range
+      ? { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': { S: pk }, ':prefix': { S: range.prefix } } }
+      : {
+          KeyConditionExpression: range.forward ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk BETWEEN :first AND :bound',
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':bound': { S: range.bound }, ...(range.forward ? {} : { ':first': { S: 'ENDED#' } }) },
+          ScanIndexForward: range.forward,
+          Limit: range.limit,
+        };
+  const { Items = [] } = await call<{ Items?: Record<string, { S?: string; N?: string }>[] }>('DynamoDB_20120810.Query', { TableName: process.env.LEDGER_TABLE, ...condition }, '1.0');
+  return Items.map((item) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value.S ?? value.N ?? ''])));
+}
+
+export const log = (level: string, message: string, fields: object = {}) => process.stdout.write(`${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...fields })}\n`);
+
+export function emf(metrics: Record<string, number>, dimensions: Record<string, string> = {}): void {
+  const all = { service: 'release-conductor', ...dimensions };
+  const declared = Object.keys(metrics).map((Name) => ({ Name, Unit: Name.endsWith('Duration') ? 'Seconds' : 'Count' }));
+  process.stdout.write(`${JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'ReleaseConductor', Dimensions: [Object.keys(all)], Metrics: declared }] }, ...all, ...metrics })}\n`);
+}
+
+export async function deadLetter(functionName: string, reason: string, event: unknown): Promise<void> {
+  log('ERROR', 'malformed event: dead-lettered', { reason });
+  await call('AmazonSQS.SendMessage', { QueueUrl: process.env.DEAD_LETTER_QUEUE_URL, MessageBody: JSON.stringify({ functionName, reason, event }) }, '1.0');
+}
+
+export const token = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');

@@ -1,0 +1,313 @@
+/**
+ * `npm run bench`: bundle size, cold start, warm latency, throughput, AWS calls and metrics per
+ * release, and a cost estimate, for each event function side by side with the hand-written
+ * baseline in tests/bench/baseline/, with AWS on loopback (tests/bench/aws-stub.ts).
+ * Writes tests/bench/results.md and tests/bench/cold-start.svg.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { parse } from 'yaml';
+import { LOCAL_CREDENTIALS } from '../../scripts/local-dynamodb';
+import { startAwsStub, BENCH_COMMIT, type AwsStub } from './aws-stub';
+
+const ROOT = join(__dirname, '..', '..');
+// the functions as serverless-esbuild builds them: the options in serverless.yml, the release policy inlined
+const esbuildPlugins = createRequire(__filename)('../../infra/esbuild-plugins.cjs') as Plugin[];
+const ESBUILD = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+const OUT = join(__dirname, '.out');
+const FUNCTIONS = ['on-push', 'on-build', 'on-deploy', 'on-pipeline'] as const;
+type Fn = (typeof FUNCTIONS)[number];
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
+const WARM_EVENTS = Number(process.env.BENCH_WARM_EVENTS ?? 10_000);
+const MEMORY_MB = 256; // serverless.yml provider.memorySize
+
+// Prices used (us-east-1, on-demand, as published on aws.amazon.com/*/pricing in 2026)
+const PRICE = {
+  lambdaGbSecondArm: 0.0000133334,
+  lambdaRequest: 0.2 / 1e6,
+  dynamoWriteUnit: 0.625 / 1e6,
+  dynamoReadUnit: 0.125 / 1e6,
+  logsIngestedGb: 0.5,
+  customMetricMonth: 0.3,
+};
+
+const sample = (path: string) => JSON.parse(readFileSync(join(ROOT, 'events', 'samples', path), 'utf8')) as { id: string; time: string; detail: Record<string, unknown> };
+
+/** `count` events for a function, each with its own id (and execution or build), as a stream of them would be. */
+function eventsFor(fn: Fn, count: number): object[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = `bench-${fn}-${i}`;
+    const time = new Date(Date.UTC(2026, 10, 25, 10) + i * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    switch (fn) {
+      case 'on-push': {
+        const event = sample('codecommit/reference-updated-branch.json');
+        return { ...event, id, time, detail: { ...event.detail, referenceName: 'main', referenceFullName: 'refs/heads/main', commitId: BENCH_COMMIT } };
+      }
+      case 'on-build': {
+        const event = sample('codebuild/build-succeeded.json');
+        return { ...event, id, time, detail: { ...event.detail, 'build-id': `arn:aws:codebuild:us-west-2:123456789012:build/my-sample-project:${i}` } };
+      }
+      case 'on-deploy': {
+        const event = sample('codedeploy/deployment-success.json');
+        return { ...event, id, time, detail: { ...event.detail, deploymentId: `d-${String(i).padStart(9, '0')}` } };
+      }
+      case 'on-pipeline': {
+        const event = sample(i % 4 === 3 ? 'codepipeline/pipeline-failed.json' : 'codepipeline/pipeline-succeeded.json');
+        return { ...event, id, time, detail: { ...event.detail, 'execution-id': `bench-execution-${i}` } };
+      }
+    }
+  });
+}
+
+/** One release as AWS tells it: a push, its build, its deployment and its pipeline's states. */
+function releaseEvents(): Record<Fn, object[]> {
+  const executionId = 'bench-release-1';
+  const pipeline = (file: string, i: number) => {
+    const event = sample(`codepipeline/${file}.json`);
+    return { ...event, id: `release-${file}`, time: `2026-11-25T12:0${i}:00Z`, detail: { ...event.detail, 'execution-id': executionId } };
+  };
+  const [push] = eventsFor('on-push', 1);
+  return {
+    'on-push': [push!],
+    'on-build': [sample('codebuild/build-in-progress.json'), sample('codebuild/build-succeeded.json')],
+    'on-deploy': [sample('codedeploy/deployment-start.json'), sample('codedeploy/deployment-success.json')],
+    'on-pipeline': ['pipeline-started', 'stage-started', 'action-started', 'action-succeeded', 'pipeline-succeeded'].map(pipeline),
+  };
+}
+
+async function bundle(entry: string, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
+  const { minify, sourcemap, target, platform, format, treeShaking, mainFields } = ESBUILD;
+  const { metafile } = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    ...{ minify, sourcemap, target, platform, format, treeShaking },
+    mainFields: process.env.BENCH_MAIN_FIELDS?.split(',') ?? mainFields,
+    // BENCH_EXTERNAL_SDK=1: leave the SDK to the Lambda runtime's copy, to compare
+    external: process.env.BENCH_EXTERNAL_SDK ? ['@aws-sdk/*', '@smithy/*'] : [],
+    metafile: true,
+    logLevel: 'error',
+    plugins: esbuildPlugins,
+  });
+  return { bytes: statSync(outfile).size, metafile };
+}
+
+/** The three largest contributors to a bundle, by package. */
+function dominant(metafile: Metafile, outfile: string): string {
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(outfile.split('/').pop()!))![1];
+  const byPackage = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? 'our code';
+    byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, bytes]) => `${name} ${kb(bytes)}`)
+    .join(', ');
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+
+interface Run {
+  coldMs: number;
+  latencies: number[];
+  warmMs: number;
+  stdout: string;
+}
+
+async function invoke(bundlePath: string, events: object[], env: NodeJS.ProcessEnv, keepOutput = false): Promise<Run> {
+  const eventsFile = join(OUT, `events-${process.hrtime.bigint()}.json`);
+  const resultFile = `${eventsFile}.result`;
+  writeFileSync(eventsFile, JSON.stringify(events));
+  const child = spawn(process.execPath, [join(__dirname, 'invoke.cjs'), bundlePath, eventsFile, resultFile], { env, stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'inherit'] });
+  let stdout = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`${bundlePath} exited with ${code}`);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as Omit<Run, 'stdout'>;
+  rmSync(eventsFile);
+  rmSync(resultFile);
+  return { ...result, stdout };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const aws: AwsStub = await startAwsStub();
+  const env = {
+    PATH: process.env.PATH,
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    LEDGER_TABLE: 'bench-ledger',
+    LEDGER_RETENTION_DAYS: '400',
+    DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/bench-dead-letters`,
+    POWERTOOLS_SERVICE_NAME: 'release-conductor',
+    POWERTOOLS_METRICS_NAMESPACE: 'ReleaseConductor',
+  };
+
+  try {
+    const rows = [];
+    for (const fn of FUNCTIONS) {
+      process.stdout.write(`${fn}: bundling, ${COLD_RUNS} cold starts each, ${WARM_EVENTS} warm events...\n`);
+      const ours = await bundle(join(ROOT, 'functions', fn, 'handler.ts'), join(OUT, `${fn}.js`));
+      const base = await bundle(join(__dirname, 'baseline', `${fn}.ts`), join(OUT, `baseline-${fn}.js`));
+      const cold = { ours: [] as number[], baseline: [] as number[] };
+      for (let i = 0; i < COLD_RUNS; i++) {
+        const [event] = eventsFor(fn, 1);
+        cold.ours.push((await invoke(join(OUT, `${fn}.js`), [event!], env)).coldMs);
+        cold.baseline.push((await invoke(join(OUT, `baseline-${fn}.js`), [event!], env)).coldMs);
+      }
+      const warm = await invoke(join(OUT, `${fn}.js`), eventsFor(fn, WARM_EVENTS + 1), env);
+      const warmBase = await invoke(join(OUT, `baseline-${fn}.js`), eventsFor(fn, WARM_EVENTS + 1), env);
+      rows.push({
+        fn,
+        bytes: ours.bytes,
+        baselineBytes: base.bytes,
+        dominant: dominant(ours.metafile, `${fn}.js`),
+        cold: median(cold.ours),
+        coldBaseline: median(cold.baseline),
+        p50: percentile(warm.latencies, 50),
+        p99: percentile(warm.latencies, 99),
+        p99Baseline: percentile(warmBase.latencies, 99),
+        throughput: (warm.latencies.length / warm.warmMs) * 1000,
+        throughputBaseline: (warmBase.latencies.length / warmBase.warmMs) * 1000,
+        meanMs: warm.latencies.reduce((sum, ms) => sum + ms, 0) / warm.latencies.length,
+      });
+    }
+
+    // one release: AWS calls at the loopback, metrics and log bytes from the output
+    aws.calls.clear();
+    let output = '';
+    let invocations = 0;
+    let billedMs = 0;
+    for (const [fn, events] of Object.entries(releaseEvents()) as [Fn, object[]][]) {
+      const run = await invoke(join(OUT, `${fn}.js`), events, env, true);
+      output += run.stdout;
+      invocations += events.length;
+      billedMs += Math.ceil(run.coldMs) + run.latencies.reduce((sum, ms) => sum + Math.ceil(ms), 0);
+    }
+    const calls = [...aws.calls.entries()].sort();
+    const totalCalls = calls.reduce((sum, [, count]) => sum + count, 0);
+    const writes = calls.filter(([target]) => target.endsWith('PutItem')).reduce((sum, [, count]) => sum + count, 0);
+    const reads = calls.filter(([target]) => target.endsWith('Query')).reduce((sum, [, count]) => sum + count, 0);
+    const metrics = new Set<string>();
+    for (const line of output.split('\n').filter((text) => text.startsWith('{"_aws"'))) {
+      const record = JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+      for (const { Dimensions, Metrics } of record._aws.CloudWatchMetrics) {
+        for (const dimensions of Dimensions) for (const { Name } of Metrics) metrics.add(`${Name}{${dimensions.map((name) => `${name}=${String(record[name])}`).join(',')}}`);
+      }
+    }
+    const pipelineMetrics = [...metrics].filter((metric) => metric.includes('pipeline=')).length;
+    const logBytes = Buffer.byteLength(output);
+    const perThousand = {
+      lambda: 1000 * ((billedMs / 1000) * (MEMORY_MB / 1024) * PRICE.lambdaGbSecondArm + invocations * PRICE.lambdaRequest),
+      dynamodb: 1000 * (writes * PRICE.dynamoWriteUnit + reads * 0.5 * PRICE.dynamoReadUnit),
+      logs: 1000 * (logBytes / 1024 ** 3) * PRICE.logsIngestedGb,
+    };
+
+    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, invocations, billedMs, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, seconds: (Date.now() - started) / 1000 }));
+    writeFileSync(join(__dirname, 'cold-start.svg'), await chart(rows));
+    process.stdout.write(`\n${readFileSync(join(__dirname, 'results.md'), 'utf8')}\nWrote tests/bench/results.md and tests/bench/cold-start.svg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  } finally {
+    await aws.close();
+  }
+}
+
+type Row = { fn: string; bytes: number; baselineBytes: number; dominant: string; cold: number; coldBaseline: number; p50: number; p99: number; p99Baseline: number; throughput: number; throughputBaseline: number; meanMs: number };
+
+function results(r: {
+  rows: Row[];
+  calls: [string, number][];
+  totalCalls: number;
+  invocations: number;
+  billedMs: number;
+  metrics: string[];
+  pipelineMetrics: number;
+  logBytes: number;
+  perThousand: Record<string, number>;
+  seconds: number;
+}): string {
+  const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+  const met = (ok: boolean) => (ok ? 'yes' : '**no**');
+  const total = Object.values(r.perThousand).reduce((sum, dollars) => sum + dollars, 0);
+  return [
+    '# Benchmark results',
+    '',
+    `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; AWS on loopback (tests/bench/aws-stub.ts); ${COLD_RUNS} cold starts and ${WARM_EVENTS} warm events per function; ${r.seconds.toFixed(0)} s.`,
+    'Cold start: a fresh Node process loads the bundle and handles one event (median). The baseline (tests/bench/baseline/) does the same by hand: no middy, Powertools, zod or AWS SDK.',
+    '',
+    '| function | bundle | baseline bundle | largest parts | cold start | baseline | ratio (≤ 1.5) | warm p50 | warm p99 (≤ 2 ms) | baseline p99 | events/s (≥ 2000) | baseline events/s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...r.rows.map(
+      (row) =>
+        `| ${row.fn} | ${kb(row.bytes)} ${row.bytes <= 300 * 1024 ? '' : '(> 300)'} | ${kb(row.baselineBytes)} | ${row.dominant} | ${ms(row.cold)} | ${ms(row.coldBaseline)} | ${(row.cold / row.coldBaseline).toFixed(2)}× | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p99Baseline)} | ${row.throughput.toFixed(0)} | ${row.throughputBaseline.toFixed(0)} |`,
+    ),
+    '',
+    '| target | met |',
+    '|---|---|',
+    `| every bundle ≤ 300 KB | ${met(r.rows.every((row) => row.bytes <= 300 * 1024))} |`,
+    `| every cold start ≤ 1.5 × the baseline | ${met(r.rows.every((row) => row.cold <= 1.5 * row.coldBaseline))} |`,
+    `| warm p99 ≤ 2 ms per event | ${met(r.rows.every((row) => row.p99 <= 2))} |`,
+    `| replay ≥ 2000 events/s per process | ${met(r.rows.every((row) => row.throughput >= 2000))} |`,
+    '',
+    `## One release (a push, 2 build, 2 deployment and 5 pipeline events): ${r.invocations} invocations, ${r.totalCalls} AWS calls`,
+    '',
+    '| AWS call | count |',
+    '|---|---|',
+    ...r.calls.map(([target, count]) => `| ${target} | ${count} |`),
+    '',
+    `Custom metrics (distinct name and dimension values) in one release: ${r.metrics.length}, of which ${r.pipelineMetrics} carry the pipeline (so grow with the number of pipelines); log and EMF output: ${kb(r.logBytes)}.`,
+    '',
+    '## Cost per 1000 releases',
+    '',
+    `| part | how | $ |`,
+    '|---|---|---|',
+    `| Lambda | ${r.invocations} invocations, ${r.billedMs.toFixed(0)} billed ms a release at ${MEMORY_MB} MB arm64 ($${PRICE.lambdaGbSecondArm}/GB-s, $0.20/M requests) | ${r.perThousand.lambda!.toFixed(4)} |`,
+    `| DynamoDB | on demand: writes $0.625/M WRU, reads $0.125/M RRU (items under 1 KB, eventually consistent queries) | ${r.perThousand.dynamodb!.toFixed(4)} |`,
+    `| CloudWatch Logs | ${kb(r.logBytes)} a release at $0.50/GB ingested | ${r.perThousand.logs!.toFixed(4)} |`,
+    `| SNS | not published yet (issue 4) | 0 |`,
+    `| total | | ${total.toFixed(4)} |`,
+    '',
+    `Custom metrics are billed per metric and month ($0.30 each for the first 10 000), not per release: about ${r.pipelineMetrics} for each pipeline and ${r.metrics.length - r.pipelineMetrics} shared, so about $${(r.pipelineMetrics * PRICE.customMetricMonth).toFixed(2)} a month for each pipeline. Billed ms counts one cold start a release; in a busy account most invocations are warm.`,
+    '',
+  ].join('\n');
+}
+
+async function chart(rows: Row[]): Promise<string> {
+  const [{ compile }, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+  const values = rows.flatMap((row) => [
+    { fn: row.fn, variant: 'Release Conductor', ms: row.cold },
+    { fn: row.fn, variant: 'hand-written baseline', ms: row.coldBaseline },
+  ]);
+  const { spec } = compile({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Cold start per function (median ms, load bundle + first event)',
+    data: { values },
+    mark: 'bar',
+    encoding: {
+      x: { field: 'fn', type: 'nominal', title: null },
+      xOffset: { field: 'variant' },
+      y: { field: 'ms', type: 'quantitative', title: 'ms' },
+      color: { field: 'variant', type: 'nominal', title: null },
+    },
+    width: 480,
+    height: 240,
+  });
+  return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
+  process.exitCode = 1;
+});
