@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EndedExecution } from '../dora';
 import type { Ledger } from '../ports';
 
@@ -40,38 +40,30 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
   };
   const query = async (pk: string, skPrefix: string) => {
     const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix }, ExclusiveStartKey }),
-      );
+    for await (const page of paginateQuery({ client }, { TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix } })) {
       items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return items;
   };
   const ended = ({ pipeline, executionId, result, endedAt, commitId, changedAt }: Record<string, unknown>) => ({ pipeline, executionId, result, endedAt, commitId, changedAt }) as EndedExecution;
   /** Ended executions from `bound` on, one way, until a success (included): an outage and what ends it, never the whole history. */
   const toSuccess = async (pipeline: string, bound: string, forward: boolean) => {
     const found: EndedExecution[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: forward ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk BETWEEN :first AND :bound',
-          ExpressionAttributeValues: { ':pk': `PIPELINE#${pipeline}`, ':bound': `ENDED#${bound}`, ...(forward ? {} : { ':first': 'ENDED#' }) },
-          ScanIndexForward: forward,
-          Limit: 25,
-          ExclusiveStartKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client, pageSize: 25 },
+      {
+        TableName: tableName,
+        KeyConditionExpression: forward ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk BETWEEN :first AND :bound',
+        ExpressionAttributeValues: { ':pk': `PIPELINE#${pipeline}`, ':bound': `ENDED#${bound}`, ...(forward ? {} : { ':first': 'ENDED#' }) },
+        ScanIndexForward: forward,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         found.push(ended(item));
         if (item.result === 'SUCCEEDED') return found;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return found;
   };
   // a later state of a build or deployment replaces an earlier one, never the other way round
