@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './local-dynamodb';
+import { startLocalSlack, type LocalSlack } from './local-slack';
+import { startLocalSsm } from './local-ssm';
 
 export const PROJECT_DIR = join(__dirname, '..');
 const SERVERLESS = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
@@ -11,6 +14,10 @@ export interface LocalStack {
   httpUrl: string;
   eventBridgeUrl: string;
   dynamoDbUrl: string;
+  snsUrl: string;
+  slack: LocalSlack;
+  /** What must never appear in a log line (the Slack bot token). */
+  secrets: string[];
   localDir: string;
   logFile: string;
   process: ChildProcess;
@@ -26,6 +33,9 @@ export interface StackPorts {
   eventBridge: number;
   pubSub: number;
   dynamoDb: number;
+  sns: number;
+  slack: number;
+  ssm: number;
 }
 
 /** A port the OS says is free now; the stack binds it a moment later. */
@@ -41,16 +51,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Where the local stage's notify-slack finds its bot token (serverless.yml param slackBotTokenParameter). */
+export const LOCAL_BOT_TOKEN_PARAMETER = '/release-conductor/local/slack-bot-token';
+
 /**
- * Starts DynamoDB (dynalite, with the ledger table) and `serverless offline --stage local` (API,
- * Lambda invoke, EventBridge) on loopback, free ports unless given, with its local state (git
- * repositories, recorded pipeline starts, dead letters) in `localDir`, and waits until it answers.
+ * Starts DynamoDB (dynalite, with the ledger table), Slack and Parameter Store stand-ins, and
+ * `serverless offline --stage local` (API, Lambda invoke, EventBridge, SNS) on loopback, free ports
+ * unless given, with its local state (git repositories, recorded pipeline starts, dead letters) in
+ * `localDir`, and waits until it answers.
  */
 export async function startLocalStack(localDir: string, ports?: StackPorts, echo = false): Promise<LocalStack> {
-  const { http, lambda, eventBridge, pubSub, dynamoDb } = ports ?? { http: await freePort(), lambda: await freePort(), eventBridge: await freePort(), pubSub: await freePort(), dynamoDb: 0 };
+  const { http, lambda, eventBridge, pubSub, dynamoDb, sns, slack: slackPort, ssm: ssmPort } = ports ?? {
+    http: await freePort(), lambda: await freePort(), eventBridge: await freePort(), pubSub: await freePort(), dynamoDb: 0, sns: await freePort(), slack: 0, ssm: 0,
+  };
   mkdirSync(localDir, { recursive: true });
   const dynamo = await spawnLocalDynamoDB(dynamoDb);
   await createLedgerTable(dynamo.endpoint);
+  // a new token each start, kept only in the stand-ins: the tests check no log line ever shows it
+  const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
+  const slack = await startLocalSlack(botToken, slackPort);
+  const ssm = await startLocalSsm({ [LOCAL_BOT_TOKEN_PARAMETER]: botToken }, ssmPort);
   const logFile = join(localDir, 'stack.log');
   const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--stage', 'local'], {
     cwd: PROJECT_DIR,
@@ -64,8 +84,12 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
       RC_LAMBDA_PORT: String(lambda),
       RC_EVENTBRIDGE_PORT: String(eventBridge),
       RC_EVENTBRIDGE_PUBSUB_PORT: String(pubSub),
-      // the functions' AWS SDK finds DynamoDB here; nothing else local takes credentials
+      RC_SNS_PORT: String(sns),
+      RC_SLACK_PORT: new URL(slack.url).port,
+      // the functions' AWS SDK finds DynamoDB, SNS and Parameter Store here; nothing else local takes credentials
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${sns}`,
+      AWS_ENDPOINT_URL_SSM: ssm.url,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: '',
@@ -80,12 +104,15 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   }
   const stop = async () => {
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    await dynamo.close();
+    await Promise.all([dynamo.close(), slack.close(), ssm.close()]);
   };
   const stack: LocalStack = {
     httpUrl: `http://127.0.0.1:${http}`,
     eventBridgeUrl: `http://127.0.0.1:${eventBridge}`,
     dynamoDbUrl: dynamo.endpoint,
+    snsUrl: `http://127.0.0.1:${sns}`,
+    slack,
+    secrets: [botToken],
     localDir,
     logFile,
     process: child,
@@ -134,10 +161,15 @@ if (require.main === module) {
     eventBridge: port('RC_EVENTBRIDGE_PORT', 4010),
     pubSub: port('RC_EVENTBRIDGE_PUBSUB_PORT', 4011),
     dynamoDb: port('RC_DYNAMODB_PORT', 4012),
+    sns: port('RC_SNS_PORT', 4013),
+    slack: port('RC_SLACK_PORT', 4014),
+    ssm: port('RC_SSM_PORT', 4015),
   };
   startLocalStack(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local'), ports, true).then(
     (stack) => {
-      process.stdout.write(`\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, DynamoDB ${stack.dynamoDbUrl}. Ctrl-C stops it.\n`);
+      process.stdout.write(
+        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls). Ctrl-C stops it.\n`,
+      );
       const stop = () => void stack.stop().then(() => process.exit(0));
       process.once('SIGINT', stop).once('SIGTERM', stop);
     },

@@ -1,6 +1,7 @@
 // A namespace import lets esbuild drop the parts of zod we do not use (85 KB instead of 450 KB);
 // for the same reason the envelope is ours rather than Powertools parser's EventBridgeSchema.
 import * as z from 'zod';
+import { ReleaseNotification } from './release-notification';
 
 // Field names and values as AWS sends them; each schema cites the page that defines its event.
 // Unknown fields are dropped, missing or mistyped ones make the event malformed.
@@ -75,6 +76,11 @@ export const CodeBuildStateEvent = envelope(
 );
 export type CodeBuildStateEvent = z.infer<typeof CodeBuildStateEvent>;
 
+/** A build's id as CodePipeline and the console write it (`project:uuid`), from the ARN the build event carries. */
+export function shortBuildId(buildId: string): string {
+  return buildId.replace(/^arn:[^:]+:codebuild:[^:]+:\d+:build\//, '');
+}
+
 /** https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-cloudwatch-events.html */
 export const CodeDeployStateEvent = envelope(
   'aws.codedeploy',
@@ -138,3 +144,29 @@ export type CodePipelineEvent = z.infer<typeof CodePipelineEvent>;
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ');
 }
+
+/** https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html: Lambda gets one SNS message an invocation; ours carry a ReleaseNotification. */
+export const SnsNotificationEvent = z.object({
+  Records: z
+    .array(
+      z.object({
+        EventSource: z.literal('aws:sns'),
+        Sns: z.object({
+          MessageId: z.string(),
+          Message: z
+            .string()
+            .transform((text, ctx) => {
+              try {
+                return JSON.parse(text) as unknown;
+              } catch {
+                ctx.addIssue({ code: 'custom', message: 'expected a JSON message' });
+                return z.NEVER;
+              }
+            })
+            .pipe(ReleaseNotification),
+        }),
+      }),
+    )
+    .length(1, 'expected the one record Lambda delivers from SNS'),
+});
+export type SnsNotificationEvent = z.infer<typeof SnsNotificationEvent>;

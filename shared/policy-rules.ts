@@ -1,4 +1,5 @@
 import type { PipelineRule, ReleasePolicy } from './release-policy';
+import { UNROUTED_TEAM } from './release-notification';
 
 /** Placeholders a policy variable may use, filled in from the push or the promoted execution. */
 export const TEMPLATE_KEYS = ['branch', 'commitId', 'shortCommitId', 'repository'] as const;
@@ -20,4 +21,15 @@ export function resolveVariables(rule: PipelineRule, context: TemplateContext): 
     const value = template.replace(TEMPLATE, (_, key: keyof TemplateContext) => context[key] ?? ((complete = false), ''));
     return complete && value !== '' ? [{ name, value }] : [];
   });
+}
+
+/**
+ * Who hears about a repository or pipeline: its team in the policy; a policy with one team owns
+ * everything; otherwise `unrouted` (notify-slack then uses the card's channel or none).
+ */
+export function teamFor(policy: ReleasePolicy, { repository, pipeline }: { repository?: string; pipeline?: string }): string {
+  const team = (repository && policy.repositories[repository]?.team) || (pipeline && findPipeline(policy, pipeline)?.team);
+  if (team) return team;
+  const teams = Object.keys(policy.teams);
+  return teams.length === 1 ? teams[0]! : UNROUTED_TEAM;
 }

@@ -1,6 +1,7 @@
 /** What the domain needs from the outside world; adapters in shared/aws and shared/local provide it. */
 
 import type { EndedExecution } from './dora';
+import type { ReleaseNotification } from './release-notification';
 
 export interface Commit {
   commitId: string;
@@ -125,4 +126,9 @@ export interface ExecutionLink {
   executionId: string;
   stage: string;
   action: string;
+}
+
+/** Where handlers tell teams what happened: the SNS topic. */
+export interface Notifications {
+  publish(notifications: ReleaseNotification[]): Promise<void>;
 }

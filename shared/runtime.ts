@@ -4,20 +4,23 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
 import { codePipelines } from './aws/codepipeline';
 import { ledgerTable } from './aws/ledger-table';
+import { snsNotifications } from './aws/sns';
 import { sqsDeadLetters } from './aws/sqs';
 import { gitSource } from './local/git-source';
 import { recordedPipelines } from './local/recorded-pipelines';
 import { fileDeadLetters } from './local/file-dead-letters';
 import { localFiles } from './local/files';
-import type { DeadLetters, Deployments, Ledger, Pipelines, SourceReader } from './ports';
+import type { DeadLetters, Deployments, Ledger, Notifications, Pipelines, SourceReader } from './ports';
 
 // Settings come from serverless.yml (params per stage). RC_LOCAL_DIR is set only on the local
 // stage: there CodeCommit is a folder of bare git repositories and SQS a JSON-lines file.
-// DynamoDB is DynamoDB everywhere: locally dynalite, which AWS_ENDPOINT_URL_DYNAMODB points at.
+// DynamoDB and SNS are themselves everywhere: locally dynalite and infra/local-sns.cjs, which
+// AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SNS point at.
 const localDir = process.env.RC_LOCAL_DIR ? resolve(process.env.RC_LOCAL_DIR) : undefined;
 export const dryRun = process.env.RC_DRY_RUN === 'true';
 
@@ -46,4 +49,10 @@ export function ledger(): Ledger {
   const tableName = process.env.LEDGER_TABLE;
   if (!tableName) throw new Error('LEDGER_TABLE is not set: the stack defines it for every event function');
   return ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName, Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
+}
+
+export function notifications(): Notifications {
+  const topicArn = process.env.NOTIFICATIONS_TOPIC_ARN;
+  if (!topicArn) throw new Error('NOTIFICATIONS_TOPIC_ARN is not set: the stack defines it for every event function');
+  return snsNotifications(new SNSClient({}), topicArn);
 }

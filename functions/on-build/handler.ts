@@ -2,10 +2,14 @@ import { CodeBuildStateEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
-import { deadLetters, ledger } from '../../shared/runtime';
+import policy from '../../release-policy.yml';
+import { teamFor } from '../../shared/policy-rules';
+import { deadLetters, ledger, notifications } from '../../shared/runtime';
+import { buildNotification } from './build-notification';
 import { buildReport } from './build-report';
 
 const builds = ledger();
+const notifier = notifications();
 
 /** A CodeBuild build changed state: log it with its ids, keep it in the ledger, and count result and duration per project when it ends. */
 export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters(), async (event) => {
@@ -13,6 +17,7 @@ export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters()
   logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
   const { buildId, project, status, sourceVersion: commitId, pipeline, durationSeconds } = report;
   await builds.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds });
+  await notifier.publish([buildNotification(event, report, teamFor(policy, { pipeline }))]);
   if (!report.ended) {
     logger.info('build in progress');
     return report;

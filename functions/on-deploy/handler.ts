@@ -1,30 +1,37 @@
+import policy from '../../release-policy.yml';
 import { CodeDeployStateEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
-import { deadLetters, deployments, ledger } from '../../shared/runtime';
+import { teamFor } from '../../shared/policy-rules';
+import { deadLetters, deployments, ledger, notifications } from '../../shared/runtime';
+import { deploymentNotification } from './deployment-notification';
 import { deploymentReport } from './deployment-report';
 
 const deploymentsReader = deployments();
 const releases = ledger();
+const notifier = notifications();
+// a deployment event names no repository or pipeline: it goes to the policy's only team, if it has one
+const team = teamFor(policy, {});
 
-/** A CodeDeploy deployment changed state: log it, and count result and duration per application when it ends. */
+/** A CodeDeploy deployment changed state: log it, tell the team, and count result and duration per application when it ends. */
 export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters(), async (event) => {
   const report = deploymentReport(event);
   logger.appendKeys({ deploymentId: report.deploymentId, application: report.application, deploymentGroup: report.deploymentGroup });
   const { deploymentId, application, deploymentGroup, state } = report;
+  const outcome = report.ended ? await deploymentsReader.outcome(deploymentId) : {};
+  const { durationSeconds, error } = outcome;
+  await releases.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error });
+  await notifier.publish([deploymentNotification(event, outcome, team)]);
   if (!report.ended) {
-    await releases.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time });
-    logger.info('deployment state', { state: report.state });
+    logger.info('deployment state', { state });
     return report;
   }
-  const { durationSeconds, error } = await deploymentsReader.outcome(report.deploymentId);
-  await releases.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error });
-  metrics.addDimension('application', report.application);
+  metrics.addDimension('application', application);
   metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
-  metrics.addMetric('DeploymentFailed', MetricUnit.Count, report.state === 'FAILURE' ? 1 : 0);
+  metrics.addMetric('DeploymentFailed', MetricUnit.Count, state === 'FAILURE' ? 1 : 0);
   if (durationSeconds !== undefined) metrics.addMetric('DeploymentDuration', MetricUnit.Seconds, durationSeconds);
   if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
-  else logger.warn('deployment did not succeed', { state: report.state, error, durationSeconds });
+  else logger.warn('deployment did not succeed', { state, error, durationSeconds });
   return { ...report, durationSeconds, error };
 });

@@ -4,25 +4,29 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
-import { findPipeline } from '../../shared/policy-rules';
-import { deadLetters, ledger, pipelines } from '../../shared/runtime';
+import { findPipeline, teamFor } from '../../shared/policy-rules';
+import { deadLetters, ledger, notifications, pipelines } from '../../shared/runtime';
 import { linkAction } from './link-action';
+import { pipelineNotification } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
 import { recordRelease } from './record-release';
 
 const pipelineClient = pipelines();
 const releases = ledger();
+const notifier = notifications();
 
-/** A pipeline, stage or action changed state: log it in the ledger, count results and DORA measures, announce approvals, promote successes. */
+/** A pipeline, stage or action changed state: log it in the ledger, tell the team, count results and DORA measures, announce approvals, promote successes. */
 export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(), async (event) => {
   const { detail } = event;
   logger.appendKeys({ pipeline: detail.pipeline, executionId: detail['execution-id'] });
   const step = { pipeline: detail.pipeline, executionId: detail['execution-id'], state: detail.state, at: event.time, eventId: event.id };
+  const team = teamFor(policy, { pipeline: detail.pipeline });
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
       await releases.recordStep({ ...step, stage, action });
       const link = await linkAction(event, pipelineClient, releases);
+      await notifier.publish([pipelineNotification(event, team)]);
       if (type?.category === 'Approval' && state === 'STARTED') {
         logger.info('manual approval waiting', { stage, action });
         metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
@@ -31,15 +35,20 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
     }
     case 'CodePipeline Stage Execution State Change':
       await releases.recordStep({ ...step, stage: event.detail.stage });
+      await notifier.publish([pipelineNotification(event, team)]);
       logger.info('stage state', { stage: event.detail.stage, state: event.detail.state });
       return { state: event.detail.state };
     case 'CodePipeline Pipeline Execution State Change': {
       const { state } = event.detail;
       await releases.recordStep(step);
       logger.info('pipeline state', { state });
-      if (state !== 'SUCCEEDED' && state !== 'FAILED') return { state };
+      if (state !== 'SUCCEEDED' && state !== 'FAILED') {
+        await notifier.publish([pipelineNotification(event, team)]);
+        return { state };
+      }
 
       const revision = await pipelineClient.executionRevision(detail.pipeline, detail['execution-id']);
+      await notifier.publish([pipelineNotification(event, team, revision)]);
       const production = findPipeline(policy, detail.pipeline)?.rule.production ?? false;
       const measures = await recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases);
       metrics.addDimension('pipeline', detail.pipeline);

@@ -4,14 +4,17 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
-import { deadLetters, ledger, pipelines, sourceReader } from '../../shared/runtime';
+import { teamFor } from '../../shared/policy-rules';
+import { deadLetters, ledger, notifications, pipelines, sourceReader } from '../../shared/runtime';
 import { planPush } from './plan-push';
+import { pushNotifications } from './push-notifications';
 
 const source = sourceReader();
 const starter = pipelines();
 const pushes = ledger();
+const notifier = notifications();
 
-/** A push to CodeCommit: start the pipelines the policy names for it, and say why the others were not. */
+/** A push to CodeCommit: start the pipelines the policy names for it, say why the others were not, and tell the team. */
 export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLetters(), async (event) => {
   logger.appendKeys({ repository: event.detail.repositoryName, branch: event.detail.referenceName, commitId: event.detail.commitId });
   const plan = await planPush(event, policy, source);
@@ -24,5 +27,6 @@ export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLette
   const commitId = event.detail.commitId!; // a push that is not ignored has one
   await pushes.recordPush({ repository, branch, commitId, author: commit?.author, title: commit?.message.split('\n')[0], pushedAt: event.time, eventId: event.id });
   const started = await startPipelines(plan, starter);
+  await notifier.publish(pushNotifications(event, { repository, branch, commitId, commit }, started, teamFor(policy, { repository })));
   return { started, skipped: plan.skipped };
 });

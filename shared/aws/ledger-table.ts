@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EndedExecution } from '../dora';
 import type { Ledger } from '../ports';
+import { shortBuildId } from '../events';
 
 // Keys and access patterns: shared/ledger.md.
 export const keys = {
@@ -10,7 +11,7 @@ export const keys = {
   result: (pipeline: string, executionId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: 'RESULT' }),
   ended: (pipeline: string, endedAt: string, executionId: string) => ({ pk: `PIPELINE#${pipeline}`, sk: `ENDED#${endedAt}#${executionId}` }),
   /** By the build id CodePipeline reports (`project:uuid`); CodeBuild's events give it as an ARN. */
-  build: (buildId: string) => ({ pk: `BUILD#${buildId.replace(/^arn:[^:]+:codebuild:[^:]+:\d+:build\//, '')}`, sk: 'BUILD' }),
+  build: (buildId: string) => ({ pk: `BUILD#${shortBuildId(buildId)}`, sk: 'BUILD' }),
   deployment: (deploymentId: string) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT' }),
   link: (kind: 'build' | 'deployment', id: string, pipeline: string, executionId: string) => ({
     pk: kind === 'build' ? keys.build(id).pk : keys.deployment(id).pk,

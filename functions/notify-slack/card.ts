@@ -1,0 +1,192 @@
+import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ReleaseNotification } from '../../shared/release-notification';
+
+/** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
+export interface CardState {
+  region: string;
+  pipeline?: { name: string; executionId?: string; result?: string; startedAt?: string; endedAt?: string; at?: string };
+  repository?: string;
+  branch?: string;
+  commit?: { id: string; author?: string; message?: string };
+  stages: { name: string; state: string; at: string }[];
+  approval?: { stage: string; action: string };
+  builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
+  deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
+  links: { label: string; url: string }[];
+}
+
+export interface SlackMessage {
+  /** The notification text (screen readers, push notifications, webhook fallback). */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED']);
+const ICON: Record<string, string> = {
+  STARTED: '🔄', IN_PROGRESS: '🔄', RESUMED: '🔄', START: '🔄', READY: '⏳', STOPPING: '⏹️',
+  SUCCEEDED: '✅', SUCCESS: '✅',
+  FAILED: '❌', FAILURE: '❌', FAULT: '❌', TIMED_OUT: '⌛',
+  STOPPED: '⏹️', STOP: '⏹️', CANCELED: '⏹️', ABANDONED: '⏹️', SUPERSEDED: '⏭️',
+};
+const icon = (state: string) => ICON[state] ?? '•';
+const words = (state: string) => state.charAt(0) + state.slice(1).toLowerCase().replace(/_/g, ' ');
+// a newer state wins; out of order, an older one changes nothing
+const newer = (at: string, than?: string) => than === undefined || at >= than;
+
+/** The card after one more notification: pure, and the same whatever order the notifications come in. */
+export function applyNotification(previous: CardState | undefined, n: ReleaseNotification): CardState {
+  const card: CardState = structuredClone(previous) ?? { region: n.region, stages: [], builds: [], deployments: [], links: [] };
+  card.repository ??= n.repository;
+  card.branch ??= n.branch;
+  if (n.commit && (!card.commit || (card.commit.id === n.commit.id && !card.commit.author))) card.commit = n.commit;
+  if (n.pipeline) {
+    card.pipeline ??= { name: n.pipeline.name };
+    card.pipeline.executionId ??= n.pipeline.executionId;
+    if (n.kind === 'push' || (n.kind === 'pipeline' && n.result === 'STARTED')) card.pipeline.startedAt ??= n.at;
+  }
+  if (n.kind === 'pipeline' && card.pipeline && newer(n.at, card.pipeline.at)) {
+    Object.assign(card.pipeline, { result: n.result, at: n.at });
+    if (ENDED.has(n.result)) card.pipeline.endedAt = n.at;
+  }
+  if (n.kind === 'push' && card.pipeline) card.pipeline.result ??= 'STARTED';
+  const stageName = n.pipeline?.stage;
+  if (stageName) {
+    const stage = card.stages.find((candidate) => candidate.name === stageName);
+    if (!stage) card.stages.push({ name: stageName, state: n.kind === 'stage' ? n.result : 'STARTED', at: n.at });
+    else if (n.kind === 'stage' && newer(n.at, stage.at)) Object.assign(stage, { state: n.result, at: n.at });
+    card.stages.sort((a, b) => a.at.localeCompare(b.at));
+  }
+  if (n.kind === 'approval') card.approval = { stage: n.pipeline!.stage!, action: n.pipeline!.action! };
+  else if (n.kind === 'action' && card.approval?.stage === n.pipeline?.stage && card.approval?.action === n.pipeline?.action) card.approval = undefined;
+  if (n.build) upsert(card.builds, { ...n.build, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
+  if (n.deployment) upsert(card.deployments, { ...n.deployment, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
+  for (const link of n.links) if (!card.links.some((known) => known.url === link.url)) card.links.push(link);
+  return card;
+}
+
+function upsert<T extends { id: string; at: string }>(list: T[], item: T) {
+  const index = list.findIndex((known) => known.id === item.id);
+  if (index === -1) list.push(item);
+  else if (newer(item.at, list[index]!.at)) list[index] = { ...list[index], ...stripUndefined(item) };
+}
+
+const stripUndefined = <T extends object>(item: T) => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
+
+// Slack's limits (https://docs.slack.dev/reference/block-kit/blocks): section text 3000, a field 2000,
+// button text 75 characters, a button url 3000, 10 fields, 10 context elements, 25 elements an actions block.
+const LIMIT = { text: 3000, field: 2000, buttonText: 75, url: 3000, elements: 10 };
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+// mrkdwn treats & < > as control characters
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const link = (url: string, label: string) => (url.length <= LIMIT.url ? `<${url}|${escape(label)}>` : escape(label));
+
+export function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+const secondsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+
+function headline(card: CardState): { icon: string; title: string } {
+  if (card.pipeline) {
+    const result = card.pipeline.result ?? 'STARTED';
+    const status = card.approval ? '⏸️ Waiting for approval' : `${icon(result)} ${words(result)}`;
+    const url = card.links.find((candidate) => candidate.label === 'Pipeline execution')?.url;
+    const name = url ? link(url, card.pipeline.name) : escape(card.pipeline.name);
+    return { icon: status, title: `*${name}* ${status}` };
+  }
+  const build = card.builds[0];
+  if (build) return { icon: icon(build.state), title: `*Build ${escape(build.project)}* ${icon(build.state)} ${words(build.state)}` };
+  const deployment = card.deployments[0]!;
+  return { icon: icon(deployment.state), title: `*Deployment ${escape(deployment.application)} / ${escape(deployment.deploymentGroup)}* ${icon(deployment.state)} ${words(deployment.state)}` };
+}
+
+/** The message for a card: headline, source, stage progress on one line, builds and deployments, and the console links. */
+export function renderCard(card: CardState): SlackMessage {
+  const { title } = headline(card);
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(title, LIMIT.text) } } satisfies SectionBlock];
+
+  const fields = [];
+  if (card.repository) fields.push(`*Repository*\n${escape(card.repository)}`);
+  if (card.branch) fields.push(`*Branch*\n${escape(card.branch)}`);
+  if (card.commit) {
+    const short = card.commit.id.slice(0, 7);
+    const commitUrl = card.links.find((candidate) => candidate.label === 'Commit')?.url;
+    const firstLine = card.commit.message?.split('\n')[0];
+    fields.push(`*Commit*\n${commitUrl ? link(commitUrl, short) : `\`${short}\``}${card.commit.author ? ` by ${escape(card.commit.author)}` : ''}${firstLine ? `\n${escape(firstLine)}` : ''}`);
+  }
+  const took = tookText(card);
+  if (took) fields.push(`*Duration*\n${took}`);
+  if (fields.length > 0) blocks.push({ type: 'section', fields: fields.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.field) })) });
+
+  const progress = progressLine(card);
+  if (progress) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(progress, LIMIT.text) }] } satisfies ContextBlock);
+  if (card.approval) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`⏸️ *${escape(card.approval.action)}* in ${escape(card.approval.stage)} is waiting for a manual approval`, LIMIT.text) } });
+  }
+  const work = [...card.builds.map(buildLine), ...card.deployments.map(deploymentLine)];
+  if (work.length > 0) blocks.push({ type: 'context', elements: work.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
+
+  blocks.push(...linkButtons(card.links));
+  return { text: clip(plainText(card), LIMIT.text), blocks };
+}
+
+function tookText(card: CardState): string | undefined {
+  const { startedAt, endedAt } = card.pipeline ?? {};
+  if (startedAt && endedAt) return duration(secondsBetween(startedAt, endedAt));
+  const single = card.builds[0] ?? card.deployments[0];
+  return !card.pipeline && single?.durationSeconds !== undefined ? duration(single.durationSeconds) : undefined;
+}
+
+function progressLine(card: CardState): string | undefined {
+  return card.stages.length > 0 ? card.stages.map((stage) => `${icon(stage.state)} ${escape(stage.name)}`).join('  →  ') : undefined;
+}
+
+function buildLine(build: CardState['builds'][number]): string {
+  const took = build.durationSeconds !== undefined ? ` in ${duration(build.durationSeconds)}` : '';
+  return `${icon(build.state)} Build ${escape(build.project)} ${words(build.state).toLowerCase()}${took}`;
+}
+
+function deploymentLine(deployment: CardState['deployments'][number]): string {
+  const took = deployment.durationSeconds !== undefined ? ` in ${duration(deployment.durationSeconds)}` : '';
+  return `${icon(deployment.state)} Deployment ${escape(deployment.id)} to ${escape(deployment.deploymentGroup)} ${words(deployment.state).toLowerCase()}${took}`;
+}
+
+function plainText(card: CardState): string {
+  const { title } = headline(card);
+  const where = [card.repository, card.branch].filter(Boolean).join(' ');
+  return `${title.replace(/<[^|>]*\|([^>]*)>/g, '$1').replace(/\*/g, '')}${where ? ` (${where})` : ''}`;
+}
+
+/** A failure worth a threaded reply: a build's failing phase and logs, CodeDeploy's error, or an action that failed on its own. */
+export function failureReply(n: ReleaseNotification): SlackMessage | undefined {
+  if (n.severity !== 'failure') return undefined;
+  let text: string | undefined;
+  const buttons: { label: string; url: string }[] = [];
+  if (n.build) {
+    const failure = n.build.failure;
+    text = `❌ *Build ${escape(n.build.project)}* ${words(n.result).toLowerCase()}${failure ? ` in phase *${escape(failure.phase)}*:\n>${escape(failure.message)}` : ''}`;
+    if (n.build.logsUrl) buttons.push({ label: 'CloudWatch Logs', url: n.build.logsUrl });
+  } else if (n.deployment) {
+    const error = n.deployment.error;
+    text = `❌ *Deployment ${escape(n.deployment.id)}* to ${escape(n.deployment.application)} / ${escape(n.deployment.deploymentGroup)} failed${
+      error ? `:\n>${error.code ? `${escape(error.code)}: ` : ''}${escape(error.message)}` : ' (CodeDeploy gave no error information)'
+    }`;
+  } else if (n.kind === 'action' && !n.pipeline?.externalExecutionId) {
+    // a CodeBuild or CodeDeploy action's own failure comes with its build or deployment
+    text = `❌ *${escape(n.pipeline!.action!)}* in stage ${escape(n.pipeline!.stage!)} failed`;
+  }
+  if (!text) return undefined;
+  buttons.push(...n.links);
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMIT.text) } }, ...linkButtons(buttons)];
+  return { text: clip(text.replace(/[*>]/g, ''), LIMIT.text), blocks };
+}
+
+/** The console links as buttons (none when there are none: Slack rejects an empty actions block). */
+function linkButtons(links: { label: string; url: string }[]): ActionsBlock[] {
+  const buttons = links.filter(({ url }) => url.length <= LIMIT.url).slice(0, 5);
+  if (buttons.length === 0) return [];
+  return [{ type: 'actions', elements: buttons.map(({ label, url }, index) => ({ type: 'button', action_id: `link-${index}`, text: { type: 'plain_text', text: clip(label, LIMIT.buttonText) }, url })) }];
+}

@@ -1,0 +1,90 @@
+import * as z from 'zod';
+
+/**
+ * What every handler tells the team, in one shape, whatever the source: published to the SNS topic
+ * with `team`, `severity` and `kind` as message attributes, so subscribers filter on them
+ * (README "Notifications" has an email filter policy). notify-slack turns them into one Slack
+ * message per pipeline execution.
+ */
+export const ReleaseNotification = z.object({
+  /** The id of the event it came from: a redelivered event gives the same id, so nothing is sent twice. */
+  id: z.string().min(1),
+  kind: z.enum(['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment']),
+  severity: z.enum(['info', 'success', 'warning', 'failure']),
+  /** The team under `teams` in release-policy.yml, or `unrouted` when the policy does not say. */
+  team: z.string().min(1),
+  /** When it happened (the event's time), ISO-8601. */
+  at: z.string(),
+  region: z.string(),
+  /** The state in the source's words: SUCCEEDED, FAILED, FAILURE, STARTED, ... */
+  result: z.string(),
+  repository: z.string().optional(),
+  branch: z.string().optional(),
+  commit: z.object({ id: z.string(), author: z.string().optional(), message: z.string().optional() }).optional(),
+  pipeline: z
+    .object({
+      name: z.string(),
+      /** Absent for a build whose pipeline execution is not yet known (notify-slack finds it). */
+      executionId: z.string().optional(),
+      stage: z.string().optional(),
+      action: z.string().optional(),
+      /** The build or deployment id a CodeBuild or CodeDeploy action ran. */
+      externalExecutionId: z.string().optional(),
+    })
+    .optional(),
+  build: z
+    .object({
+      id: z.string(),
+      project: z.string(),
+      failure: z.object({ phase: z.string(), message: z.string() }).optional(),
+      logsUrl: z.string().optional(),
+    })
+    .optional(),
+  deployment: z
+    .object({
+      id: z.string(),
+      application: z.string(),
+      deploymentGroup: z.string(),
+      error: z.object({ code: z.string().optional(), message: z.string() }).optional(),
+    })
+    .optional(),
+  durationSeconds: z.number().optional(),
+  links: z.array(z.object({ label: z.string(), url: z.string() })),
+});
+export type ReleaseNotification = z.infer<typeof ReleaseNotification>;
+export type Severity = ReleaseNotification['severity'];
+
+export const UNROUTED_TEAM = 'unrouted';
+
+const FAILED_STATES = new Set(['FAILED', 'FAILURE', 'FAULT', 'TIMED_OUT']);
+const SUCCEEDED_STATES = new Set(['SUCCEEDED', 'SUCCESS']);
+const WARNING_STATES = new Set(['STOPPED', 'STOP', 'CANCELED', 'ABANDONED', 'SUPERSEDED']);
+
+export function severityOf(state: string): Severity {
+  if (FAILED_STATES.has(state)) return 'failure';
+  if (SUCCEEDED_STATES.has(state)) return 'success';
+  if (WARNING_STATES.has(state)) return 'warning';
+  return 'info';
+}
+
+/** The SNS message attributes subscribers filter on. */
+export function messageAttributes({ team, severity, kind }: ReleaseNotification) {
+  return {
+    team: { DataType: 'String', StringValue: team },
+    severity: { DataType: 'String', StringValue: severity },
+    kind: { DataType: 'String', StringValue: kind },
+  };
+}
+
+// The console pages a person opens from a notification.
+const console = (region: string, path: string) => `https://${region}.console.aws.amazon.com/codesuite/${path}?region=${region}`;
+
+export const consoleLinks = {
+  commit: (region: string, repository: string, commitId: string) =>
+    ({ label: 'Commit', url: console(region, `codecommit/repositories/${encodeURIComponent(repository)}/commit/${commitId}`) }),
+  execution: (region: string, pipeline: string, executionId: string) =>
+    ({ label: 'Pipeline execution', url: console(region, `codepipeline/pipelines/${encodeURIComponent(pipeline)}/executions/${executionId}/timeline`) }),
+  build: (region: string, project: string, buildId: string) =>
+    ({ label: 'Build', url: console(region, `codebuild/projects/${encodeURIComponent(project)}/build/${encodeURIComponent(buildId)}/`) }),
+  deployment: (region: string, deploymentId: string) => ({ label: 'Deployment', url: console(region, `codedeploy/deployments/${deploymentId}`) }),
+};
