@@ -170,3 +170,4 @@ module.exports = LocalSns;
 module.exports.startSnsServer = startSnsServer;
 module.exports.matchesFilterPolicy = matchesFilterPolicy;
 module.exports.topicArnOf = topicArnOf;
+module.exports.snsEvent = snsEvent;

@@ -151,6 +151,17 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
         ],
       },
     },
+    {
+      type: 'metric',
+      properties: {
+        title: 'Slack',
+        region,
+        view: 'timeSeries',
+        stat: 'Sum',
+        period: HOUR,
+        metrics: [ours('SlackMessagesPosted'), ours('SlackMessagesUpdated'), ours('SlackDeliveryFailures')],
+      },
+    },
   ];
   // two widgets a row, 12 columns wide, 6 high
   return { widgets: widgets.map((widget, i) => ({ ...widget, x: (i % 2) * 12, y: Math.floor(i / 2) * 6, width: 12, height: 6 })) };

@@ -103,7 +103,8 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
 
 /** A message as a person reads it in Slack, in plain text: what the demo prints. */
 export function slackMessageAsText(blocks: KnownBlock[] = []): string {
-  const unlink = (text: string) => text.replace(/<([^|>]+)\|([^>]+)>/g, '$2').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unlink = (text: string) =>
+    text.replace(/<([^|>]+)\|([^>]+)>/g, '$2').replace(/\*([^*\n]+)\*/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   return blocks
     .flatMap((block) => {
       switch (block.type) {

@@ -20,13 +20,13 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
   const { detail } = event;
   logger.appendKeys({ pipeline: detail.pipeline, executionId: detail['execution-id'] });
   const step = { pipeline: detail.pipeline, executionId: detail['execution-id'], state: detail.state, at: event.time, eventId: event.id };
-  const team = teamFor(policy, { pipeline: detail.pipeline });
+  const route = { team: teamFor(policy, { pipeline: detail.pipeline }), repository: findPipeline(policy, detail.pipeline)?.repository };
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
       await releases.recordStep({ ...step, stage, action });
       const link = await linkAction(event, pipelineClient, releases);
-      await notifier.publish([pipelineNotification(event, team)]);
+      await notifier.publish([pipelineNotification(event, route)]);
       if (type?.category === 'Approval' && state === 'STARTED') {
         logger.info('manual approval waiting', { stage, action });
         metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
@@ -35,7 +35,7 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
     }
     case 'CodePipeline Stage Execution State Change':
       await releases.recordStep({ ...step, stage: event.detail.stage });
-      await notifier.publish([pipelineNotification(event, team)]);
+      await notifier.publish([pipelineNotification(event, route)]);
       logger.info('stage state', { stage: event.detail.stage, state: event.detail.state });
       return { state: event.detail.state };
     case 'CodePipeline Pipeline Execution State Change': {
@@ -43,12 +43,12 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
       await releases.recordStep(step);
       logger.info('pipeline state', { state });
       if (state !== 'SUCCEEDED' && state !== 'FAILED') {
-        await notifier.publish([pipelineNotification(event, team)]);
+        await notifier.publish([pipelineNotification(event, route)]);
         return { state };
       }
 
       const revision = await pipelineClient.executionRevision(detail.pipeline, detail['execution-id']);
-      await notifier.publish([pipelineNotification(event, team, revision)]);
+      await notifier.publish([pipelineNotification(event, route, revision)]);
       const production = findPipeline(policy, detail.pipeline)?.rule.production ?? false;
       const measures = await recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases);
       metrics.addDimension('pipeline', detail.pipeline);

@@ -2,8 +2,11 @@ import type { CodePipelineEvent } from '../../shared/events';
 import type { ExecutionRevision } from '../../shared/ports';
 import { consoleLinks, severityOf, type ReleaseNotification } from '../../shared/release-notification';
 
-/** A pipeline, stage or action state as a notification; an approval waiting is its own kind, so teams can route it. */
-export function pipelineNotification(event: CodePipelineEvent, team: string, revision?: ExecutionRevision): ReleaseNotification {
+/**
+ * A pipeline, stage or action state as a notification; an approval waiting is its own kind, so
+ * teams can route it. The policy names the pipeline's team and repository (for the commit's link).
+ */
+export function pipelineNotification(event: CodePipelineEvent, route: { team: string; repository?: string }, revision?: ExecutionRevision): ReleaseNotification {
   const { pipeline: name, 'execution-id': executionId, state } = event.detail;
   const pipeline: NonNullable<ReleaseNotification['pipeline']> = { name, executionId };
   let kind: ReleaseNotification['kind'] = 'pipeline';
@@ -19,12 +22,16 @@ export function pipelineNotification(event: CodePipelineEvent, team: string, rev
     id: event.id,
     kind,
     severity: kind === 'approval' ? 'warning' : severityOf(state),
-    team,
+    team: route.team,
     at: event.time,
     region: event.region,
     result: state,
+    repository: route.repository,
     commit: revision && { id: revision.commitId },
     pipeline,
-    links: [consoleLinks.execution(event.region, name, executionId)],
+    links: [
+      consoleLinks.execution(event.region, name, executionId),
+      ...(revision && route.repository ? [consoleLinks.commit(event.region, route.repository, revision.commitId)] : []),
+    ],
   };
 }

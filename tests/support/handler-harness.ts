@@ -8,14 +8,25 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../scripts/local-dynamodb';
 import { captureOutput, lambdaContext } from './lambda-context';
+import { snsEvent, startSnsServer, topicArnOf } from '../../infra/local-sns.cjs';
+import { startLocalSlack, type LocalSlack } from '../../scripts/local-slack';
+import { startLocalSsm, type LocalSsm } from '../../scripts/local-ssm';
+import type { ReleaseNotification } from '../../shared/release-notification';
 
 // The functions as deployed: AWS adapters from shared/runtime, the repository's release-policy.yml,
 // the ledger in DynamoDB (dynalite on loopback), and the SDK answered by aws-sdk-client-mock for
-// CodeCommit, CodePipeline, CodeDeploy and SQS, which have no local emulator here.
+// CodeCommit, CodePipeline, CodeDeploy and SQS, which have no local emulator here. The SNS topic,
+// Parameter Store and Slack are the local stand-ins on loopback that `npm start` uses.
+export const BOT_TOKEN = `xoxb-handler-test-${process.pid}-secret`;
+const TOPIC = 'handler-test-releases';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/release-conductor-dead-letters';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-export type FunctionName = 'hello' | 'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline';
+export type FunctionName = 'hello' | 'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline' | 'notifySlack';
+
+/** What SNS hands notify-slack for a notification. */
+export const snsEventOf = (notification: ReleaseNotification) =>
+  snsEvent(topicArnOf(TOPIC), `${topicArnOf(TOPIC)}:notify-slack`, `m-${notification.id}`, JSON.stringify(notification), null, {});
 
 /** Call in a describe or at the top of a test file: sets the clients up before each test and the functions before all. */
 export function handlerHarness() {
@@ -27,10 +38,25 @@ export function handlerHarness() {
   };
   let dynamo: LocalDynamoDB;
   let handlers: Record<FunctionName, Handler>;
+  let sns: { url: string; close(): Promise<void> };
+  let ssm: LocalSsm;
+  let slack: LocalSlack;
+  /** Every notification published to the topic, with its message attributes. */
+  const published: { notification: ReleaseNotification; attributes: Record<string, string> }[] = [];
 
   beforeAll(async () => {
     dynamo = await startLocalDynamoDB();
     await createLedgerTable(dynamo.endpoint, 'handler-test-ledger');
+    sns = await startSnsServer({
+      topics: [TOPIC],
+      subscriptions: [{ functionKey: 'capture', topicName: TOPIC }],
+      deliver: (_subscription, event) => {
+        const { Message, MessageAttributes } = event.Records[0]!.Sns;
+        published.push({ notification: JSON.parse(Message) as ReleaseNotification, attributes: Object.fromEntries(Object.entries(MessageAttributes).map(([name, { Value }]) => [name, Value])) });
+      },
+    });
+    slack = await startLocalSlack(BOT_TOKEN);
+    ssm = await startLocalSsm({ '/release-conductor/test/slack-bot-token': BOT_TOKEN });
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -38,6 +64,11 @@ export function handlerHarness() {
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       LEDGER_TABLE: 'handler-test-ledger',
       DEAD_LETTER_QUEUE_URL: QUEUE_URL,
+      AWS_ENDPOINT_URL_SNS: sns.url,
+      NOTIFICATIONS_TOPIC_ARN: topicArnOf(TOPIC),
+      AWS_ENDPOINT_URL_SSM: ssm.url,
+      SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token',
+      SLACK_API_URL: slack.apiUrl,
     });
     handlers = {
       hello: (await import('../../functions/hello/handler')).handler as Handler,
@@ -45,10 +76,12 @@ export function handlerHarness() {
       onBuild: (await import('../../functions/on-build/handler')).handler as Handler,
       onDeploy: (await import('../../functions/on-deploy/handler')).handler as Handler,
       onPipeline: (await import('../../functions/on-pipeline/handler')).handler as Handler,
+      notifySlack: (await import('../../functions/notify-slack/handler')).handler as Handler,
     };
   });
-  afterAll(() => dynamo.close());
+  afterAll(() => Promise.all([dynamo.close(), sns.close(), ssm.close(), slack.close()]));
   beforeEach(() => {
+    published.length = 0;
     for (const client of Object.values(aws)) client.reset();
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
@@ -62,5 +95,10 @@ export function handlerHarness() {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
     return (await documents.send(new QueryCommand({ TableName: 'handler-test-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }))).Items ?? [];
   };
-  return { aws, run, ledgerItems };
+  /** The notifications published so far in this test; SNS delivers just after Publish answers, so this waits for `count`. */
+  const notifications = async (count = 1) => {
+    for (let waited = 0; published.length < count && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    return published;
+  };
+  return { aws, run, ledgerItems, notifications, slackCalls: () => slack.calls(), slack: () => slack };
 }

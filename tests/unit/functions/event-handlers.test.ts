@@ -64,7 +64,7 @@ describe('on-push', () => {
 });
 
 describe('malformed events', () => {
-  const broken: [string, Exclude<FunctionName, 'hello'>, (event: Record<string, unknown> & { detail: Record<string, unknown> }) => unknown, string][] = [
+  const broken: [string, Exclude<FunctionName, 'hello' | 'notifySlack'>, (event: Record<string, unknown> & { detail: Record<string, unknown> }) => unknown, string][] = [
     ['a push without a repository name', 'onPush', (event) => ({ ...event, detail: { ...event.detail, repositoryName: undefined } }), 'detail.repositoryName: Invalid input'],
     ['a push with a short commit id', 'onPush', (event) => ({ ...event, detail: { ...event.detail, commitId: 'abc123' } }), 'detail.commitId: expected a 40-character hex commit id'],
     ['a build with an unknown status', 'onBuild', (event) => ({ ...event, detail: { ...event.detail, 'build-status': 'EXPLODED' } }), 'detail.build-status'],
@@ -72,7 +72,7 @@ describe('malformed events', () => {
     ['a pipeline event of another detail type', 'onPipeline', (event) => ({ ...event, 'detail-type': 'CodePipeline Something Else' }), 'detail-type'],
     ['an event from another source', 'onBuild', (event) => ({ ...event, source: 'aws.s3' }), 'source'],
   ];
-  const base: Record<Exclude<FunctionName, 'hello'>, string> = {
+  const base: Record<Exclude<FunctionName, 'hello' | 'notifySlack'>, string> = {
     onPush: 'codecommit/reference-updated-branch.json',
     onBuild: 'codebuild/build-failed.json',
     onDeploy: 'codedeploy/deployment-failure.json',

@@ -7,7 +7,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import policy from '../../../release-policy.yml';
 import { alarms, dashboardBody, type MetricRow, type MonitoringSettings } from '../../../infra/monitoring';
 import { DEFAULT_METRICS_NAMESPACE } from '../../../shared/metrics';
-import { handlerHarness, type FunctionName } from '../../support/handler-harness';
+import { handlerHarness, snsEventOf, type FunctionName } from '../../support/handler-harness';
 import { eventSampleFiles, sample } from '../../support/samples';
 
 const SERVICE = 'release-conductor';
@@ -50,7 +50,7 @@ function dashboardMetrics(): Set<string> {
 type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
 
 describe('the dashboard and the metrics the functions emit', () => {
-  const { aws, run } = handlerHarness();
+  const { aws, run, notifications, slack } = handlerHarness();
   const emitted = new Set<string>();
   const collect = async (name: FunctionName, event: unknown) => {
     const { lines } = await run(name, event);
@@ -98,6 +98,12 @@ describe('the dashboard and the metrics the functions emit', () => {
     await collect('hello', { ...sample<object>('apigateway/http-api-get-hello-name.json'), pathParameters: { name: '%3Cscript%3E' } });
     const broken = Object.defineProperty(sample('apigateway/http-api-get-root.json'), 'pathParameters', { get: () => { throw new Error('a bug'); } });
     await collect('hello', broken);
+
+    // Slack: every notification so far, then one that Slack keeps refusing
+    const published = await notifications();
+    for (const { notification } of published) await collect('notifySlack', snsEventOf(notification));
+    await fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify({ status: 500, times: 4 }) });
+    await collect('notifySlack', snsEventOf({ ...published[0]!.notification, id: 'refused' }));
   });
 
   it('shows every metric the functions emit', () => {
@@ -160,7 +166,7 @@ describe('alarms', () => {
   const defined = alarms(settings, { Ref: 'ReleaseNotifications' });
 
   it('tell the topic when a production pipeline fails, a function fails or a dead letter waits', () => {
-    expect(Object.keys(defined).sort()).toEqual(['DeadLettersAlarm', 'HelloErrorsAlarm', 'MyFirstPipelineFailedAlarm', 'OnBuildErrorsAlarm', 'OnDeployErrorsAlarm', 'OnPipelineErrorsAlarm', 'OnPushErrorsAlarm']);
+    expect(Object.keys(defined).sort()).toEqual(['DeadLettersAlarm', 'HelloErrorsAlarm', 'MyFirstPipelineFailedAlarm', 'NotifySlackErrorsAlarm', 'OnBuildErrorsAlarm', 'OnDeployErrorsAlarm', 'OnPipelineErrorsAlarm', 'OnPushErrorsAlarm']);
     for (const { Properties } of Object.values(defined)) expect(Properties).toMatchObject({ AlarmActions: [{ Ref: 'ReleaseNotifications' }], Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 

@@ -1,0 +1,140 @@
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { ReleaseNotification } from '../../../../shared/release-notification';
+import { slackWebhook } from '../../../../shared/slack';
+import { startLocalSlack } from '../../../../scripts/local-slack';
+import { BOT_TOKEN, handlerHarness, snsEventOf } from '../../../support/handler-harness';
+import { sample } from '../../../support/samples';
+
+// notify-slack as deployed: the token from Parameter Store (local), cards in DynamoDB (dynalite),
+// Slack's own client against the local Slack; SQS (dead letters) answered by aws-sdk-client-mock.
+const { aws, run, notifications, slack } = handlerHarness();
+const allLines: string[] = [];
+
+async function notificationOf(file: string, change: (event: { id: string; detail: Record<string, unknown> }) => void = () => undefined): Promise<ReleaseNotification> {
+  const event = sample<{ id: string; detail: Record<string, unknown> }>(file);
+  change(event);
+  const before = (await notifications(0)).length;
+  await run(({ codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' } as const)[file.split('/')[0] as 'codebuild'], event);
+  return (await notifications(before + 1))[before]!.notification;
+}
+
+async function notify(notification: ReleaseNotification) {
+  const before = slack().calls().length;
+  const { result, lines } = await run('notifySlack', snsEventOf(notification));
+  allLines.push(...lines.map((line) => JSON.stringify(line)));
+  return { result, lines, calls: slack().calls().slice(before) };
+}
+
+const execution = (id: string) => (event: { id: string; detail: Record<string, unknown> }) => Object.assign(event.detail, { 'execution-id': id });
+const injectFault = (fault: { status: number; retryAfter?: number; times: number }) => fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify(fault) });
+
+beforeEach(() => {
+  aws.codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too many instances failed' } } });
+});
+
+describe('notify-slack', () => {
+  it('posts one message per execution, updates it in place, replies to a failure in its thread, and ignores a redelivery', async () => {
+    const started = await notificationOf('codepipeline/pipeline-started.json', execution('exec-story'));
+    const first = await notify(started);
+    expect(first.calls).toEqual([expect.objectContaining({ method: 'chat.postMessage', channel: expect.stringMatching(/^C/), text: expect.stringContaining('MyFirstPipeline 🔄 Started') })]);
+    const { channel, ts } = first.calls[0]!;
+
+    const stage = await notify(await notificationOf('codepipeline/stage-started.json', execution('exec-story')));
+    expect(stage.calls).toEqual([expect.objectContaining({ method: 'chat.update', channel, ts })]);
+
+    const actionFailed = await notificationOf('codepipeline/action-failed.json', (event) => {
+      execution('exec-story')(event);
+      Object.assign(event.detail, { type: { owner: 'AWS', provider: 'Manual', category: 'Approval', version: '1' }, 'execution-result': undefined });
+    });
+    const failed = await notify(actionFailed);
+    expect(failed.calls.map((call) => [call.method, call.thread_ts])).toEqual([['chat.update', undefined], ['chat.postMessage', ts]]);
+    expect(failed.calls[1]!.text).toContain('myAction in stage Prod failed');
+
+    expect((await notify(actionFailed)).calls).toEqual([]);
+    expect((await notify(started)).calls).toEqual([]);
+  });
+
+  it('holds a build CodePipeline ran until the action names its execution, then shows it on that message', async () => {
+    const build = await notificationOf('codebuild/build-failed.json', (event) => Object.assign(event.detail, { 'additional-information': { ...(event.detail['additional-information'] as object), initiator: 'codepipeline/MyFirstPipeline' } }));
+    expect(build.pipeline).toEqual({ name: 'MyFirstPipeline' });
+    const held = await notify(build);
+    expect(held.result).toEqual([{ outcome: 'held' }]);
+    expect(held.calls).toEqual([]);
+
+    await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-held')));
+    const action = await notificationOf('codepipeline/action-failed.json', (event) => {
+      execution('exec-held')(event);
+      Object.assign(event.detail, { type: { owner: 'AWS', provider: 'CodeBuild', category: 'Build', version: '1' }, 'execution-result': { 'external-execution-id': build.build!.id } });
+    });
+    const joined = await notify(action);
+    expect(joined.calls.map((call) => call.method)).toEqual(['chat.update', 'chat.update', 'chat.postMessage']);
+    expect(joined.calls[1]!.ts).toBe(joined.calls[0]!.ts);
+    expect(joined.calls[1]!.text).toBe(joined.calls[0]!.text);
+    expect(JSON.stringify(joined.calls[1]!.blocks)).toContain('Build my-sample-project failed');
+    expect(joined.calls[2]).toMatchObject({ thread_ts: joined.calls[0]!.ts, text: expect.stringContaining('failed in phase BUILD') });
+  });
+
+  it("waits out Slack's Retry-After and retries a 5xx, then sends once", async () => {
+    await injectFault({ status: 429, retryAfter: 1, times: 1 });
+    await injectFault({ status: 503, times: 1 });
+    const startedAt = Date.now();
+    const { calls, result } = await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-throttled')));
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
+    expect(result).toEqual([expect.objectContaining({ outcome: 'posted' })]);
+    expect(calls).toHaveLength(1);
+    expect(aws.sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('dead-letters what Slack still refuses after the retries, with the reason, and can post it later', async () => {
+    const notification = await notificationOf('codedeploy/deployment-failure.json');
+    await injectFault({ status: 500, times: 4 });
+    const { result, lines } = await notify(notification);
+    expect(result).toEqual([{ outcome: 'dead-lettered', reason: expect.stringContaining('Slack delivery failed: An HTTP protocol error occurred: statusCode = 500') }]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'slack delivery failed: dead-lettered' }));
+    const [letter] = aws.sqs.commandCalls(SendMessageCommand);
+    expect(JSON.parse(letter!.args[0].input.MessageBody!)).toEqual({ functionName: 'notify-slack', reason: expect.stringContaining('statusCode = 500'), event: notification });
+
+    const redriven = await notify(notification);
+    expect(redriven.calls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.postMessage']);
+    expect(redriven.calls[1]!.text).toContain('HEALTH_CONSTRAINTS: too many instances failed');
+  });
+
+  it('dead-letters a message that is not a release notification, and posts nothing', async () => {
+    const before = slack().calls().length;
+    const event = snsEventOf(await notificationOf('codepipeline/pipeline-started.json'));
+    event.Records[0]!.Sns.Message = '{"AlarmName":"not ours"';
+    const { result } = await run('notifySlack', event);
+    expect(result).toEqual({ deadLettered: true, reason: expect.stringContaining('Records.0.Sns.Message: expected a JSON message') });
+    expect(slack().calls().length).toBe(before);
+  });
+
+  it('posts nothing for a team without a channel', async () => {
+    const notification = { ...(await notificationOf('codepipeline/pipeline-started.json', execution('exec-unrouted'))), team: 'unrouted' };
+    const { result, calls } = await notify(notification);
+    expect(result).toEqual([{ outcome: 'unrouted', card: 'EXECUTION#MyFirstPipeline#exec-unrouted' }]);
+    expect(calls).toEqual([]);
+  });
+
+  it('never writes the bot token to a log line', () => {
+    expect(allLines.length).toBeGreaterThan(10);
+    expect(allLines.filter((line) => line.includes(BOT_TOKEN))).toEqual([]);
+  });
+});
+
+describe('the incoming-webhook fallback', () => {
+  it('posts each message anew, retrying a 5xx and waiting out a 429', async () => {
+    const local = await startLocalSlack('unused');
+    try {
+      await fetch(`${local.url}/_faults`, { method: 'POST', body: JSON.stringify({ status: 429, retryAfter: 1, times: 1 }) });
+      await fetch(`${local.url}/_faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 1 }) });
+      const webhook = slackWebhook(async () => local.webhookUrl);
+      expect(webhook.updatesInPlace).toBe(false);
+      await webhook.post('#deploys', { text: 'one', blocks: [] });
+      await webhook.update('#deploys', 'ignored', { text: 'two', blocks: [] });
+      expect(local.calls()).toEqual([expect.objectContaining({ method: 'webhook', text: 'one' }), expect.objectContaining({ method: 'webhook', text: 'two' })]);
+    } finally {
+      await local.close();
+    }
+  });
+});
