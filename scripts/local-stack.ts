@@ -12,6 +12,8 @@ const SERVERLESS = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serve
 
 export interface LocalStack {
   httpUrl: string;
+  /** Lambda's Invoke API, as serverless-offline serves it. */
+  lambdaUrl: string;
   eventBridgeUrl: string;
   dynamoDbUrl: string;
   snsUrl: string;
@@ -108,6 +110,7 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   };
   const stack: LocalStack = {
     httpUrl: `http://127.0.0.1:${http}`,
+    lambdaUrl: `http://127.0.0.1:${lambda}`,
     eventBridgeUrl: `http://127.0.0.1:${eventBridge}`,
     dynamoDbUrl: dynamo.endpoint,
     snsUrl: `http://127.0.0.1:${sns}`,

@@ -47,7 +47,7 @@ describe('git push to the local CodeCommit', () => {
     git(work, 'commit', '--quiet', '-m', 'Add sample application files');
     const commitId = git(work, 'rev-parse', 'HEAD');
 
-    const lines = await linesAfter(async () => void git(work, 'push', '--quiet', bare, 'main'));
+    const lines = await linesAfter(async () => void git(work, 'push', '--quiet', '--force', bare, 'main'));
     expect(lines).toContainEqual(expect.objectContaining({ function: 'on-push', message: 'pipeline started', pipeline: 'MyFirstPipeline', commitId }));
     const starts = await readRecordedStarts(localFiles(localDir()).pipelineStarts);
     expect(starts.filter((start) => start.context.commitId === commitId)).toEqual([

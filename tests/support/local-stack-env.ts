@@ -6,6 +6,10 @@ import { parseLogLines } from '../../scripts/local-stack';
 export const eventBridgeUrl = () => process.env.RC_TEST_EVENTBRIDGE_URL as string;
 export const dynamoDbUrl = () => process.env.RC_TEST_DYNAMODB_URL as string;
 export const localDir = () => process.env.RC_TEST_LOCAL_DIR as string;
+export const lambdaUrl = () => process.env.RC_TEST_LAMBDA_URL as string;
+export const slackUrl = () => process.env.RC_TEST_SLACK_URL as string;
+/** What no log line may contain: the local Slack bot token. */
+export const secrets = () => JSON.parse(process.env.RC_TEST_SECRETS ?? '[]') as string[];
 
 const functionLines = () => parseLogLines(readFileSync(join(localDir(), 'stack.log'), 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
 
