@@ -16,6 +16,7 @@ import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { createLocalRepository, putEvents } from './local-codecommit';
 import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
+import { slackMessageAsText } from './local-slack';
 import { entryFromEvent, readEvents, type SavedEvent } from './replay';
 import { duration, formatReport } from './report';
 import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
@@ -74,6 +75,7 @@ export function describe(line: LogLine): string | undefined {
 
 class StoryTeller {
   private seen = 0;
+  private slackSeen = 0;
   constructor(private readonly stack: LocalStack) {}
 
   /** Waits until the functions have gone quiet after an action (or 3 s pass with none running), then prints what they decided. */
@@ -91,6 +93,17 @@ class StoryTeller {
     this.seen = lines.length + this.seen;
     const told = lines.map(describe).filter((text) => text !== undefined);
     for (const text of told.length > 0 ? told : ['(no function ran)']) process.stdout.write(`    ${text}\n`);
+    this.showSlack();
+  }
+
+  /** The Slack messages notify-slack sent since last time, as a person would read them. */
+  private showSlack(): void {
+    const calls = this.stack.slack.calls().slice(this.slackSeen);
+    this.slackSeen += calls.length;
+    for (const call of calls) {
+      const what = call.thread_ts ? `reply in the thread of ${call.thread_ts}` : call.method === 'chat.update' ? `chat.update of ${call.ts} (the same message, in place)` : `chat.postMessage → ${call.ts}`;
+      process.stdout.write(`    Slack ${call.channel}: ${what}\n${slackMessageAsText(call.blocks).replace(/^/gm, '      │ ')}\n`);
+    }
   }
 }
 
@@ -120,7 +133,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(localDir);
   const story = new StoryTeller(stack);
   try {
-    process.stdout.write(` API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}\n`);
+    process.stdout.write(` API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, Slack ${stack.slack.url}\n`);
     const bare = createLocalRepository(localDir, 'MyDemoRepo', stack.eventBridgeUrl);
     process.stdout.write(`2. Local CodeCommit repository MyDemoRepo: ${bare}\n   release-policy.yml: MyFirstPipeline on main (production), feature-preview on feature/** when scripts/** or index.html change\n`);
 

@@ -56,7 +56,7 @@ describe('serverless package', () => {
     }
   });
 
-  it('keeps the ledger encrypted, recoverable and expiring, and gives the functions only PutItem and Query on it', () => {
+  it('keeps the ledger encrypted, recoverable and expiring, and gives the functions only the item calls they make', () => {
     const [table] = ofType('AWS::DynamoDB::Table');
     expect(table!.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
@@ -66,8 +66,24 @@ describe('serverless package', () => {
     });
     const statements = ofType('AWS::IAM::Role').flatMap((role) => role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement));
     expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'))).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: { 'Fn::GetAtt': ['ReleaseLedger', 'Arn'] } },
+      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: { 'Fn::GetAtt': ['ReleaseLedger', 'Arn'] } },
     ]);
+  });
+
+  it('lets the functions publish to the topic alone, and notify-slack read only this stage\'s parameters; notify-slack hears release notifications only', () => {
+    const statements = ofType('AWS::IAM::Role').flatMap((role) => role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement));
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'ReleaseNotifications' } });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationsKey', 'Arn'] } });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/release-conductor/test/*' } });
+    const [subscription] = ofType('AWS::SNS::Subscription');
+    expect(subscription!.Properties).toMatchObject({
+      TopicArn: { Ref: 'ReleaseNotifications' },
+      Protocol: 'lambda',
+      FilterPolicy: { kind: ['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment'] },
+    });
+    const notifySlack = ofType('AWS::Lambda::Function').find((fn) => fn.Properties.FunctionName === 'release-conductor-test-notify-slack');
+    expect(notifySlack!.Properties.Environment.Variables).toMatchObject({ SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token' });
+    expect(JSON.stringify(notifySlack!.Properties.Environment.Variables)).not.toMatch(/xox[bp]-|hooks\.slack\.com/);
   });
 
   it('encrypts the notifications topic with its own rotating key, and alarms to it', () => {
