@@ -84,9 +84,14 @@ export async function startAwsStub(): Promise<AwsStub> {
   const calls = new Map<string, number>();
   const table = memoryTable();
   const server = createServer(async (request, response) => {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    calls.set(target, (calls.get(target) ?? 0) + 1);
     const text = await body(request);
+    // SNS speaks the query protocol: the action is in the form body, not a header
+    const target = String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
+    calls.set(target, (calls.get(target) ?? 0) + 1);
+    if (target === 'SNS.Publish') {
+      response.writeHead(200, { 'content-type': 'text/xml' }).end('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
+      return;
+    }
     if (target === 'DynamoDB_20120810.PutItem' || target === 'DynamoDB_20120810.Query') {
       const answer = target.endsWith('PutItem') ? table.PutItem(JSON.parse(text)) : table.Query(JSON.parse(text));
       const failed = 'error' in answer;

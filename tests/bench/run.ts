@@ -152,6 +152,7 @@ async function main(): Promise<void> {
     LEDGER_TABLE: 'bench-ledger',
     LEDGER_RETENTION_DAYS: '400',
     DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/bench-dead-letters`,
+    NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench-releases',
     POWERTOOLS_SERVICE_NAME: 'release-conductor',
     POWERTOOLS_METRICS_NAMESPACE: 'ReleaseConductor',
   };
