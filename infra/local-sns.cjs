@@ -148,14 +148,23 @@ class LocalSns {
     this.serverless.cli.log(`local SNS: ${this.server.url} (${subscriptions.map((s) => `${s.topicName} → ${s.functionKey}`).join(', ')})`);
   }
 
+  // One delivery at a time per function: serverless-offline's Lambda holds one event, and a second
+  // setEvent while the first invocation initializes would run the second event twice.
+  invoke(functionKey, event) {
+    this.queues ??= new Map();
+    const queued = (this.queues.get(functionKey) ?? Promise.resolve()).then(() => this.invokeWithRetries(functionKey, event));
+    this.queues.set(functionKey, queued);
+    return queued;
+  }
+
   // Lambda runs an async invocation up to three times, then gives up (the on-failure destination's job)
-  async invoke(functionKey, event, attempt = 1) {
+  async invokeWithRetries(functionKey, event, attempt = 1) {
     const lambdaFunction = this.lambda.get(functionKey);
     lambdaFunction.setEvent(event);
     try {
       await lambdaFunction.runHandler();
     } catch (error) {
-      if (attempt < 3) return this.invoke(functionKey, event, attempt + 1);
+      if (attempt < 3) return this.invokeWithRetries(functionKey, event, attempt + 1);
       this.serverless.cli.log(`local SNS: ${functionKey} failed 3 times on message ${event.Records[0].Sns.MessageId}: ${error.message}`);
     }
   }

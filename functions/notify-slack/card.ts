@@ -1,5 +1,6 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { ReleaseNotification } from '../../shared/release-notification';
+import type { SlackMessage } from '../../shared/slack';
 
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
 export interface CardState {
@@ -13,12 +14,6 @@ export interface CardState {
   builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
   deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
   links: { label: string; url: string }[];
-}
-
-export interface SlackMessage {
-  /** The notification text (screen readers, push notifications, webhook fallback). */
-  text: string;
-  blocks: KnownBlock[];
 }
 
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED']);
@@ -80,7 +75,7 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const link = (url: string, label: string) => (url.length <= LIMIT.url ? `<${url}|${escape(label)}>` : escape(label));
 
-export function duration(seconds: number): string {
+function duration(seconds: number): string {
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
@@ -89,23 +84,23 @@ export function duration(seconds: number): string {
 
 const secondsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
 
-function headline(card: CardState): { icon: string; title: string } {
+function headline(card: CardState): string {
   if (card.pipeline) {
     const result = card.pipeline.result ?? 'STARTED';
     const status = card.approval ? '⏸️ Waiting for approval' : `${icon(result)} ${words(result)}`;
     const url = card.links.find((candidate) => candidate.label === 'Pipeline execution')?.url;
     const name = url ? link(url, card.pipeline.name) : escape(card.pipeline.name);
-    return { icon: status, title: `*${name}* ${status}` };
+    return `*${name}* ${status}`;
   }
   const build = card.builds[0];
-  if (build) return { icon: icon(build.state), title: `*Build ${escape(build.project)}* ${icon(build.state)} ${words(build.state)}` };
+  if (build) return `*Build ${escape(build.project)}* ${icon(build.state)} ${words(build.state)}`;
   const deployment = card.deployments[0]!;
-  return { icon: icon(deployment.state), title: `*Deployment ${escape(deployment.application)} / ${escape(deployment.deploymentGroup)}* ${icon(deployment.state)} ${words(deployment.state)}` };
+  return `*Deployment ${escape(deployment.application)} / ${escape(deployment.deploymentGroup)}* ${icon(deployment.state)} ${words(deployment.state)}`;
 }
 
 /** The message for a card: headline, source, stage progress on one line, builds and deployments, and the console links. */
 export function renderCard(card: CardState): SlackMessage {
-  const { title } = headline(card);
+  const title = headline(card);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(title, LIMIT.text) } } satisfies SectionBlock];
 
   const fields = [];
@@ -155,7 +150,7 @@ function deploymentLine(deployment: CardState['deployments'][number]): string {
 }
 
 function plainText(card: CardState): string {
-  const { title } = headline(card);
+  const title = headline(card);
   const where = [card.repository, card.branch].filter(Boolean).join(' ');
   return `${title.replace(/<[^|>]*\|([^>]*)>/g, '$1').replace(/\*/g, '')}${where ? ` (${where})` : ''}`;
 }
