@@ -20,7 +20,8 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
   const { detail } = event;
   logger.appendKeys({ pipeline: detail.pipeline, executionId: detail['execution-id'] });
   const step = { pipeline: detail.pipeline, executionId: detail['execution-id'], state: detail.state, at: event.time, eventId: event.id };
-  const route = { team: teamFor(policy, { pipeline: detail.pipeline }), repository: findPipeline(policy, detail.pipeline)?.repository };
+  const owner = findPipeline(policy, detail.pipeline);
+  const route = { team: teamFor(policy, { pipeline: detail.pipeline }), repository: owner?.repository };
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
@@ -49,7 +50,7 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
 
       const revision = await pipelineClient.executionRevision(detail.pipeline, detail['execution-id']);
       await notifier.publish([pipelineNotification(event, route, revision)]);
-      const production = findPipeline(policy, detail.pipeline)?.rule.production ?? false;
+      const production = owner?.rule.production ?? false;
       const measures = await recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases);
       metrics.addDimension('pipeline', detail.pipeline);
       metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
