@@ -39,6 +39,8 @@ export interface Pipelines {
   executionRevision(pipeline: string, executionId: string): Promise<ExecutionRevision | undefined>;
   /** The execution's actions with the id their provider gave them (a CodeBuild build id, a CodeDeploy deployment id). */
   actionExecutions(pipeline: string, executionId: string): Promise<{ stage: string; action: string; externalExecutionId?: string }[]>;
+  /** Which execution of the pipeline ran the build or deployment with this id, among its 100 most recent actions. */
+  findActionExecution(pipeline: string, externalExecutionId: string): Promise<{ executionId: string; stage: string; action: string } | undefined>;
 }
 
 export interface DeadLetters {
@@ -116,6 +118,8 @@ export interface Ledger {
   recordDeployment(deployment: DeploymentRecord): Promise<void>;
   /** Ties a build or deployment to the pipeline execution that ran it. */
   linkToExecution(link: ExecutionLink): Promise<void>;
+  /** The pipeline execution a build or deployment is tied to, if the ledger knows it. */
+  executionOf(kind: ExecutionLink['kind'], id: string): Promise<{ pipeline: string; executionId: string } | undefined>;
 }
 
 export interface ExecutionLink {

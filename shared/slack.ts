@@ -1,6 +1,7 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { KnownBlock } from '@slack/types';
 import pRetry, { AbortError } from 'p-retry';
+import { logger } from './logger';
 
 export interface SlackMessage {
   /** The notification text: what screen readers, push notifications and the webhook fallback show. */
@@ -22,6 +23,17 @@ export const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 250, maxTimeou
 /** The longest Retry-After the webhook fallback waits out; a longer one fails the attempt. */
 const MAX_RETRY_AFTER_SECONDS = 10;
 
+// Slack's client writes plain console lines; ours are structured JSON (its warnings: retries, rate limits)
+const slackLogger: SlackLogger = {
+  debug: () => undefined,
+  info: (...message: unknown[]) => logger.info(message.join(' '), { source: '@slack/web-api' }),
+  warn: (...message: unknown[]) => logger.warn(message.join(' '), { source: '@slack/web-api' }),
+  error: (...message: unknown[]) => logger.error(message.join(' '), { source: '@slack/web-api' }),
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.INFO,
+  setName: () => undefined,
+};
+
 /**
  * chat.postMessage, then chat.update on the same message and threaded replies, with a bot token
  * (scope chat:write; invite the bot to private channels). Slack's own client honours 429
@@ -32,7 +44,7 @@ export function slackBot(token: () => Promise<string>, slackApiUrl?: string): Sl
   const web = async () => {
     const current = await token();
     // the token is cached by Powertools Parameters and may be rotated: a new one, a new client
-    if (client?.token !== current) client = { token: current, web: new WebClient(current, { slackApiUrl, retryConfig: SLACK_RETRIES, timeout: 5_000, logLevel: LogLevel.WARN }) };
+    if (client?.token !== current) client = { token: current, web: new WebClient(current, { slackApiUrl, retryConfig: SLACK_RETRIES, timeout: 5_000, logger: slackLogger }) };
     return client.web;
   };
   return {

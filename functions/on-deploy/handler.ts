@@ -4,15 +4,16 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { teamFor } from '../../shared/policy-rules';
-import { deadLetters, deployments, ledger, notifications } from '../../shared/runtime';
+import { deadLetters, deployments, ledger, notifications, pipelines } from '../../shared/runtime';
+import { deploymentExecution } from './deployment-execution';
 import { deploymentNotification } from './deployment-notification';
 import { deploymentReport } from './deployment-report';
 
 const deploymentsReader = deployments();
 const releases = ledger();
 const notifier = notifications();
-// a deployment event names no repository or pipeline: it goes to the policy's only team, if it has one
-const team = teamFor(policy, {});
+const pipelineClient = pipelines();
+const policyPipelines = Object.values(policy.repositories).flatMap((repository) => repository.pipelines.map((pipeline) => pipeline.name));
 
 /** A CodeDeploy deployment changed state: log it, tell the team, and count result and duration per application when it ends. */
 export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters(), async (event) => {
@@ -22,7 +23,9 @@ export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters
   const outcome = report.ended ? await deploymentsReader.outcome(deploymentId) : {};
   const { durationSeconds, error } = outcome;
   await releases.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error });
-  await notifier.publish([deploymentNotification(event, outcome, team)]);
+  const execution = await deploymentExecution(deploymentId, policyPipelines, pipelineClient, releases);
+  // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
+  await notifier.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]);
   if (!report.ended) {
     logger.info('deployment state', { state });
     return report;

@@ -1,4 +1,4 @@
-import { CodePipelineClient, GetPipelineExecutionCommand, paginateListActionExecutions, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, paginateListActionExecutions, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { Pipelines } from '../ports';
 
 export function codePipelines(client: CodePipelineClient): Pipelines {
@@ -29,6 +29,12 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
         }
       }
       return actions;
+    },
+    async findActionExecution(pipelineName, externalExecutionId) {
+      // newest first: the action that ran a deployment being reported now is on the first page
+      const { actionExecutionDetails = [] } = await client.send(new ListActionExecutionsCommand({ pipelineName, maxResults: 100 }));
+      const found = actionExecutionDetails.find(({ output }) => output?.executionResult?.externalExecutionId === externalExecutionId);
+      return found?.pipelineExecutionId ? { executionId: found.pipelineExecutionId, stage: found.stageName ?? '', action: found.actionName ?? '' } : undefined;
     },
   };
 }

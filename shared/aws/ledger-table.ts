@@ -102,5 +102,9 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     async linkToExecution(link) {
       await put({ ...keys.link(link.kind, link.id, link.pipeline, link.executionId), ...link });
     },
+    async executionOf(kind, id) {
+      const [link] = await query(keys.link(kind, id, '', '').pk, 'EXECUTION#');
+      return link && { pipeline: String(link.pipeline), executionId: String(link.executionId) };
+    },
   };
 }

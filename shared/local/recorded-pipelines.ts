@@ -28,6 +28,7 @@ export function recordedPipelines(recordFile: string): Pipelines {
     },
     // nothing runs locally, so no action has an id of its provider's
     actionExecutions: async () => [],
+    findActionExecution: async () => undefined,
     async executionRevision(pipeline, executionId) {
       const recorded = (await readRecordedStarts(recordFile)).find((start) => start.pipeline === pipeline && start.executionId === executionId);
       if (!recorded) return undefined;

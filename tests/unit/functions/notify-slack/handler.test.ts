@@ -1,4 +1,5 @@
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import { slackWebhook } from '../../../../shared/slack';
@@ -73,6 +74,26 @@ describe('notify-slack', () => {
     expect(joined.calls[1]!.text).toBe(joined.calls[0]!.text);
     expect(JSON.stringify(joined.calls[1]!.blocks)).toContain('Build my-sample-project failed');
     expect(joined.calls[2]).toMatchObject({ thread_ts: joined.calls[0]!.ts, text: expect.stringContaining('failed in phase BUILD') });
+  });
+
+  it('puts a deployment CodeDeploy reports before its pipeline action on that execution\'s message, found once in the recent actions', async () => {
+    await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-deploy')));
+    aws.codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'MyFirstPipeline' }).resolves({
+      actionExecutionDetails: [{ pipelineExecutionId: 'exec-deploy', stageName: 'Prod', actionName: 'Deploy', output: { executionResult: { externalExecutionId: 'd-JOIN00001' } } }],
+    });
+    const deployment = (state: string) => notificationOf(`codedeploy/deployment-${state === 'START' ? 'start' : 'failure'}.json`, (event) => Object.assign(event.detail, { deploymentId: 'd-JOIN00001' }));
+
+    const started = await deployment('START');
+    expect(started.pipeline).toEqual({ name: 'MyFirstPipeline', executionId: 'exec-deploy', externalExecutionId: 'd-JOIN00001' });
+    expect(started.team).toBe('platform');
+    const joined = await notify(started);
+    const failed = await notify(await deployment('FAILURE'));
+    const ts = joined.calls[0]!.ts;
+    expect(joined.calls).toEqual([expect.objectContaining({ method: 'chat.update', ts })]);
+    expect(failed.calls.map((call) => [call.method, call.ts === ts || call.thread_ts === ts])).toEqual([['chat.update', true], ['chat.postMessage', true]]);
+    expect(failed.calls[1]!.thread_ts).toBe(ts);
+    // the second event found the execution in the ledger, where the first one linked it
+    expect(aws.codepipeline.commandCalls(ListActionExecutionsCommand).map((call) => call.args[0].input.pipelineName).sort()).toEqual(['MyFirstPipeline', 'feature-preview']);
   });
 
   it("waits out Slack's Retry-After and retries a 5xx, then sends once", async () => {

@@ -94,6 +94,17 @@ describe('codePipelines', () => {
       { stage: 'Approve', action: 'Approve', externalExecutionId: undefined },
     ]);
   });
+
+  it('finds the execution that ran a build or deployment among the pipeline\'s 100 most recent actions', async () => {
+    codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'p', maxResults: 100 }).resolves({
+      actionExecutionDetails: [
+        { pipelineExecutionId: 'e-2', stageName: 'Build', actionName: 'Build', output: { executionResult: { externalExecutionId: 'proj:2' } } },
+        { pipelineExecutionId: 'e-1', stageName: 'Prod', actionName: 'Deploy', output: { executionResult: { externalExecutionId: 'd-1' } } },
+      ],
+    });
+    expect(await pipelines.findActionExecution('p', 'd-1')).toEqual({ executionId: 'e-1', stage: 'Prod', action: 'Deploy' });
+    expect(await pipelines.findActionExecution('p', 'd-9')).toBeUndefined();
+  });
 });
 
 describe('codeDeployDeployments', () => {
