@@ -32,6 +32,7 @@ const PRICE = {
   dynamoWriteUnit: 0.625 / 1e6,
   dynamoReadUnit: 0.125 / 1e6,
   logsIngestedGb: 0.5,
+  snsPublish: 0.5 / 1e6,
   customMetricMonth: 0.3,
 };
 
@@ -202,6 +203,7 @@ async function main(): Promise<void> {
     const totalCalls = calls.reduce((sum, [, count]) => sum + count, 0);
     const writes = calls.filter(([target]) => target.endsWith('PutItem')).reduce((sum, [, count]) => sum + count, 0);
     const reads = calls.filter(([target]) => target.endsWith('Query')).reduce((sum, [, count]) => sum + count, 0);
+    const publishes = aws.calls.get('SNS.Publish') ?? 0;
     const metrics = new Set<string>();
     for (const line of output.split('\n').filter((text) => text.startsWith('{"_aws"'))) {
       const record = JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
@@ -215,9 +217,10 @@ async function main(): Promise<void> {
       lambda: 1000 * ((billedMs / 1000) * (MEMORY_MB / 1024) * PRICE.lambdaGbSecondArm + invocations * PRICE.lambdaRequest),
       dynamodb: 1000 * (writes * PRICE.dynamoWriteUnit + reads * 0.5 * PRICE.dynamoReadUnit),
       logs: 1000 * (logBytes / 1024 ** 3) * PRICE.logsIngestedGb,
+      sns: 1000 * publishes * PRICE.snsPublish,
     };
 
-    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, invocations, billedMs, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, seconds: (Date.now() - started) / 1000 }));
+    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, publishes, invocations, billedMs, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, seconds: (Date.now() - started) / 1000 }));
     writeFileSync(join(__dirname, 'cold-start.svg'), await chart(rows));
     process.stdout.write(`\n${readFileSync(join(__dirname, 'results.md'), 'utf8')}\nWrote tests/bench/results.md and tests/bench/cold-start.svg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   } finally {
@@ -231,6 +234,7 @@ function results(r: {
   rows: Row[];
   calls: [string, number][];
   totalCalls: number;
+  publishes: number;
   invocations: number;
   billedMs: number;
   metrics: string[];
@@ -277,7 +281,7 @@ function results(r: {
     `| Lambda | ${r.invocations} invocations, ${r.billedMs.toFixed(0)} billed ms a release at ${MEMORY_MB} MB arm64 ($${PRICE.lambdaGbSecondArm}/GB-s, $0.20/M requests) | ${r.perThousand.lambda!.toFixed(4)} |`,
     `| DynamoDB | on demand: writes $0.625/M WRU, reads $0.125/M RRU (items under 1 KB, eventually consistent queries) | ${r.perThousand.dynamodb!.toFixed(4)} |`,
     `| CloudWatch Logs | ${kb(r.logBytes)} a release at $0.50/GB ingested | ${r.perThousand.logs!.toFixed(4)} |`,
-    `| SNS | not published yet (issue 4) | 0 |`,
+    `| SNS | ${r.publishes} publishes a release at $0.50/M (delivery to Lambda is free; notify-slack's own invocations are not in this bench) | ${r.perThousand.sns!.toFixed(4)} |`,
     `| total | | ${total.toFixed(4)} |`,
     '',
     `Custom metrics are billed per metric and month ($0.30 each for the first 10 000), not per release: about ${r.pipelineMetrics} for each pipeline and ${r.metrics.length - r.pipelineMetrics} shared, so about $${(r.pipelineMetrics * PRICE.customMetricMonth).toFixed(2)} a month for each pipeline. Billed ms counts one cold start a release; in a busy account most invocations are warm.`,

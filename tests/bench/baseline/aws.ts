@@ -51,3 +51,15 @@ export async function deadLetter(functionName: string, reason: string, event: un
 }
 
 export const token = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
+
+/** SNS Publish in the query protocol, with the attributes subscribers filter on. */
+export async function publish(notification: { id: string; kind: string; severity: string; team: string } & Record<string, unknown>): Promise<void> {
+  const attributes = (['team', 'severity', 'kind'] as const).flatMap((name, i): [string, string][] => [
+    [`MessageAttributes.entry.${i + 1}.Name`, name],
+    [`MessageAttributes.entry.${i + 1}.Value.DataType`, 'String'],
+    [`MessageAttributes.entry.${i + 1}.Value.StringValue`, notification[name]],
+  ]);
+  const body = new URLSearchParams([['Action', 'Publish'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(notification)], ...attributes] as [string, string][]);
+  const response = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  if (!response.ok) throw new Error(`SNS Publish: ${response.status} ${await response.text()}`);
+}

@@ -1,5 +1,5 @@
 // BASELINE (benchmark only): on-build by hand.
-import { deadLetter, emf, log, putItem } from './aws';
+import { deadLetter, emf, log, publish, putItem } from './aws';
 
 type Build = { time: string; source: string; detail: { 'build-status'?: string; 'project-name'?: string; 'build-id'?: string; 'additional-information'?: { phases?: { 'phase-status'?: string; 'duration-in-seconds'?: number }[] } } };
 
@@ -10,6 +10,7 @@ export async function handler(event: Build): Promise<unknown> {
   const phases = detail['additional-information']?.phases ?? [];
   const duration = phases.reduce((sum, phase) => sum + (phase['duration-in-seconds'] ?? 0), 0);
   await putItem({ pk: `BUILD#${detail['build-id'].replace(/^arn:.*:build\//, '')}`, sk: 'BUILD', status, project: detail['project-name'], at: event.time, durationSeconds: duration });
+  await publish({ id: event.time, kind: 'build', severity: status === 'SUCCEEDED' ? 'success' : 'info', team: 'platform', result: status, project: detail['project-name'] });
   if (status === 'IN_PROGRESS') return log('INFO', 'build in progress');
   emf({ BuildSucceeded: status === 'SUCCEEDED' ? 1 : 0, BuildFailed: status === 'SUCCEEDED' ? 0 : 1, BuildDuration: duration }, { project: detail['project-name'] });
   return log(status === 'SUCCEEDED' ? 'INFO' : 'WARN', 'build ended', { status, failedPhase: phases.find((phase) => phase['phase-status'] === 'FAILED') });

@@ -1,6 +1,6 @@
 // BASELINE (benchmark only): on-pipeline by hand (ledger, DORA for production pipelines, promotion).
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, putItem, query, token } from './aws';
+import { call, deadLetter, emf, log, publish, putItem, query, token } from './aws';
 
 type Execution = { id: string; time: string; source: string; 'detail-type': string; detail: { pipeline?: string; 'execution-id'?: string; state?: string; stage?: string; action?: string } };
 const rules = Object.values(policy.repositories).flatMap((repository) => repository.pipelines);
@@ -9,10 +9,15 @@ export async function handler(event: Execution): Promise<unknown> {
   const { pipeline, 'execution-id': executionId, state, stage, action } = event?.detail ?? {};
   if (event?.source !== 'aws.codepipeline' || !pipeline || !executionId || !state) return deadLetter('on-pipeline', 'not a CodePipeline state change', event);
   await putItem({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${event.time}#${event.id}`, state, stage, action });
-  if (event['detail-type'] !== 'CodePipeline Pipeline Execution State Change' || (state !== 'SUCCEEDED' && state !== 'FAILED')) return log('INFO', 'state', { state });
+  const notification = { id: event.id, kind: 'pipeline', severity: state === 'FAILED' ? 'failure' : 'info', team: 'platform', result: state, pipeline, executionId, stage, action };
+  if (event['detail-type'] !== 'CodePipeline Pipeline Execution State Change' || (state !== 'SUCCEEDED' && state !== 'FAILED')) {
+    await publish(notification);
+    return log('INFO', 'state', { state });
+  }
 
   const { pipelineExecution } = await call<{ pipelineExecution?: { artifactRevisions?: { revisionId?: string; created?: number }[] } }>('CodePipeline_20150709.GetPipelineExecution', { pipelineName: pipeline, pipelineExecutionId: executionId });
   const commitId = pipelineExecution?.artifactRevisions?.find((revision) => /^[0-9a-f]{40}$/.test(revision.revisionId ?? ''))?.revisionId;
+  await publish({ ...notification, commitId });
   const rule = rules.find((candidate) => candidate.name === pipeline);
   const pushes = commitId ? await query(`COMMIT#${commitId}`, { prefix: 'PUSH#' }) : [];
   const changedAt = pushes.map((push) => push.pushedAt!).sort()[0];

@@ -1,7 +1,7 @@
 // BASELINE (benchmark only): on-push by hand.
 import picomatch from 'picomatch';
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, putItem, token } from './aws';
+import { call, deadLetter, emf, log, publish, putItem, token } from './aws';
 
 type Push = { id: string; time: string; source: string; detail: Record<string, string | undefined> };
 
@@ -28,6 +28,7 @@ export async function handler(event: Push): Promise<unknown> {
     const sourceRevisions = rule.pipelineType === 'V2' ? [{ actionName: rule.sourceAction, revisionType: 'COMMIT_ID', revisionValue: commitId }] : undefined;
     const { pipelineExecutionId } = await call<{ pipelineExecutionId: string }>('CodePipeline_20150709.StartPipelineExecution', { name: rule.name, clientRequestToken: token(event.id, rule.name, commitId), variables, sourceRevisions });
     log('INFO', 'pipeline started', { pipeline: rule.name, executionId: pipelineExecutionId });
+    await publish({ id: `${event.id}/${rule.name}`, kind: 'push', severity: 'info', team: 'platform', repositoryName, branch, commitId, author: commit.author.name, message: commit.message, pipeline: rule.name, executionId: pipelineExecutionId });
     started++;
   }
   await putItem({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name }, 'attribute_not_exists(pk)');
