@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { parse } from 'yaml';
+
+const ROOT = join(__dirname, '..', '..');
+// The policy is data: which commands a bundle holds does not depend on it, so any valid one does
+// (infra/esbuild-plugins.cjs loads it with tsx, which jest's module system does not allow).
+const policyAsData: Plugin = {
+  name: 'policy-as-data',
+  setup(build) {
+    build.onResolve({ filter: /release-policy\.yml$/ }, () => ({ path: 'release-policy', namespace: 'policy' }));
+    build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: '{"teams":{},"repositories":{}}', loader: 'json' }));
+  },
+};
+const { mainFields, platform, target, format, treeShaking } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+
+/**
+ * The AWS SDK commands a function's bundle holds, as IAM actions (`codepipeline:StartPipelineExecution`):
+ * bundled as serverless.yml bundles it, every `@aws-sdk/client-<service>/.../commands/<Name>Command.js` left after tree-shaking.
+ */
+export async function sdkCommandsIn(entry: string): Promise<string[]> {
+  const { metafile } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', bundle: true, write: false, metafile: true, logLevel: 'error', mainFields, platform, target, format, treeShaking, plugins: [policyAsData] });
+  // what the bundle keeps after tree-shaking, not every file esbuild read
+  const kept = Object.values(metafile.outputs).flatMap(({ inputs }) => Object.entries(inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([path]) => path));
+  const commands = kept.flatMap((path) => {
+    const found = /@aws-sdk\/client-([a-z0-9-]+)\/dist-[a-z]+\/commands\/([A-Za-z]+)Command\.js$/.exec(path);
+    return found ? [`${found[1]}:${found[2]}`] : [];
+  });
+  return [...new Set(commands)].sort();
+}
