@@ -17,6 +17,7 @@ module.exports = async ({ resolveVariable }) => {
     productionPipelines: [...new Set(rules.filter((rule) => rule.production).map((rule) => rule.name))],
     functions: Object.keys(functions).map((name) => `${service}-${stage}-${name}`),
     deadLetterQueue: `${service}-${stage}-dead-letters`,
+    undeliveredNotificationsQueue: `${service}-${stage}-undelivered-notifications`,
   };
   return {
     Resources: {

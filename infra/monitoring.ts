@@ -13,6 +13,8 @@ export interface MonitoringSettings {
   /** Deployed Lambda function names. */
   functions: string[];
   deadLetterQueue: string;
+  /** Where SNS puts a notification it could not deliver to notify-slack. */
+  undeliveredNotificationsQueue: string;
 }
 
 type MetricOptions = { stat?: string; label?: string; id?: string; visible?: boolean; period?: number };
@@ -125,7 +127,14 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
     },
     {
       type: 'metric',
-      properties: { title: 'Dead letters waiting', region, view: 'timeSeries', stat: 'Maximum', period: 300, metrics: [['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', deadLetterQueue]] },
+      properties: {
+        title: 'Dead letters waiting',
+        region,
+        view: 'timeSeries',
+        stat: 'Maximum',
+        period: 300,
+        metrics: [deadLetterQueue, settings.undeliveredNotificationsQueue].map((queue) => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue]),
+      },
     },
     {
       type: 'metric',
@@ -171,7 +180,7 @@ type Alarm = { Type: 'AWS::CloudWatch::Alarm'; Properties: Record<string, unknow
 
 /** Alarms to the notifications topic: a production pipeline failed, a function failed, a dead letter is waiting. */
 export function alarms(settings: MonitoringSettings, topic: unknown): Record<string, Alarm> {
-  const { namespace, service, productionPipelines, functions, deadLetterQueue } = settings;
+  const { namespace, service, productionPipelines, functions, deadLetterQueue, undeliveredNotificationsQueue } = settings;
   const alarm = (description: string, metric: Record<string, unknown>): Alarm => ({
     Type: 'AWS::CloudWatch::Alarm',
     Properties: {
@@ -211,6 +220,12 @@ export function alarms(settings: MonitoringSettings, topic: unknown): Record<str
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: deadLetterQueue }],
+      Statistic: 'Maximum',
+    }),
+    UndeliveredNotificationsAlarm: alarm('SNS could not deliver a notification to notify-slack', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: undeliveredNotificationsQueue }],
       Statistic: 'Maximum',
     }),
   };

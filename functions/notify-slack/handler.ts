@@ -25,7 +25,9 @@ export const handler = withEvents('notify-slack', SnsNotificationEvent, undelive
     const reason = `Slack delivery failed: ${error instanceof Error ? error.message : String(error)}`;
     logger.error('slack delivery failed: dead-lettered', { reason });
     metrics.addMetric('SlackDeliveryFailures', MetricUnit.Count, 1);
-    await undeliverable.send({ functionName: 'notify-slack', reason, event: notification });
+    // as SNS delivers it, so `npm run redrive` can hand it to notify-slack again
+    const redrivable = { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: event.Records[0]!.Sns.MessageId, Message: JSON.stringify(notification) } }] };
+    await undeliverable.send({ functionName: 'notify-slack', reason, event: redrivable });
     return [{ outcome: 'dead-lettered', reason }];
   }
 });

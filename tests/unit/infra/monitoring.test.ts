@@ -22,6 +22,7 @@ const settings: MonitoringSettings = {
   productionPipelines: rules.filter((rule) => rule.production).map((rule) => rule.name),
   functions: functionDirs.map((name) => `${SERVICE}-test-${name}`),
   deadLetterQueue: `${SERVICE}-test-dead-letters`,
+  undeliveredNotificationsQueue: `${SERVICE}-test-undelivered-notifications`,
 };
 const dashboard = dashboardBody(settings);
 
@@ -166,7 +167,7 @@ describe('alarms', () => {
   const defined = alarms(settings, { Ref: 'ReleaseNotifications' });
 
   it('tell the topic when a production pipeline fails, a function fails or a dead letter waits', () => {
-    expect(Object.keys(defined).sort()).toEqual(['DeadLettersAlarm', 'HelloErrorsAlarm', 'MyFirstPipelineFailedAlarm', 'NotifySlackErrorsAlarm', 'OnBuildErrorsAlarm', 'OnDeployErrorsAlarm', 'OnPipelineErrorsAlarm', 'OnPushErrorsAlarm']);
+    expect(Object.keys(defined).sort()).toEqual(['DeadLettersAlarm', 'HelloErrorsAlarm', 'MyFirstPipelineFailedAlarm', 'NotifySlackErrorsAlarm', 'OnBuildErrorsAlarm', 'OnDeployErrorsAlarm', 'OnPipelineErrorsAlarm', 'OnPushErrorsAlarm', 'UndeliveredNotificationsAlarm']);
     for (const { Properties } of Object.values(defined)) expect(Properties).toMatchObject({ AlarmActions: [{ Ref: 'ReleaseNotifications' }], Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
