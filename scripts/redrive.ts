@@ -23,14 +23,29 @@ export type Redrive =
   | { kind: 'publish'; topicArn: string; message: string; attributes: Record<string, { DataType: string; StringValue: string }> }
   | { kind: 'skip'; reason: string };
 
+/** The fields of the four kinds of letter (one object may be any of them). */
+interface Letter {
+  functionName?: unknown;
+  reason?: unknown;
+  event?: unknown;
+  requestContext?: { functionArn?: unknown };
+  requestPayload?: unknown;
+  Type?: unknown;
+  TopicArn?: unknown;
+  Message?: unknown;
+  MessageAttributes?: Record<string, { Type: string; Value: string }>;
+  'detail-type'?: unknown;
+}
+
 /** What to do with one dead letter: its body, and the SQS message attributes it came with. */
 export function redriveOf(body: string, attributes: Record<string, string | undefined>, stage: string): Redrive {
-  let letter: Record<string, any>;
+  let letter: Letter;
   try {
-    letter = JSON.parse(body) as Record<string, any>;
+    letter = JSON.parse(body) as Letter;
   } catch {
     return { kind: 'skip', reason: 'not JSON' };
   }
+  if (typeof letter !== 'object' || letter === null) return { kind: 'skip', reason: 'not a dead letter this stack writes' };
   if (typeof letter.functionName === 'string' && 'reason' in letter) {
     if (!('event' in letter)) return { kind: 'skip', reason: `${letter.functionName}: the event was too large to keep whole (truncatedEvent)` };
     return { kind: 'invoke', functionName: `${SERVICE}-${stage}-${letter.functionName}`, event: letter.event };
@@ -39,7 +54,7 @@ export function redriveOf(body: string, attributes: Record<string, string | unde
     return { kind: 'invoke', functionName: letter.requestContext.functionArn.replace(/:\$LATEST$/, ''), event: letter.requestPayload };
   }
   if (letter.Type === 'Notification' && typeof letter.TopicArn === 'string') {
-    const attributesOf = Object.entries((letter.MessageAttributes ?? {}) as Record<string, { Type: string; Value: string }>);
+    const attributesOf = Object.entries(letter.MessageAttributes ?? {});
     return {
       kind: 'publish',
       topicArn: letter.TopicArn,
