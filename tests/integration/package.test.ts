@@ -116,6 +116,27 @@ describe('serverless package', () => {
     }
   }, 30_000);
 
+  // https://docs.aws.amazon.com/controltower/latest/controlreference/proactive-controls.html, as
+  // @cdklabs/cdk-validator-cfnguard ships them with the cfn-guard binary
+  it("passes AWS Control Tower's proactive controls, each exception suppressed in the template with its reason", () => {
+    const validator = join(ROOT, 'node_modules/@cdklabs/cdk-validator-cfnguard');
+    const binary = join(validator, 'bin', process.platform === 'darwin' ? 'macos' : 'ubuntu', process.arch === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
+    const template = join(out, 'package', 'cloudformation-template-update-stack.json');
+    const guard = spawnSync(binary, ['validate', '--rules', join(validator, 'rules/control-tower/cfn-guard'), '--data', template, '--output-format', 'sarif', '--show-summary', 'none', '--structured'], { encoding: 'utf8' });
+    expect(guard.error).toBeUndefined();
+    const results = (JSON.parse(guard.stdout) as { runs: { results: { ruleId: string; message: { text: string } }[] }[] }).runs[0]!.results;
+    const failures = new Set(results.map(({ ruleId, message }) => `${ruleId} ${/\/Resources\/([^/[\]]+)/.exec(message.text)?.[1] ?? '(no resource)'}`));
+    const suppressed = new Map<string, string | undefined>();
+    for (const [logicalId, resource] of Object.entries(resources) as [string, Resource & { Metadata?: { guard?: { SuppressedRules?: string[]; Reasons?: Record<string, string> } } }][]) {
+      for (const rule of resource.Metadata?.guard?.SuppressedRules ?? []) suppressed.set(`${rule} ${logicalId}`, resource.Metadata?.guard?.Reasons?.[rule]);
+    }
+    expect(failures.size).toBeGreaterThan(0); // the controls ran and found the exceptions below
+    expect([...failures].filter((failure) => !suppressed.has(failure))).toEqual([]);
+    expect([...suppressed].filter(([, reason]) => !reason || reason.length < 20)).toEqual([]);
+    // no exception is kept for a control that passes now
+    expect([...suppressed.keys()].filter((exception) => !failures.has(exception))).toEqual([]);
+  });
+
   it('encrypts the notifications topic with its own rotating key, and alarms to it', () => {
     expect(ofType('AWS::SNS::Topic')[0]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'NotificationsKey' });
     expect(ofType('AWS::KMS::Key')[0]!.Properties.EnableKeyRotation).toBe(true);
