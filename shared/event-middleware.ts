@@ -1,25 +1,49 @@
 import type * as z from 'zod';
+import type { JSONValue } from '@aws-lambda-powertools/commons/types';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { describeIssues } from './events';
 import { logger } from './logger';
 import { metrics, MetricUnit } from './metrics';
 import { withObservability } from './middleware';
 import type { DeadLetters } from './ports';
 
-export type DeadLettered = { deadLettered: true; reason: string };
+/** A dead-lettered event; `redrivable` when the cause is outside it (Slack was down), so `npm run redrive` must find it unhandled. */
+export type DeadLettered = { deadLettered: true; reason: string; redrivable?: true };
+
+export interface Idempotency {
+  records: BasePersistenceLayer;
+  /** JMESPath to the event's own id: EventBridge's `id`, or the notification's id inside an SNS message. */
+  eventKey: string;
+}
 
 /**
  * withObservability plus the event contract: the event must parse against `schema`, or it is
  * logged with the reason, counted as MalformedEvents and sent to the dead letters, and the
  * invocation succeeds (a retry cannot fix a malformed event). Errors from `handle` propagate, so
- * Lambda's retries and on-failure destination take over.
+ * Lambda's retries and on-failure destination take over. With `idempotency`, an event seen before
+ * (by its id, for an hour) gets the first answer again and does nothing.
  */
 export function withEvents<S extends z.ZodType, R>(
   functionName: string,
   schema: S,
   deadLetters: DeadLetters,
   handle: (event: z.infer<S>) => Promise<R>,
+  idempotency?: Idempotency,
 ) {
-  return withObservability<unknown, R | DeadLettered>(functionName).handler(async (event) => {
+  const stack = withObservability<unknown, R | DeadLettered>(functionName);
+  if (idempotency) {
+    const { records, eventKey } = idempotency;
+    // middy runs `after`s last-used first: this one after the idempotency record of the answer is saved
+    stack.use({
+      after: async ({ event, response }) => {
+        if ((response as Partial<DeadLettered> | undefined)?.redrivable) await records.deleteRecord(event as JSONValue);
+      },
+    });
+    stack.use(makeHandlerIdempotent({ persistenceStore: records, config: new IdempotencyConfig({ eventKeyJmesPath: eventKey }) }));
+  }
+  return stack.handler(async (event) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       const reason = describeIssues(parsed.error);
@@ -30,7 +54,8 @@ export function withEvents<S extends z.ZodType, R>(
     }
     const { id, 'detail-type': detailType } = parsed.data as { id: string; 'detail-type': string };
     logger.appendKeys({ eventId: id, detailType });
-    return handle(parsed.data);
+    // as Lambda will answer it, JSON: the idempotency record stores it, and DynamoDB refuses undefined fields
+    return JSON.parse(JSON.stringify(await handle(parsed.data)) ?? 'null') as R;
   });
 }
 

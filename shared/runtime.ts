@@ -4,6 +4,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
@@ -45,10 +46,33 @@ export function deadLetters(): DeadLetters {
   return sqsDeadLetters(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}), queueUrl);
 }
 
-export function ledger(): Ledger {
+function ledgerTableName(): string {
   const tableName = process.env.LEDGER_TABLE;
   if (!tableName) throw new Error('LEDGER_TABLE is not set: the stack defines it for every event function');
-  return ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName, Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
+  return tableName;
+}
+
+// one DynamoDB client per container, for the ledger and the idempotency records alike
+let dynamoDb: DynamoDBClient | undefined;
+export const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient({}));
+
+export function ledger(): Ledger {
+  return ledgerTable(DynamoDBDocumentClient.from(dynamoDbClient()), ledgerTableName(), Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
+}
+
+/**
+ * Powertools idempotency records, in the ledger table under `idempotency#<function>` and expiring
+ * with its TTL attribute: a redelivered event has no second effect.
+ */
+export function idempotencyRecords(functionName: string): DynamoDBPersistenceLayer {
+  return new DynamoDBPersistenceLayer({
+    tableName: ledgerTableName(),
+    awsSdkV3Client: dynamoDbClient(),
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: `idempotency#${functionName}`,
+    expiryAttr: 'expiresAt',
+  });
 }
 
 export function notifications(): Notifications {

@@ -1,7 +1,7 @@
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cardTable, type CardStore } from '../../shared/aws/card-table';
+import { dynamoDbClient } from '../../shared/runtime';
 import { slackBot, slackWebhook, type Slack } from '../../shared/slack';
 import type { CardState } from './card';
 
@@ -27,6 +27,6 @@ export function cards(): CardStore<CardState> {
   const tableName = process.env.LEDGER_TABLE;
   if (!tableName) throw new Error('LEDGER_TABLE is not set: the stack defines it for notify-slack');
   // a card keeps optional fields as they come; DynamoDB stores no undefined
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const client = DynamoDBDocumentClient.from(dynamoDbClient(), { marshallOptions: { removeUndefinedValues: true } });
   return cardTable(client, tableName, Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
 }

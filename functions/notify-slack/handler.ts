@@ -3,7 +3,7 @@ import { SnsNotificationEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
-import { deadLetters } from '../../shared/runtime';
+import { deadLetters, idempotencyRecords } from '../../shared/runtime';
 import { cards, slack } from './adapters';
 import { CardBusyError, deliver } from './deliver';
 
@@ -28,6 +28,6 @@ export const handler = withEvents('notify-slack', SnsNotificationEvent, undelive
     // as SNS delivers it, so `npm run redrive` can hand it to notify-slack again
     const redrivable = { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: event.Records[0]!.Sns.MessageId, Message: JSON.stringify(notification) } }] };
     await undeliverable.send({ functionName: 'notify-slack', reason, event: redrivable });
-    return [{ outcome: 'dead-lettered', reason }];
+    return { deadLettered: true, reason, redrivable: true } as const;
   }
-});
+}, { records: idempotencyRecords('notify-slack'), eventKey: 'powertools_json(Records[0].Sns.Message).id' });

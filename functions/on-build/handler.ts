@@ -4,7 +4,7 @@ import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import policy from '../../release-policy.yml';
 import { teamFor } from '../../shared/policy-rules';
-import { deadLetters, ledger, notifications } from '../../shared/runtime';
+import { deadLetters, idempotencyRecords, ledger, notifications } from '../../shared/runtime';
 import { buildNotification } from './build-notification';
 import { buildReport } from './build-report';
 
@@ -29,4 +29,4 @@ export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters()
   if (report.failure) logger.warn('build failed', { status: report.status, failure: report.failure, logsUrl: report.logsUrl });
   else logger.info('build ended', { status: report.status, durationSeconds: report.durationSeconds });
   return report;
-});
+}, { records: idempotencyRecords('on-build'), eventKey: 'id' });

@@ -4,7 +4,7 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { teamFor } from '../../shared/policy-rules';
-import { deadLetters, deployments, ledger, notifications, pipelines } from '../../shared/runtime';
+import { deadLetters, deployments, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/runtime';
 import { deploymentExecution } from './deployment-execution';
 import { deploymentNotification } from './deployment-notification';
 import { deploymentReport } from './deployment-report';
@@ -37,4 +37,4 @@ export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters
   if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
   else logger.warn('deployment did not succeed', { state, error, durationSeconds });
   return { ...report, durationSeconds, error };
-});
+}, { records: idempotencyRecords('on-deploy'), eventKey: 'id' });

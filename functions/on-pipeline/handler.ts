@@ -5,7 +5,7 @@ import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
-import { deadLetters, ledger, notifications, pipelines } from '../../shared/runtime';
+import { deadLetters, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/runtime';
 import { linkAction } from './link-action';
 import { pipelineNotification } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
@@ -69,4 +69,4 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
       return { state, measures, promoted, skipped: plan.skipped };
     }
   }
-});
+}, { records: idempotencyRecords('on-pipeline'), eventKey: 'id' });

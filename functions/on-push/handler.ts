@@ -5,7 +5,7 @@ import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { teamFor } from '../../shared/policy-rules';
-import { deadLetters, ledger, notifications, pipelines, sourceReader } from '../../shared/runtime';
+import { deadLetters, idempotencyRecords, ledger, notifications, pipelines, sourceReader } from '../../shared/runtime';
 import { planPush } from './plan-push';
 import { pushNotifications } from './push-notifications';
 
@@ -29,4 +29,4 @@ export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLette
   const started = await startPipelines(plan, starter);
   await notifier.publish(pushNotifications(event, { repository, branch, commitId, commit }, started, teamFor(policy, { repository })));
   return { started, skipped: plan.skipped };
-});
+}, { records: idempotencyRecords('on-push'), eventKey: 'id' });

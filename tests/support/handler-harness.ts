@@ -4,7 +4,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../scripts/local-dynamodb';
 import { captureOutput, lambdaContext } from './lambda-context';
@@ -80,7 +80,18 @@ export function handlerHarness() {
     };
   });
   afterAll(() => Promise.all([dynamo.close(), sns.close(), ssm.close(), slack.close()]));
-  beforeEach(() => {
+  /** Removes the idempotency records, as their expiry would: the next delivery of an event is handled anew. */
+  const forgetIdempotency = async () => {
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
+    for (const fn of ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack']) {
+      const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'handler-test-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `idempotency#${fn}` } }));
+      for (const { pk, sk } of Items) await documents.send(new DeleteCommand({ TableName: 'handler-test-ledger', Key: { pk, sk } }));
+    }
+  };
+
+  beforeEach(async () => {
+    // each test starts with no idempotency records: a test replays an event only within itself
+    await forgetIdempotency();
     published.length = 0;
     for (const client of Object.values(aws)) client.reset();
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -100,5 +111,5 @@ export function handlerHarness() {
     for (let waited = 0; published.length < count && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     return published;
   };
-  return { aws, run, ledgerItems, notifications, slackCalls: () => slack.calls(), slack: () => slack };
+  return { aws, run, ledgerItems, forgetIdempotency, notifications, slackCalls: () => slack.calls(), slack: () => slack };
 }

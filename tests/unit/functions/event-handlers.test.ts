@@ -5,7 +5,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { handlerHarness, QUEUE_URL, type FunctionName } from '../../support/handler-harness';
 import { sample } from '../../support/samples';
 
-const { aws, run, ledgerItems } = handlerHarness();
+const { aws, run, ledgerItems, forgetIdempotency } = handlerHarness();
 const { codecommit, codepipeline, codedeploy, sqs } = aws;
 
 function pushTo(branch: string, message: string) {
@@ -34,7 +34,13 @@ describe('on-push', () => {
     expect(lines).toContainEqual(expect.objectContaining({ message: 'pipeline started', pipeline: 'MyFirstPipeline', executionId: 'exec-new', eventId: event.id, commitId }));
     expect(lines).toContainEqual(expect.objectContaining({ PipelinesStarted: 1 }));
 
-    await run('onPush', event);
+    // redelivered: the first answer again, and no second start (idempotency)
+    expect((await run('onPush', event)).result).toEqual(result);
+    expect(codepipeline.commandCalls(StartPipelineExecutionCommand)).toHaveLength(1);
+    // were the idempotency record gone (expired after an hour), the same token still starts nothing new
+    await forgetIdempotency();
+    const retried = await run('onPush', event);
+    expect(retried.result).toEqual(result);
     const [first, second] = codepipeline.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input.clientRequestToken);
     expect(second).toBe(first);
   });
@@ -157,9 +163,14 @@ describe('on-build, on-deploy, on-pipeline', () => {
     expect(lines).toContainEqual(expect.objectContaining({ ProductionDeployments: 1, pipeline: 'MyFirstPipeline' }));
     expect(lines).toContainEqual(expect.objectContaining({ PipelineSucceeded: 1, pipeline: 'MyFirstPipeline' }));
 
+    // the same event again: its first answer, and nothing done (idempotency)
     const again = await run('onPipeline', succeeded);
-    expect(again.result).toMatchObject({ measures: [] });
+    expect(again.result).toEqual(result);
     expect(again.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
+    // another event about the same execution: the ledger has it already, so it is not counted twice
+    const another = await run('onPipeline', { ...succeeded, id: 'another-event-same-execution' });
+    expect(another.result).toMatchObject({ measures: [] });
+    expect(another.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
   });
 
   it('ties the deployment of a CodeDeploy action to its execution with the id the event gives', async () => {

@@ -75,7 +75,8 @@ describe('the dashboard and the metrics the functions emit', () => {
     aws.codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z'), completeTime: new Date('2026-11-25T10:02:00Z') } });
     aws.codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: COMMIT }] } });
     for (const file of eventSampleFiles()) await collect(FUNCTION_OF[file.split('/')[0]!]!, sample(file));
-    const onMain = sample<{ detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
+    const onMain = sample<{ id: string; detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
+    onMain.id = 'push-to-main';
     onMain.detail = { ...onMain.detail, referenceName: 'main' };
     await collect('onPush', onMain);
 
@@ -91,7 +92,8 @@ describe('the dashboard and the metrics the functions emit', () => {
     await collect('onPipeline', ended('codepipeline/pipeline-succeeded.json', 'feature-preview', 'preview-2', '2026-11-25T12:40:00Z'));
 
     // an approval, a malformed event, and the API: a greeting, a bad name, and a fault of ours
-    const approval = sample<{ detail: { type: Record<string, unknown> } }>('codepipeline/action-started.json');
+    const approval = sample<{ id: string; detail: { type: Record<string, unknown> } }>('codepipeline/action-started.json');
+    approval.id = 'approval-waiting'; // another event than the sample's, which ran above
     approval.detail.type = { ...approval.detail.type, category: 'Approval', provider: 'Manual' };
     await collect('onPipeline', approval);
     await collect('onBuild', { source: 'aws.codebuild' });

@@ -111,7 +111,7 @@ describe('notify-slack', () => {
     const notification = await notificationOf('codedeploy/deployment-failure.json');
     await injectFault({ status: 500, times: 4 });
     const { result, lines } = await notify(notification);
-    expect(result).toEqual([{ outcome: 'dead-lettered', reason: expect.stringContaining('Slack delivery failed: An HTTP protocol error occurred: statusCode = 500') }]);
+    expect(result).toEqual({ deadLettered: true, redrivable: true, reason: expect.stringContaining('Slack delivery failed: An HTTP protocol error occurred: statusCode = 500') });
     expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'slack delivery failed: dead-lettered' }));
     const [letter] = aws.sqs.commandCalls(SendMessageCommand);
     const body = JSON.parse(letter!.args[0].input.MessageBody!);
