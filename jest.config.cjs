@@ -1,4 +1,7 @@
-/** Unit tests run alone; integration tests share one local stack started in globalSetup. */
+/**
+ * Unit tests run alone; integration tests share one local stack started in globalSetup; the
+ * replay against injected faults runs on its own after them (npm test), since it keeps both cores busy.
+ */
 const transform = {
   // middy is ESM-only: ts-jest transpiles it (and our TypeScript) to CommonJS for jest.
   '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true, rootDir: __dirname } }],
@@ -29,6 +32,16 @@ module.exports = {
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
+      moduleFileExtensions,
+      moduleNameMapper,
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'replay',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/replay/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/support/lambda-environment.ts'],
       moduleFileExtensions,
       moduleNameMapper,
       transform,

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { awsClientConfig } from './aws/client-config';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
 import { codePipelines } from './aws/codepipeline';
@@ -26,24 +27,24 @@ const localDir = process.env.RC_LOCAL_DIR ? resolve(process.env.RC_LOCAL_DIR) : 
 export const dryRun = process.env.RC_DRY_RUN === 'true';
 
 export function sourceReader(): SourceReader {
-  return localDir ? gitSource(localFiles(localDir).gitRepositories) : codeCommitSource(new CodeCommitClient({}));
+  return localDir ? gitSource(localFiles(localDir).gitRepositories) : codeCommitSource(new CodeCommitClient(awsClientConfig()));
 }
 
 /** Dry run (the default locally) records pipeline starts instead of sending them. */
 export function pipelines(): Pipelines {
-  return dryRun ? recordedPipelines(localFiles(localDir ?? '/tmp').pipelineStarts) : codePipelines(new CodePipelineClient({}));
+  return dryRun ? recordedPipelines(localFiles(localDir ?? '/tmp').pipelineStarts) : codePipelines(new CodePipelineClient(awsClientConfig()));
 }
 
 /** There is no local CodeDeploy, so locally a deployment's duration and error are not known. */
 export function deployments(): Deployments {
-  return localDir ? { outcome: async () => ({}) } : codeDeployDeployments(new CodeDeployClient({}));
+  return localDir ? { outcome: async () => ({}) } : codeDeployDeployments(new CodeDeployClient(awsClientConfig()));
 }
 
 export function deadLetters(): DeadLetters {
   if (localDir) return fileDeadLetters(localFiles(localDir).deadLetters);
   const queueUrl = process.env.DEAD_LETTER_QUEUE_URL;
   if (!queueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set: the stack defines it for every event function');
-  return sqsDeadLetters(async () => new (await import('@aws-sdk/client-sqs')).SQSClient({}), queueUrl);
+  return sqsDeadLetters(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(awsClientConfig()), queueUrl);
 }
 
 function ledgerTableName(): string {
@@ -54,7 +55,7 @@ function ledgerTableName(): string {
 
 // one DynamoDB client per container, for the ledger and the idempotency records alike
 let dynamoDb: DynamoDBClient | undefined;
-export const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient({}));
+export const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient(awsClientConfig()));
 
 export function ledger(): Ledger {
   return ledgerTable(DynamoDBDocumentClient.from(dynamoDbClient()), ledgerTableName(), Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
@@ -78,5 +79,5 @@ export function idempotencyRecords(functionName: string): DynamoDBPersistenceLay
 export function notifications(): Notifications {
   const topicArn = process.env.NOTIFICATIONS_TOPIC_ARN;
   if (!topicArn) throw new Error('NOTIFICATIONS_TOPIC_ARN is not set: the stack defines it for every event function');
-  return snsNotifications(new SNSClient({}), topicArn);
+  return snsNotifications(new SNSClient(awsClientConfig()), topicArn);
 }
