@@ -7,6 +7,7 @@ import { clientRequestToken } from '../../shared/pipeline-starts';
 import { startFaultyAws, type FaultyAws, type FaultyAwsState } from '../support/faulty-aws';
 import { lambdaContext } from '../support/lambda-context';
 import { sample } from '../support/samples';
+import { assertNoSecret } from '../support/secrets';
 
 // DESIGN.md "Reliability and security": 10 000 deliveries, a fifth of them redeliveries, against
 // AWS that fails 30 % of calls (throttling, 5xx, resets, timeouts, some after the call took
@@ -76,8 +77,8 @@ describe('a replay of 10 000 deliveries, 20 % of them redelivered, against 30 % 
     // DynamoDB in its own process, as in AWS: the functions here keep this one busy
     [aws, dynamo] = await Promise.all([startFaultyAws(0.3), spawnLocalDynamoDB()]);
     await createLedgerTable(dynamo.endpoint, 'replay-ledger');
-    slack = await startLocalSlack('xoxb-replay');
-    ssm = await startLocalSsm({ '/release-conductor/replay/slack-bot-token': 'xoxb-replay' });
+    slack = await startLocalSlack('xoxb-replay-secret-token');
+    ssm = await startLocalSsm({ '/release-conductor/replay/slack-bot-token': 'xoxb-replay-secret-token' });
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -109,7 +110,16 @@ describe('a replay of 10 000 deliveries, 20 % of them redelivered, against 30 % 
       deliveries.splice(Math.min(deliveries.length, original + 1 + Math.floor(next() * 200)), 0, unique[original]!);
     }
     // the functions' logs and metrics would be 100 000 lines here; the assertions read the effects
-    process.stdout.write = (() => true) as typeof process.stdout.write;
+    let leak: Error | undefined;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      // not shown, but searched for secrets
+      try {
+        assertNoSecret(chunk.toString(), 'the replayed functions');
+      } catch (error) {
+        leak ??= error as Error;
+      }
+      return true;
+    }) as typeof process.stdout.write;
     try {
       const started = Date.now();
       await pool(deliveries, CONCURRENCY, ({ kind, event }) => invokeAsync(kind === 'push' ? 'onPush' : 'onBuild', event));
@@ -120,6 +130,7 @@ describe('a replay of 10 000 deliveries, 20 % of them redelivered, against 30 % 
     } finally {
       process.stdout.write = write;
     }
+    if (leak) throw leak;
     seen = await aws.state();
     // the figures README "Reliability" quotes
     process.stderr.write(`replay: ${phases.join(', ')}; faults ${JSON.stringify(seen.faults)}; dead-lettered ${failures.length + seen.deadLetters.length}\n`);

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { assertNoSecret } from './secrets';
 
 /** The Context Lambda hands a function, with the values a local invocation would have. */
 export function lambdaContext(functionName: string): Context {
@@ -28,6 +29,8 @@ export async function captureOutput<T>(act: () => Promise<T>): Promise<{ result:
   }
   try {
     const result = await act();
+    // every function run in the unit tests passes here: no log line of theirs may hold a secret
+    assertNoSecret(written.join(''), 'a function');
     const lines = written
       .join('')
       .split('\n')
