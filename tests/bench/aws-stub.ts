@@ -18,6 +18,10 @@ const ANSWERS: Record<string, (request: Record<string, unknown>) => unknown> = {
   'CodePipeline_20150709.GetPipelineExecution': () => ({ pipelineExecution: { artifactRevisions: [{ revisionId: BENCH_COMMIT, created: epoch('2026-11-25T08:00:00Z') }], variables: [] } }),
   'CodePipeline_20150709.ListActionExecutions': () => ({ actionExecutionDetails: [] }),
   'CodeDeploy_20141006.GetDeployment': () => ({ deploymentInfo: { createTime: epoch('2026-11-25T09:00:00Z'), completeTime: epoch('2026-11-25T09:02:00Z') } }),
+  // the idempotency records' other calls: no record is found, every update and delete succeeds
+  'DynamoDB_20120810.GetItem': () => ({}),
+  'DynamoDB_20120810.UpdateItem': () => ({}),
+  'DynamoDB_20120810.DeleteItem': () => ({}),
   'AmazonSQS.SendMessage': (request) => ({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(String(request.MessageBody)).digest('hex') }),
 };
 

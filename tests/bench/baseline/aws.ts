@@ -63,3 +63,12 @@ export async function publish(notification: { id: string; kind: string; severity
   const response = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   if (!response.ok) throw new Error(`SNS Publish: ${response.status} ${await response.text()}`);
 }
+
+/** Idempotency by hand: claim the event id, do the work, mark it done; a claimed id does nothing. */
+export async function once<T>(functionName: string, eventId: string, work: () => Promise<T>): Promise<T | { duplicate: true }> {
+  const key = { pk: `idempotency#${functionName}`, sk: eventId };
+  if (!(await putItem({ ...key, status: 'INPROGRESS', expiresAt: Math.floor(Date.now() / 1000) + 3600 }, 'attribute_not_exists(pk)'))) return { duplicate: true };
+  const result = await work();
+  await call('DynamoDB_20120810.UpdateItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, UpdateExpression: 'SET #s = :done', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':done': { S: 'COMPLETED' } } }, '1.0');
+  return result;
+}

@@ -1,9 +1,11 @@
 // BASELINE (benchmark only): on-build by hand.
-import { deadLetter, emf, log, publish, putItem } from './aws';
+import { deadLetter, emf, log, once, publish, putItem } from './aws';
 
 type Build = { time: string; source: string; detail: { 'build-status'?: string; 'project-name'?: string; 'build-id'?: string; 'additional-information'?: { phases?: { 'phase-status'?: string; 'duration-in-seconds'?: number }[] } } };
 
-export async function handler(event: Build): Promise<unknown> {
+export const handler = (event: Build & { id?: string }) => (event?.id ? once('on-build', event.id, () => handle(event)) : handle(event));
+
+async function handle(event: Build): Promise<unknown> {
   const detail = event?.detail;
   const status = detail?.['build-status'];
   if (event?.source !== 'aws.codebuild' || !status || !detail['project-name'] || !detail['build-id']) return deadLetter('on-build', 'not a CodeBuild build state change', event);

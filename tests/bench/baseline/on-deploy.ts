@@ -1,6 +1,6 @@
 // BASELINE (benchmark only): on-deploy by hand.
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, publish, putItem, query } from './aws';
+import { call, deadLetter, emf, log, once, publish, putItem, query } from './aws';
 
 const pipelines = Object.values(policy.repositories).flatMap((repository) => repository.pipelines.map((rule) => rule.name));
 
@@ -16,7 +16,9 @@ async function executionOf(deploymentId: string): Promise<string | undefined> {
 
 type Deployment = { time: string; source: string; detail: { application?: string; deploymentGroup?: string; deploymentId?: string; state?: string } };
 
-export async function handler(event: Deployment): Promise<unknown> {
+export const handler = (event: Deployment & { id?: string }) => (event?.id ? once('on-deploy', event.id, () => handle(event)) : handle(event));
+
+async function handle(event: Deployment): Promise<unknown> {
   const { application, deploymentGroup, deploymentId, state } = event?.detail ?? {};
   if (event?.source !== 'aws.codedeploy' || !application || !deploymentGroup || !deploymentId || !state) return deadLetter('on-deploy', 'not a CodeDeploy deployment state change', event);
   const notification = { id: event.time, kind: 'deployment', severity: state === 'FAILURE' ? 'failure' : 'info', team: 'platform', result: state, deploymentId, executionId: await executionOf(deploymentId) };

@@ -1,11 +1,13 @@
 // BASELINE (benchmark only): on-pipeline by hand (ledger, DORA for production pipelines, promotion).
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, publish, putItem, query, token } from './aws';
+import { call, deadLetter, emf, log, once, publish, putItem, query, token } from './aws';
 
 type Execution = { id: string; time: string; source: string; 'detail-type': string; detail: { pipeline?: string; 'execution-id'?: string; state?: string; stage?: string; action?: string } };
 const rules = Object.values(policy.repositories).flatMap((repository) => repository.pipelines);
 
-export async function handler(event: Execution): Promise<unknown> {
+export const handler = (event: Execution & { id?: string }) => (event?.id ? once('on-pipeline', event.id, () => handle(event)) : handle(event));
+
+async function handle(event: Execution): Promise<unknown> {
   const { pipeline, 'execution-id': executionId, state, stage, action } = event?.detail ?? {};
   if (event?.source !== 'aws.codepipeline' || !pipeline || !executionId || !state) return deadLetter('on-pipeline', 'not a CodePipeline state change', event);
   await putItem({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${event.time}#${event.id}`, state, stage, action });

@@ -1,11 +1,13 @@
 // BASELINE (benchmark only): on-push by hand.
 import picomatch from 'picomatch';
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, publish, putItem, token } from './aws';
+import { call, deadLetter, emf, log, once, publish, putItem, token } from './aws';
 
 type Push = { id: string; time: string; source: string; detail: Record<string, string | undefined> };
 
-export async function handler(event: Push): Promise<unknown> {
+export const handler = (event: Push & { id?: string }) => (event?.id ? once('on-push', event.id, () => handle(event)) : handle(event));
+
+async function handle(event: Push): Promise<unknown> {
   const detail = event?.detail;
   if (event?.source !== 'aws.codecommit' || typeof detail?.repositoryName !== 'string' || typeof detail.referenceName !== 'string') return deadLetter('on-push', 'not a CodeCommit push', event);
   const { repositoryName, referenceName: branch, commitId, oldCommitId } = detail;
