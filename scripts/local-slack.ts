@@ -2,7 +2,7 @@
  * Slack on loopback for `npm start`, the demo and the tests: the Web API methods notify-slack calls
  * (chat.postMessage, chat.update) and an incoming webhook, answering as Slack does, checking the
  * bot token, and keeping every call for `GET /_calls`. `POST /_faults` makes the next calls fail
- * (status, Retry-After) so the tests can see retries.
+ * (a status and Retry-After, a connection reset, or no answer) so the tests can see retries.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,9 +26,12 @@ export interface LocalSlack {
   close(): Promise<void>;
 }
 
+/** The next `times` calls fail: with a status (and Retry-After), a connection reset, or no answer at all. */
 interface Fault {
-  status: number;
+  status?: number;
   retryAfter?: number;
+  reset?: true;
+  hang?: true;
   times: number;
 }
 
@@ -67,7 +70,9 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
       if (fault) {
         fault.times -= 1;
         if (fault.times <= 0) faults = faults.slice(1);
-        return answer(response, fault.status, { ok: false, error: 'injected' }, fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) });
+        if (fault.reset) return request.socket.destroy();
+        if (fault.hang) return;
+        return answer(response, fault.status ?? 500, { ok: false, error: 'injected' }, fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) });
       }
       if (path.startsWith('/webhook/')) {
         const { text, blocks } = JSON.parse(body) as SlackCall;
@@ -98,7 +103,17 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, apiUrl: `${url}/api/`, webhookUrl: `${url}/webhook/T000/B000/local`, calls: () => calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    webhookUrl: `${url}/webhook/T000/B000/local`,
+    calls: () => calls,
+    close: () => {
+      // a hung call would keep the server open
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** A message as a person reads it in Slack, in plain text: what the demo prints. */

@@ -20,6 +20,8 @@ export interface Slack {
 
 // Bounded: a Slack that is down for longer is the dead-letter queue's business, not a stuck Lambda's.
 export const SLACK_RETRIES = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 };
+/** How long one Slack call may take; RC_SLACK_TIMEOUT_MS shortens it where a test makes Slack hang. */
+const slackTimeout = () => Number(process.env.RC_SLACK_TIMEOUT_MS ?? 5_000);
 /** The longest Retry-After the webhook fallback waits out; a longer one fails the attempt. */
 const MAX_RETRY_AFTER_SECONDS = 10;
 
@@ -44,7 +46,7 @@ export function slackBot(token: () => Promise<string>, slackApiUrl?: string): Sl
   const web = async () => {
     const current = await token();
     // the token is cached by Powertools Parameters and may be rotated: a new one, a new client
-    if (client?.token !== current) client = { token: current, web: new WebClient(current, { slackApiUrl, retryConfig: SLACK_RETRIES, timeout: 5_000, logger: slackLogger }) };
+    if (client?.token !== current) client = { token: current, web: new WebClient(current, { slackApiUrl, retryConfig: SLACK_RETRIES, timeout: slackTimeout(), logger: slackLogger }) };
     return client.web;
   };
   return {
@@ -66,7 +68,7 @@ export function slackBot(token: () => Promise<string>, slackApiUrl?: string): Sl
 export function slackWebhook(webhookUrl: () => Promise<string>): Slack {
   const send = async (message: SlackMessage) =>
     pRetry(async () => {
-      const response = await fetch(await webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(await webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(slackTimeout()) });
       if (response.ok) return;
       const retryAfter = Number(response.headers.get('retry-after'));
       if (response.status === 429 && retryAfter > 0 && retryAfter <= MAX_RETRY_AFTER_SECONDS) {

@@ -69,6 +69,7 @@ export function handlerHarness() {
       AWS_ENDPOINT_URL_SSM: ssm.url,
       SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token',
       SLACK_API_URL: slack.apiUrl,
+      RC_SLACK_TIMEOUT_MS: '500',
     });
     handlers = {
       hello: (await import('../../functions/hello/handler')).handler as Handler,

@@ -28,7 +28,7 @@ async function notify(notification: ReleaseNotification) {
 }
 
 const execution = (id: string) => (event: { id: string; detail: Record<string, unknown> }) => Object.assign(event.detail, { 'execution-id': id });
-const injectFault = (fault: { status: number; retryAfter?: number; times: number }) => fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify(fault) });
+const injectFault = (fault: { status?: number; retryAfter?: number; reset?: true; hang?: true; times: number }) => fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify(fault) });
 
 beforeEach(() => {
   aws.codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too many instances failed' } } });
@@ -105,6 +105,14 @@ describe('notify-slack', () => {
     expect(result).toEqual([expect.objectContaining({ outcome: 'posted' })]);
     expect(calls).toHaveLength(1);
     expect(aws.sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('retries a reset connection and a Slack that does not answer, then sends once', async () => {
+    await injectFault({ reset: true, times: 1 });
+    await injectFault({ hang: true, times: 1 });
+    const { calls, result } = await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-unreliable')));
+    expect(result).toEqual([expect.objectContaining({ outcome: 'posted' })]);
+    expect(calls).toHaveLength(1);
   });
 
   it('dead-letters what Slack still refuses after the retries, with the reason, and can post it later', async () => {
