@@ -1,5 +1,4 @@
 import type * as z from 'zod';
-import type { JSONValue } from '@aws-lambda-powertools/commons/types';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
@@ -38,7 +37,7 @@ export function withEvents<S extends z.ZodType, R>(
     // middy runs `after`s last-used first: this one after the idempotency record of the answer is saved
     stack.use({
       after: async ({ event, response }) => {
-        if ((response as Partial<DeadLettered> | undefined)?.redrivable) await records.deleteRecord(event as JSONValue);
+        if ((response as Partial<DeadLettered> | undefined)?.redrivable) await records.deleteRecord(event as Parameters<BasePersistenceLayer['deleteRecord']>[0]);
       },
     });
     stack.use(makeHandlerIdempotent({ persistenceStore: records, config: new IdempotencyConfig({ eventKeyJmesPath: eventKey }) }));
