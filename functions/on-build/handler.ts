@@ -16,8 +16,10 @@ export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters()
   const report = buildReport(event);
   logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
   const { buildId, project, status, sourceVersion: commitId, pipeline, durationSeconds } = report;
-  await builds.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds });
-  await notifier.publish([buildNotification(event, report, teamFor(policy, { pipeline }))]);
+  await Promise.all([
+    builds.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds }),
+    notifier.publish([buildNotification(event, report, teamFor(policy, { pipeline }))]),
+  ]);
   if (!report.ended) {
     logger.info('build in progress');
     return report;

@@ -5,6 +5,7 @@ import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { teamFor } from '../../shared/policy-rules';
 import { deadLetters, deployments, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/runtime';
+import type { DeploymentOutcome } from '../../shared/ports';
 import { deploymentExecution } from './deployment-execution';
 import { deploymentNotification } from './deployment-notification';
 import { deploymentReport } from './deployment-report';
@@ -20,12 +21,16 @@ export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters
   const report = deploymentReport(event);
   logger.appendKeys({ deploymentId: report.deploymentId, application: report.application, deploymentGroup: report.deploymentGroup });
   const { deploymentId, application, deploymentGroup, state } = report;
-  const outcome = report.ended ? await deploymentsReader.outcome(deploymentId) : {};
+  const [outcome, execution] = await Promise.all([
+    report.ended ? deploymentsReader.outcome(deploymentId) : Promise.resolve<DeploymentOutcome>({}),
+    deploymentExecution(deploymentId, policyPipelines, pipelineClient, releases),
+  ]);
   const { durationSeconds, error } = outcome;
-  await releases.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error });
-  const execution = await deploymentExecution(deploymentId, policyPipelines, pipelineClient, releases);
-  // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
-  await notifier.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]);
+  await Promise.all([
+    releases.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error }),
+    // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
+    notifier.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]),
+  ]);
   if (!report.ended) {
     logger.info('deployment state', { state });
     return report;

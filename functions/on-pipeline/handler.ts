@@ -25,9 +25,7 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
-      await releases.recordStep({ ...step, stage, action });
-      const link = await linkAction(event, pipelineClient, releases);
-      await notifier.publish([pipelineNotification(event, route)]);
+      const [, link] = await Promise.all([releases.recordStep({ ...step, stage, action }), linkAction(event, pipelineClient, releases), notifier.publish([pipelineNotification(event, route)])]);
       if (type?.category === 'Approval' && state === 'STARTED') {
         logger.info('manual approval waiting', { stage, action });
         metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
@@ -35,23 +33,23 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
       return { state, link };
     }
     case 'CodePipeline Stage Execution State Change':
-      await releases.recordStep({ ...step, stage: event.detail.stage });
-      await notifier.publish([pipelineNotification(event, route)]);
+      await Promise.all([releases.recordStep({ ...step, stage: event.detail.stage }), notifier.publish([pipelineNotification(event, route)])]);
       logger.info('stage state', { stage: event.detail.stage, state: event.detail.state });
       return { state: event.detail.state };
     case 'CodePipeline Pipeline Execution State Change': {
       const { state } = event.detail;
-      await releases.recordStep(step);
       logger.info('pipeline state', { state });
       if (state !== 'SUCCEEDED' && state !== 'FAILED') {
-        await notifier.publish([pipelineNotification(event, route)]);
+        await Promise.all([releases.recordStep(step), notifier.publish([pipelineNotification(event, route)])]);
         return { state };
       }
 
-      const revision = await pipelineClient.executionRevision(detail.pipeline, detail['execution-id']);
-      await notifier.publish([pipelineNotification(event, route, revision)]);
+      const [, revision] = await Promise.all([releases.recordStep(step), pipelineClient.executionRevision(detail.pipeline, detail['execution-id'])]);
       const production = owner?.rule.production ?? false;
-      const measures = await recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases);
+      const [, measures] = await Promise.all([
+        notifier.publish([pipelineNotification(event, route, revision)]),
+        recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases),
+      ]);
       metrics.addDimension('pipeline', detail.pipeline);
       metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
       metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);

@@ -16,9 +16,9 @@ export async function recordRelease(
   ledger: Ledger,
 ): Promise<DoraMeasure[]> {
   const { pipeline, 'execution-id': executionId, state } = event.detail;
-  const changedAt = revision && ((await ledger.firstPushAt(revision.commitId)) ?? revision.committedAt);
+  const [firstPushAt, known] = await Promise.all([revision && ledger.firstPushAt(revision.commitId), production ? ledger.executionsAround(pipeline, event.time) : []]);
+  const changedAt = revision && (firstPushAt ?? revision.committedAt);
   const ended: EndedExecution = { pipeline, executionId, result: state, endedAt: event.time, commitId: revision?.commitId, changedAt };
-  const known = production ? await ledger.executionsAround(pipeline, event.time) : [];
   if (!(await ledger.recordEnded(ended))) return [];
   return production ? doraOnEnd(ended, known) : [];
 }

@@ -25,8 +25,10 @@ export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLette
   }
   const { repository, branch, commit } = plan;
   const commitId = event.detail.commitId!; // a push that is not ignored has one
-  await pushes.recordPush({ repository, branch, commitId, author: commit?.author, title: commit?.message.split('\n')[0], pushedAt: event.time, eventId: event.id });
-  const started = await startPipelines(plan, starter);
+  const [, started] = await Promise.all([
+    pushes.recordPush({ repository, branch, commitId, author: commit?.author, title: commit?.message.split('\n')[0], pushedAt: event.time, eventId: event.id }),
+    startPipelines(plan, starter),
+  ]);
   await notifier.publish(pushNotifications(event, { repository, branch, commitId, commit }, started, teamFor(policy, { repository })));
   return { started, skipped: plan.skipped };
 }, { records: idempotencyRecords('on-push'), eventKey: 'id' });
