@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
@@ -24,7 +24,7 @@ export interface Idempotency {
  * Lambda's retries and on-failure destination take over. With `idempotency`, an event seen before
  * (by its id, for an hour) gets the first answer again and does nothing.
  */
-export function withEvents<S extends z.ZodType, R>(
+export function withEvents<S extends z.ZodMiniType, R>(
   functionName: string,
   schema: S,
   deadLetters: DeadLetters,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What every handler tells the team, in one shape, whatever the source: published to the SNS topic
@@ -8,47 +8,47 @@ import * as z from 'zod';
  */
 export const ReleaseNotification = z.object({
   /** The id of the event it came from: a redelivered event gives the same id, so nothing is sent twice. */
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   kind: z.enum(['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment']),
   severity: z.enum(['info', 'success', 'warning', 'failure']),
   /** The team under `teams` in release-policy.yml, or `unrouted` when the policy does not say. */
-  team: z.string().min(1),
+  team: z.string().check(z.minLength(1)),
   /** When it happened (the event's time), ISO-8601. */
   at: z.string(),
   region: z.string(),
   /** The state in the source's words: SUCCEEDED, FAILED, FAILURE, STARTED, ... */
   result: z.string(),
-  repository: z.string().optional(),
-  branch: z.string().optional(),
-  commit: z.object({ id: z.string(), author: z.string().optional(), message: z.string().optional() }).optional(),
-  pipeline: z
-    .object({
+  repository: z.optional(z.string()),
+  branch: z.optional(z.string()),
+  commit: z.optional(z.object({ id: z.string(), author: z.optional(z.string()), message: z.optional(z.string()) })),
+  pipeline: z.optional(
+    z.object({
       name: z.string(),
       /** Absent for a build whose pipeline execution is not yet known (notify-slack finds it). */
-      executionId: z.string().optional(),
-      stage: z.string().optional(),
-      action: z.string().optional(),
+      executionId: z.optional(z.string()),
+      stage: z.optional(z.string()),
+      action: z.optional(z.string()),
       /** The build or deployment id a CodeBuild or CodeDeploy action ran. */
-      externalExecutionId: z.string().optional(),
-    })
-    .optional(),
-  build: z
-    .object({
+      externalExecutionId: z.optional(z.string()),
+    }),
+  ),
+  build: z.optional(
+    z.object({
       id: z.string(),
       project: z.string(),
-      failure: z.object({ phase: z.string(), message: z.string() }).optional(),
-      logsUrl: z.string().optional(),
-    })
-    .optional(),
-  deployment: z
-    .object({
+      failure: z.optional(z.object({ phase: z.string(), message: z.string() })),
+      logsUrl: z.optional(z.string()),
+    }),
+  ),
+  deployment: z.optional(
+    z.object({
       id: z.string(),
       application: z.string(),
       deploymentGroup: z.string(),
-      error: z.object({ code: z.string().optional(), message: z.string() }).optional(),
-    })
-    .optional(),
-  durationSeconds: z.number().optional(),
+      error: z.optional(z.object({ code: z.optional(z.string()), message: z.string() })),
+    }),
+  ),
+  durationSeconds: z.optional(z.number()),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
 });
 export type ReleaseNotification = z.infer<typeof ReleaseNotification>;
