@@ -13,14 +13,14 @@ const policyAsData: Plugin = {
     build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: '{"teams":{},"repositories":{}}', loader: 'json' }));
   },
 };
-const { mainFields, platform, target, format, treeShaking } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+const { mainFields, platform, target, format, treeShaking, supported, alias } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
 
 /**
  * The AWS SDK commands a function's bundle holds, as IAM actions (`codepipeline:StartPipelineExecution`):
  * bundled as serverless.yml bundles it, every `@aws-sdk/client-<service>/.../commands/<Name>Command.js` left after tree-shaking.
  */
 export async function sdkCommandsIn(entry: string): Promise<string[]> {
-  const { metafile } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', bundle: true, write: false, metafile: true, logLevel: 'error', mainFields, platform, target, format, treeShaking, plugins: [policyAsData] });
+  const { metafile } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', bundle: true, write: false, metafile: true, logLevel: 'error', mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT, plugins: [policyAsData] });
   // what the bundle keeps after tree-shaking, not every file esbuild read
   const kept = Object.values(metafile.outputs).flatMap(({ inputs }) => Object.entries(inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([path]) => path));
   const commands = kept.flatMap((path) => {
