@@ -1,8 +1,9 @@
 /**
  * AWS on loopback for the benchmark: answers the JSON-protocol calls the functions make to
- * CodeCommit, CodePipeline, CodeDeploy, SQS and DynamoDB, and counts every call by operation.
- * DynamoDB is answered from memory for the few expressions the ledger uses (dynalite, which
- * the tests use, spends 5-25 ms a call, more than the functions themselves).
+ * CodeCommit, CodePipeline, CodeDeploy, SQS, SSM and DynamoDB, SNS's Publish, and Slack's Web API
+ * under /api/; counts every call by operation and keeps what was published. DynamoDB is answered
+ * from memory for the few expressions the ledger uses (dynalite, which the tests use, spends
+ * 5-25 ms a call, more than the functions themselves).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -18,10 +19,10 @@ const ANSWERS: Record<string, (request: Record<string, unknown>) => unknown> = {
   'CodePipeline_20150709.GetPipelineExecution': () => ({ pipelineExecution: { artifactRevisions: [{ revisionId: BENCH_COMMIT, created: epoch('2026-11-25T08:00:00Z') }], variables: [] } }),
   'CodePipeline_20150709.ListActionExecutions': () => ({ actionExecutionDetails: [] }),
   'CodeDeploy_20141006.GetDeployment': () => ({ deploymentInfo: { createTime: epoch('2026-11-25T09:00:00Z'), completeTime: epoch('2026-11-25T09:02:00Z') } }),
-  // the idempotency records' other calls: no record is found, every update and delete succeeds
-  'DynamoDB_20120810.GetItem': () => ({}),
+  // the idempotency records' and Slack cards' other calls: every update and delete succeeds
   'DynamoDB_20120810.UpdateItem': () => ({}),
   'DynamoDB_20120810.DeleteItem': () => ({}),
+  'AmazonSSM.GetParameter': (request) => ({ Parameter: { Name: request.Name, Type: 'SecureString', Value: 'xoxb-bench-token', Version: 1 } }),
   'AmazonSQS.SendMessage': (request) => ({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(String(request.MessageBody)).digest('hex') }),
 };
 
@@ -34,7 +35,7 @@ const body = (request: IncomingMessage) =>
 type Attribute = { S?: string; N?: string; M?: Record<string, Attribute> };
 type Item = Record<string, Attribute>;
 
-/** PutItem (with the ledger's two conditions) and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
+/** PutItem (with the ledger's two conditions), GetItem and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
 function memoryTable() {
   const items = new Map<string, Map<string, Item>>();
   const sortKeys = new Map<string, string[]>(); // per partition, kept sorted
@@ -63,6 +64,10 @@ function memoryTable() {
       items.set(text(Item.pk), partition);
       return {};
     },
+    GetItem({ Key }: { Key: Item }) {
+      const item = items.get(text(Key.pk))?.get(text(Key.sk));
+      return item ? { Item: item } : {};
+    },
     Query({ KeyConditionExpression, ExpressionAttributeValues: values, ScanIndexForward = true, Limit }: { KeyConditionExpression: string; ExpressionAttributeValues: Item; ScanIndexForward?: boolean; Limit?: number }) {
       const keys = sortKeys.get(text(values[':pk'])) ?? [];
       const [from, to] = KeyConditionExpression.includes('begins_with')
@@ -81,23 +86,43 @@ function memoryTable() {
 export interface AwsStub {
   url: string;
   calls: Map<string, number>;
+  /** every SNS message published, with its attributes, in order */
+  published: { message: string; attributes: Record<string, string> }[];
   close(): Promise<void>;
+}
+
+/** Publish's message and attributes from its form body (MessageAttributes.entry.N.Name / .Value.StringValue). */
+function publishedMessage(form: string): AwsStub['published'][number] {
+  const params = new URLSearchParams(form);
+  const attributes: Record<string, string> = {};
+  for (let n = 1; params.has(`MessageAttributes.entry.${n}.Name`); n++) {
+    attributes[params.get(`MessageAttributes.entry.${n}.Name`)!] = params.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+  }
+  return { message: params.get('Message') ?? '', attributes };
 }
 
 export async function startAwsStub(): Promise<AwsStub> {
   const calls = new Map<string, number>();
+  const published: AwsStub['published'] = [];
   const table = memoryTable();
   const server = createServer(async (request, response) => {
     const text = await body(request);
-    // SNS speaks the query protocol: the action is in the form body, not a header
-    const target = String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
+    // SNS speaks the query protocol: the action is in the form body, not a header; Slack's method is the path
+    const slackMethod = request.url?.startsWith('/api/') ? request.url.slice('/api/'.length) : undefined;
+    const target = slackMethod ? `Slack ${slackMethod}` : String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
     calls.set(target, (calls.get(target) ?? 0) + 1);
+    if (slackMethod) {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C0BENCH', ts: `${Date.now() / 1000}` }));
+      return;
+    }
     if (target === 'SNS.Publish') {
+      published.push(publishedMessage(text));
       response.writeHead(200, { 'content-type': 'text/xml' }).end('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
       return;
     }
-    if (target === 'DynamoDB_20120810.PutItem' || target === 'DynamoDB_20120810.Query') {
-      const answer = target.endsWith('PutItem') ? table.PutItem(JSON.parse(text)) : table.Query(JSON.parse(text));
+    if (target === 'DynamoDB_20120810.PutItem' || target === 'DynamoDB_20120810.Query' || target === 'DynamoDB_20120810.GetItem') {
+      const request = JSON.parse(text);
+      const answer = target.endsWith('PutItem') ? table.PutItem(request) : target.endsWith('GetItem') ? table.GetItem(request) : table.Query(request);
       const failed = 'error' in answer;
       response.writeHead(failed ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(failed ? { __type: answer.error, message: 'The conditional request failed' } : answer));
       return;
@@ -111,5 +136,5 @@ export async function startAwsStub(): Promise<AwsStub> {
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, published, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

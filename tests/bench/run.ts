@@ -12,18 +12,39 @@ import { join } from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { LOCAL_CREDENTIALS } from '../../scripts/local-dynamodb';
+import { snsEvent } from '../../infra/local-sns.cjs';
+import { pipelineNotification } from '../../functions/on-pipeline/pipeline-notification';
+import { CodePipelineEvent } from '../../shared/events';
 import { startAwsStub, BENCH_COMMIT, type AwsStub } from './aws-stub';
 
 const ROOT = join(__dirname, '..', '..');
 // the functions as serverless-esbuild builds them: the options in serverless.yml, the release policy inlined
 const esbuildPlugins = createRequire(__filename)('../../infra/esbuild-plugins.cjs') as Plugin[];
-const ESBUILD = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+const SERVERLESS = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { provider: { memorySize: number }; custom: { esbuild: BuildOptions } };
+const ESBUILD = SERVERLESS.custom.esbuild;
+const MEMORY_MB = SERVERLESS.provider.memorySize;
 const OUT = join(__dirname, '.out');
-const FUNCTIONS = ['on-push', 'on-build', 'on-deploy', 'on-pipeline'] as const;
+const FUNCTIONS = ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack'] as const;
 type Fn = (typeof FUNCTIONS)[number];
+type EventBridgeFn = Exclude<Fn, 'notify-slack'>;
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-releases';
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
-const WARM_EVENTS = Number(process.env.BENCH_WARM_EVENTS ?? 10_000);
-const MEMORY_MB = 256; // serverless.yml provider.memorySize
+// 10 000 warm events per function take this machine about 8 minutes; 3000 keep the run under 5
+const WARM_EVENTS = Number(process.env.BENCH_WARM_EVENTS ?? 3000);
+// BENCH_FORMAT=esm: the bundles as ES modules, to compare with the CommonJS that serverless.yml builds
+const FORMAT = process.env.BENCH_FORMAT === 'esm' ? 'esm' : ESBUILD.format;
+const EXTENSION = FORMAT === 'esm' ? 'mjs' : 'js';
+
+// Lambda gives a function CPU in proportion to its memory, one vCPU at 1769 MB
+// (docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html)
+const FULL_VCPU_MB = 1769;
+const MEMORY_SIZES = [128, 256, 512, 1024, 1769];
+// an AWS call's round trip inside a region, for the duration model only; on loopback it is CPU
+const AWS_CALL_MS = 10;
+// a developer sees the Slack message within a second of the event even when functions start cold,
+// with a quarter to spare for the spread between runs (about ±20 % here)
+const COLD_START_BUDGET_MS = 1000;
+const COLD_START_HEADROOM = 1.25;
 
 // Prices used (us-east-1, on-demand, as published on aws.amazon.com/*/pricing in 2026)
 const PRICE = {
@@ -60,12 +81,25 @@ function eventsFor(fn: Fn, count: number): object[] {
         const event = sample(i % 4 === 3 ? 'codepipeline/pipeline-failed.json' : 'codepipeline/pipeline-succeeded.json');
         return { ...event, id, time, detail: { ...event.detail, 'execution-id': `bench-execution-${i}` } };
       }
+      case 'notify-slack': {
+        // each execution's start posts its Slack message, its end updates it
+        const event = sample(i % 2 === 0 ? 'codepipeline/pipeline-started.json' : 'codepipeline/pipeline-succeeded.json');
+        const stateChange = CodePipelineEvent.parse({ ...event, id, time, detail: { ...event.detail, 'execution-id': `bench-execution-${Math.floor(i / 2)}` } });
+        const notification = pipelineNotification(stateChange, { team: 'platform', repository: 'MyDemoRepo' });
+        return snsDelivery({ message: JSON.stringify(notification), attributes: { team: notification.team, severity: notification.severity, kind: notification.kind } }, i);
+      }
     }
   });
 }
 
+/** A published message as SNS hands it to notify-slack. */
+function snsDelivery({ message, attributes }: AwsStub['published'][number], i: number): object {
+  const snsAttributes = Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { Type: 'String', Value: value }]));
+  return snsEvent(TOPIC_ARN, `${TOPIC_ARN}:notify-slack`, `bench-message-${i}`, message, null, snsAttributes);
+}
+
 /** One release as AWS tells it: a push, its build, its deployment and its pipeline's states. */
-function releaseEvents(): Record<Fn, object[]> {
+function releaseEvents(): Record<EventBridgeFn, object[]> {
   const executionId = 'bench-release-1';
   const pipeline = (file: string, i: number) => {
     const event = sample(`codepipeline/${file}.json`);
@@ -81,12 +115,16 @@ function releaseEvents(): Record<Fn, object[]> {
 }
 
 async function bundle(entry: string, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
-  const { minify, sourcemap, target, platform, format, treeShaking, mainFields } = ESBUILD;
+  const { minify, sourcemap, target, platform, treeShaking, mainFields, supported, alias } = ESBUILD;
   const { metafile } = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    ...{ minify, sourcemap, target, platform, format, treeShaking },
+    ...{ minify, sourcemap, target, platform, treeShaking, supported, alias },
+    absWorkingDir: ROOT,
+    format: FORMAT,
+    // an ES module bundle still holds CommonJS dependencies that call require()
+    banner: FORMAT === 'esm' ? { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } : undefined,
     mainFields: process.env.BENCH_MAIN_FIELDS?.split(',') ?? mainFields,
     // BENCH_EXTERNAL_SDK=1: leave the SDK to the Lambda runtime's copy, to compare
     external: process.env.BENCH_EXTERNAL_SDK ? ['@aws-sdk/*', '@smithy/*'] : [],
@@ -118,8 +156,13 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 
 interface Run {
   coldMs: number;
+  /** CPU time of the whole process up to the first answer: Node's start, loading, the first event */
+  coldCpuMs: number;
   latencies: number[];
   warmMs: number;
+  warmCpuMs: number;
+  maxRssMb: number;
+  liveHeapMb: number;
   stdout: string;
 }
 
@@ -150,10 +193,13 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MEMORY_MB),
     LEDGER_TABLE: 'bench-ledger',
     LEDGER_RETENTION_DAYS: '400',
     DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/bench-dead-letters`,
-    NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench-releases',
+    NOTIFICATIONS_TOPIC_ARN: TOPIC_ARN,
+    SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/bench/slack-bot-token',
+    SLACK_API_URL: `${aws.url}/api/`,
     POWERTOOLS_SERVICE_NAME: 'release-conductor',
     POWERTOOLS_METRICS_NAMESPACE: 'ReleaseConductor',
   };
@@ -162,23 +208,27 @@ async function main(): Promise<void> {
     const rows = [];
     for (const fn of FUNCTIONS) {
       process.stdout.write(`${fn}: bundling, ${COLD_RUNS} cold starts each, ${WARM_EVENTS} warm events...\n`);
-      const ours = await bundle(join(ROOT, 'functions', fn, 'handler.ts'), join(OUT, `${fn}.js`));
-      const base = await bundle(join(__dirname, 'baseline', `${fn}.ts`), join(OUT, `baseline-${fn}.js`));
-      const cold = { ours: [] as number[], baseline: [] as number[] };
+      const ours = await bundle(join(ROOT, 'functions', fn, 'handler.ts'), join(OUT, `${fn}.${EXTENSION}`));
+      const base = await bundle(join(__dirname, 'baseline', `${fn}.ts`), join(OUT, `baseline-${fn}.${EXTENSION}`));
+      const cold = { ours: [] as Run[], baseline: [] as Run[] };
       for (let i = 0; i < COLD_RUNS; i++) {
         const [event] = eventsFor(fn, 1);
-        cold.ours.push((await invoke(join(OUT, `${fn}.js`), [event!], env)).coldMs);
-        cold.baseline.push((await invoke(join(OUT, `baseline-${fn}.js`), [event!], env)).coldMs);
+        cold.ours.push(await invoke(join(OUT, `${fn}.${EXTENSION}`), [event!], env));
+        cold.baseline.push(await invoke(join(OUT, `baseline-${fn}.${EXTENSION}`), [event!], env));
       }
-      const warm = await invoke(join(OUT, `${fn}.js`), eventsFor(fn, WARM_EVENTS + 1), env);
-      const warmBase = await invoke(join(OUT, `baseline-${fn}.js`), eventsFor(fn, WARM_EVENTS + 1), env);
+      const warm = await invoke(join(OUT, `${fn}.${EXTENSION}`), eventsFor(fn, WARM_EVENTS + 1), env);
+      const warmBase = await invoke(join(OUT, `baseline-${fn}.${EXTENSION}`), eventsFor(fn, WARM_EVENTS + 1), env);
       rows.push({
         fn,
         bytes: ours.bytes,
         baselineBytes: base.bytes,
-        dominant: dominant(ours.metafile, `${fn}.js`),
-        cold: median(cold.ours),
-        coldBaseline: median(cold.baseline),
+        dominant: dominant(ours.metafile, `${fn}.${EXTENSION}`),
+        cold: median(cold.ours.map((run) => run.coldMs)),
+        coldBaseline: median(cold.baseline.map((run) => run.coldMs)),
+        coldCpu: median(cold.ours.map((run) => run.coldCpuMs)),
+        coldRssMb: median(cold.ours.map((run) => run.maxRssMb)),
+        warmCpuPerEvent: warm.warmCpuMs / warm.latencies.length,
+        liveHeapMb: warm.liveHeapMb,
         p50: percentile(warm.latencies, 50),
         p99: percentile(warm.latencies, 99),
         p99Baseline: percentile(warmBase.latencies, 99),
@@ -192,17 +242,21 @@ async function main(): Promise<void> {
     aws.calls.clear();
     let output = '';
     let invocations = 0;
-    let billedMs = 0;
-    for (const [fn, events] of Object.entries(releaseEvents()) as [Fn, object[]][]) {
-      const run = await invoke(join(OUT, `${fn}.js`), events, env, true);
+    aws.published.length = 0;
+    const release = { ...releaseEvents(), 'notify-slack': [] as object[] };
+    for (const fn of FUNCTIONS) {
+      // what the event functions published reaches notify-slack, as the topic's subscription delivers it
+      const events = fn === 'notify-slack' ? aws.published.map(snsDelivery) : release[fn];
+      const run = await invoke(join(OUT, `${fn}.${EXTENSION}`), events, env, true);
       output += run.stdout;
       invocations += events.length;
-      billedMs += Math.ceil(run.coldMs) + run.latencies.reduce((sum, ms) => sum + Math.ceil(ms), 0);
     }
     const calls = [...aws.calls.entries()].sort();
-    const totalCalls = calls.reduce((sum, [, count]) => sum + count, 0);
-    const writes = calls.filter(([target]) => target.endsWith('PutItem')).reduce((sum, [, count]) => sum + count, 0);
-    const reads = calls.filter(([target]) => target.endsWith('Query')).reduce((sum, [, count]) => sum + count, 0);
+    const totalCalls = calls.reduce((sum, [target, count]) => sum + (target.startsWith('Slack ') ? 0 : count), 0);
+    const writes = calls.filter(([target]) => /DynamoDB.*\.(Put|Update|Delete)Item$/.test(target)).reduce((sum, [, count]) => sum + count, 0);
+    const count = (suffix: string) => aws.calls.get(`DynamoDB_20120810.${suffix}`) ?? 0;
+    // queries are eventually consistent (half a unit); the Slack cards' GetItems are strongly consistent (one)
+    const readUnits = count('Query') * 0.5 + count('GetItem');
     const publishes = aws.calls.get('SNS.Publish') ?? 0;
     const metrics = new Set<string>();
     for (const line of output.split('\n').filter((text) => text.startsWith('{"_aws"'))) {
@@ -213,14 +267,17 @@ async function main(): Promise<void> {
     }
     const pipelineMetrics = [...metrics].filter((metric) => metric.includes('pipeline=')).length;
     const logBytes = Buffer.byteLength(output);
+    const memory = memoryEstimates(rows, invocations, totalCalls);
+    const configured = memory.estimates.find((estimate) => estimate.memoryMb === MEMORY_MB);
+    if (!configured) throw new Error(`serverless.yml memorySize ${MEMORY_MB} MB is not one of the sizes the bench models (${MEMORY_SIZES.join(', ')})`);
     const perThousand = {
-      lambda: 1000 * ((billedMs / 1000) * (MEMORY_MB / 1024) * PRICE.lambdaGbSecondArm + invocations * PRICE.lambdaRequest),
-      dynamodb: 1000 * (writes * PRICE.dynamoWriteUnit + reads * 0.5 * PRICE.dynamoReadUnit),
+      lambda: configured.dollarsPerThousand,
+      dynamodb: 1000 * (writes * PRICE.dynamoWriteUnit + readUnits * PRICE.dynamoReadUnit),
       logs: 1000 * (logBytes / 1024 ** 3) * PRICE.logsIngestedGb,
       sns: 1000 * publishes * PRICE.snsPublish,
     };
 
-    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, publishes, invocations, billedMs, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, seconds: (Date.now() - started) / 1000 }));
+    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, publishes, invocations, memory, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, seconds: (Date.now() - started) / 1000 }));
     writeFileSync(join(__dirname, 'cold-start.svg'), await chart(rows));
     process.stdout.write(`\n${readFileSync(join(__dirname, 'results.md'), 'utf8')}\nWrote tests/bench/results.md and tests/bench/cold-start.svg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   } finally {
@@ -228,7 +285,50 @@ async function main(): Promise<void> {
   }
 }
 
-type Row = { fn: string; bytes: number; baselineBytes: number; dominant: string; cold: number; coldBaseline: number; p50: number; p99: number; p99Baseline: number; throughput: number; throughputBaseline: number; meanMs: number };
+type Row = {
+  fn: string;
+  bytes: number;
+  baselineBytes: number;
+  dominant: string;
+  cold: number;
+  coldBaseline: number;
+  coldCpu: number;
+  coldRssMb: number;
+  warmCpuPerEvent: number;
+  liveHeapMb: number;
+  p50: number;
+  p99: number;
+  p99Baseline: number;
+  throughput: number;
+  throughputBaseline: number;
+  meanMs: number;
+};
+
+interface MemoryEstimate {
+  memoryMb: number;
+  worstColdMs: number;
+  perReleaseMs: number;
+  dollarsPerThousand: number;
+  fits: boolean;
+}
+
+/**
+ * Memory by measurement: the CPU each function used here, spread over the vCPU share Lambda gives
+ * each size, plus the AWS calls' round trips. The smallest size that holds the function twice over
+ * and starts it cold within COLD_START_BUDGET_MS, with COLD_START_HEADROOM, is the one to configure.
+ */
+function memoryEstimates(rows: Row[], invocations: number, totalCalls: number): { estimates: MemoryEstimate[]; chosen: number } {
+  const slowdown = (memoryMb: number) => FULL_VCPU_MB / Math.min(memoryMb, FULL_VCPU_MB);
+  const cpuPerEvent = rows.reduce((sum, row) => sum + row.warmCpuPerEvent, 0) / rows.length;
+  const peakRssMb = Math.max(...rows.map((row) => row.coldRssMb));
+  const estimates = MEMORY_SIZES.map((memoryMb) => {
+    const perReleaseMs = invocations * cpuPerEvent * slowdown(memoryMb) + totalCalls * AWS_CALL_MS;
+    const worstColdMs = Math.max(...rows.map((row) => row.coldCpu)) * slowdown(memoryMb);
+    const dollarsPerThousand = 1000 * ((perReleaseMs / 1000) * (memoryMb / 1024) * PRICE.lambdaGbSecondArm + invocations * PRICE.lambdaRequest);
+    return { memoryMb, worstColdMs, perReleaseMs, dollarsPerThousand, fits: memoryMb >= 2 * peakRssMb && worstColdMs * COLD_START_HEADROOM <= COLD_START_BUDGET_MS };
+  });
+  return { estimates, chosen: estimates.find((estimate) => estimate.fits)?.memoryMb ?? FULL_VCPU_MB };
+}
 
 function results(r: {
   rows: Row[];
@@ -236,7 +336,7 @@ function results(r: {
   totalCalls: number;
   publishes: number;
   invocations: number;
-  billedMs: number;
+  memory: ReturnType<typeof memoryEstimates>;
   metrics: string[];
   pipelineMetrics: number;
   logBytes: number;
@@ -246,17 +346,18 @@ function results(r: {
   const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
   const met = (ok: boolean) => (ok ? 'yes' : '**no**');
   const total = Object.values(r.perThousand).reduce((sum, dollars) => sum + dollars, 0);
+  const configuredMs = r.memory.estimates.find((estimate) => estimate.memoryMb === MEMORY_MB)!.perReleaseMs;
   return [
     '# Benchmark results',
     '',
-    `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; AWS on loopback (tests/bench/aws-stub.ts); ${COLD_RUNS} cold starts and ${WARM_EVENTS} warm events per function; ${r.seconds.toFixed(0)} s.`,
-    'Cold start: a fresh Node process loads the bundle and handles one event (median). The baseline (tests/bench/baseline/) does the same by hand: no middy, Powertools, zod or AWS SDK.',
+    `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; AWS on loopback (tests/bench/aws-stub.ts); ${COLD_RUNS} cold starts and ${WARM_EVENTS} warm events per function; ${FORMAT === 'esm' ? 'ES module' : 'CommonJS'} bundles; ${r.seconds.toFixed(0)} s.`,
+    `Cold start: from a fresh Node process's start until it has loaded the bundle and handled one event (median of ${COLD_RUNS}). The baseline (tests/bench/baseline/) does the same by hand: no middy, Powertools, zod or AWS SDK. CPU per event counts every thread of the process.`,
     '',
-    '| function | bundle | baseline bundle | largest parts | cold start | baseline | ratio (≤ 1.5) | warm p50 | warm p99 (≤ 2 ms) | baseline p99 | events/s (≥ 2000) | baseline events/s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| function | bundle | baseline bundle | largest parts | cold start | baseline | ratio (≤ 1.5) | warm p50 | warm p99 (≤ 2 ms) | baseline p99 | events/s (≥ 2000) | baseline events/s | CPU per event |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.rows.map(
       (row) =>
-        `| ${row.fn} | ${kb(row.bytes)} ${row.bytes <= 300 * 1024 ? '' : '(> 300)'} | ${kb(row.baselineBytes)} | ${row.dominant} | ${ms(row.cold)} | ${ms(row.coldBaseline)} | ${(row.cold / row.coldBaseline).toFixed(2)}× | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p99Baseline)} | ${row.throughput.toFixed(0)} | ${row.throughputBaseline.toFixed(0)} |`,
+        `| ${row.fn} | ${kb(row.bytes)} ${row.bytes <= 300 * 1024 ? '' : '(> 300)'} | ${kb(row.baselineBytes)} | ${row.dominant} | ${ms(row.cold)} | ${ms(row.coldBaseline)} | ${(row.cold / row.coldBaseline).toFixed(2)}× | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p99Baseline)} | ${row.throughput.toFixed(0)} | ${row.throughputBaseline.toFixed(0)} | ${ms(row.warmCpuPerEvent)} |`,
     ),
     '',
     '| target | met |',
@@ -266,9 +367,11 @@ function results(r: {
     `| warm p99 ≤ 2 ms per event | ${met(r.rows.every((row) => row.p99 <= 2))} |`,
     `| replay ≥ 2000 events/s per process | ${met(r.rows.every((row) => row.throughput >= 2000))} |`,
     '',
-    `## One release (a push, 2 build, 2 deployment and 5 pipeline events): ${r.invocations} invocations, ${r.totalCalls} AWS calls`,
+    `## One release (a push, 2 build, 2 deployment and 5 pipeline events, and notify-slack for each notification): ${r.invocations} invocations, ${r.totalCalls} AWS calls`,
     '',
-    '| AWS call | count |',
+    "The samples come from different pages of AWS's documentation, so not all of them name one execution: their notifications make more than one Slack message.",
+    '',
+    '| call | count |',
     '|---|---|',
     ...r.calls.map(([target, count]) => `| ${target} | ${count} |`),
     '',
@@ -278,13 +381,27 @@ function results(r: {
     '',
     `| part | how | $ |`,
     '|---|---|---|',
-    `| Lambda | ${r.invocations} invocations, ${r.billedMs.toFixed(0)} billed ms a release at ${MEMORY_MB} MB arm64 ($${PRICE.lambdaGbSecondArm}/GB-s, $0.20/M requests) | ${r.perThousand.lambda!.toFixed(4)} |`,
-    `| DynamoDB | on demand: writes $0.625/M WRU, reads $0.125/M RRU (items under 1 KB, eventually consistent queries) | ${r.perThousand.dynamodb!.toFixed(4)} |`,
+    `| Lambda | ${r.invocations} warm invocations, about ${configuredMs.toFixed(0)} billed ms a release at ${MEMORY_MB} MB arm64 (the memory model below; $${PRICE.lambdaGbSecondArm}/GB-s, $0.20/M requests) | ${r.perThousand.lambda!.toFixed(4)} |`,
+    `| DynamoDB | on demand: writes $0.625/M WRU, reads $0.125/M RRU (items under 1 KB; queries eventually consistent, card reads strongly) | ${r.perThousand.dynamodb!.toFixed(4)} |`,
     `| CloudWatch Logs | ${kb(r.logBytes)} a release at $0.50/GB ingested | ${r.perThousand.logs!.toFixed(4)} |`,
-    `| SNS | ${r.publishes} publishes a release at $0.50/M (delivery to Lambda is free; notify-slack's own invocations are not in this bench) | ${r.perThousand.sns!.toFixed(4)} |`,
+    `| SNS | ${r.publishes} publishes a release at $0.50/M (delivery to Lambda is free) | ${r.perThousand.sns!.toFixed(4)} |`,
     `| total | | ${total.toFixed(4)} |`,
     '',
-    `Custom metrics are billed per metric and month ($0.30 each for the first 10 000), not per release: about ${r.pipelineMetrics} for each pipeline and ${r.metrics.length - r.pipelineMetrics} shared, so about $${(r.pipelineMetrics * PRICE.customMetricMonth).toFixed(2)} a month for each pipeline. Billed ms counts one cold start a release; in a busy account most invocations are warm.`,
+    `Custom metrics are billed per metric and month ($0.30 each for the first 10 000), not per release: about ${r.pipelineMetrics} for each pipeline and ${r.metrics.length - r.pipelineMetrics} shared, so about $${(r.pipelineMetrics * PRICE.customMetricMonth).toFixed(2)} a month for each pipeline.`,
+    '',
+    '## Memory size',
+    '',
+    `Lambda gives CPU in proportion to memory (one vCPU at ${FULL_VCPU_MB} MB). From the CPU each function used here (cold: Node's start, loading and the first event; warm: per event) and ${AWS_CALL_MS} ms per AWS call in a region, each size would give:`,
+    '',
+    `| memory | slowest cold start | billed ms a release | Lambda $ per 1000 releases | holds 2 × peak RSS, cold start × ${COLD_START_HEADROOM} ≤ ${COLD_START_BUDGET_MS / 1000} s |`,
+    '|---|---|---|---|---|',
+    ...r.memory.estimates.map(
+      (estimate) =>
+        `| ${estimate.memoryMb} MB${estimate.memoryMb === MEMORY_MB ? ' (configured)' : ''} | ${ms(estimate.worstColdMs)} | ${estimate.perReleaseMs.toFixed(0)} | ${estimate.dollarsPerThousand.toFixed(4)} | ${estimate.fits ? 'yes' : 'no'} |`,
+    ),
+    '',
+    `Peak RSS of a cold start: ${r.rows.map((row) => `${row.fn} ${row.coldRssMb.toFixed(0)} MB`).join(', ')}. Live heap after ${WARM_EVENTS} events and a full GC: ${r.rows.map((row) => `${row.fn} ${row.liveHeapMb.toFixed(0)} MB`).join(', ')}.`,
+    `By measurement: **${r.memory.chosen} MB**, the smallest size that meets both${r.memory.chosen === MEMORY_MB ? ', as serverless.yml configures' : `; serverless.yml configures ${MEMORY_MB} MB`}.`,
     '',
   ].join('\n');
 }

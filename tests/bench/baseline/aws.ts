@@ -22,6 +22,12 @@ export async function putItem(item: Record<string, string | number | undefined>,
   }
 }
 
+/** An item's string and number attributes, or undefined. */
+export async function getItem(pk: string, sk: string): Promise<Record<string, string> | undefined> {
+  const { Item } = await call<{ Item?: Record<string, { S?: string; N?: string }> }>('DynamoDB_20120810.GetItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }, '1.0');
+  return Item && Object.fromEntries(Object.entries(Item).map(([key, value]) => [key, value.S ?? value.N ?? '']));
+}
+
 /** One page of a Query: by prefix, or after (forward) or up to (backward) a bound. */
 export async function query(pk: string, range: { prefix: string } | { bound: string; forward: boolean; limit: number }): Promise<Record<string, string>[]> {
   const condition =

@@ -11,8 +11,10 @@ async function handle(event: Build): Promise<unknown> {
   if (event?.source !== 'aws.codebuild' || !status || !detail['project-name'] || !detail['build-id']) return deadLetter('on-build', 'not a CodeBuild build state change', event);
   const phases = detail['additional-information']?.phases ?? [];
   const duration = phases.reduce((sum, phase) => sum + (phase['duration-in-seconds'] ?? 0), 0);
-  await putItem({ pk: `BUILD#${detail['build-id'].replace(/^arn:.*:build\//, '')}`, sk: 'BUILD', status, project: detail['project-name'], at: event.time, durationSeconds: duration });
-  await publish({ id: event.time, kind: 'build', severity: status === 'SUCCEEDED' ? 'success' : 'info', team: 'platform', result: status, project: detail['project-name'] });
+  await Promise.all([
+    putItem({ pk: `BUILD#${detail['build-id'].replace(/^arn:.*:build\//, '')}`, sk: 'BUILD', status, project: detail['project-name'], at: event.time, durationSeconds: duration }),
+    publish({ id: event.time, kind: 'build', severity: status === 'SUCCEEDED' ? 'success' : 'info', team: 'platform', result: status, project: detail['project-name'] }),
+  ]);
   if (status === 'IN_PROGRESS') return log('INFO', 'build in progress');
   emf({ BuildSucceeded: status === 'SUCCEEDED' ? 1 : 0, BuildFailed: status === 'SUCCEEDED' ? 0 : 1, BuildDuration: duration }, { project: detail['project-name'] });
   return log(status === 'SUCCEEDED' ? 'INFO' : 'WARN', 'build ended', { status, failedPhase: phases.find((phase) => phase['phase-status'] === 'FAILED') });

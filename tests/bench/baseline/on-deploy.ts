@@ -21,16 +21,15 @@ export const handler = (event: Deployment & { id?: string }) => (event?.id ? onc
 async function handle(event: Deployment): Promise<unknown> {
   const { application, deploymentGroup, deploymentId, state } = event?.detail ?? {};
   if (event?.source !== 'aws.codedeploy' || !application || !deploymentGroup || !deploymentId || !state) return deadLetter('on-deploy', 'not a CodeDeploy deployment state change', event);
-  const notification = { id: event.time, kind: 'deployment', severity: state === 'FAILURE' ? 'failure' : 'info', team: 'platform', result: state, deploymentId, executionId: await executionOf(deploymentId) };
-  if (!['SUCCESS', 'FAILURE', 'STOP'].includes(state)) {
-    await putItem({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time });
-    await publish(notification);
-    return log('INFO', 'deployment state', { state });
-  }
-  const { deploymentInfo } = await call<{ deploymentInfo?: { createTime?: number; completeTime?: number; errorInformation?: { message?: string } } }>('CodeDeploy_20141006.GetDeployment', { deploymentId });
+  const ended = ['SUCCESS', 'FAILURE', 'STOP'].includes(state);
+  const [executionId, { deploymentInfo }] = await Promise.all([
+    executionOf(deploymentId),
+    ended ? call<{ deploymentInfo?: { createTime?: number; completeTime?: number; errorInformation?: { message?: string } } }>('CodeDeploy_20141006.GetDeployment', { deploymentId }) : { deploymentInfo: undefined },
+  ]);
   const duration = deploymentInfo?.createTime && deploymentInfo.completeTime ? deploymentInfo.completeTime - deploymentInfo.createTime : undefined;
-  await putItem({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time, durationSeconds: duration });
-  await publish({ ...notification, durationSeconds: duration, error: deploymentInfo?.errorInformation });
+  const notification = { id: event.time, kind: 'deployment', severity: state === 'FAILURE' ? 'failure' : 'info', team: 'platform', result: state, deploymentId, executionId, durationSeconds: duration, error: deploymentInfo?.errorInformation };
+  await Promise.all([putItem({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time, durationSeconds: duration }), publish(notification)]);
+  if (!ended) return log('INFO', 'deployment state', { state });
   emf({ DeploymentSucceeded: state === 'SUCCESS' ? 1 : 0, DeploymentFailed: state === 'FAILURE' ? 1 : 0, ...(duration === undefined ? {} : { DeploymentDuration: duration }) }, { application });
   return log(state === 'SUCCESS' ? 'INFO' : 'WARN', 'deployment ended', { state, error: deploymentInfo?.errorInformation });
 }

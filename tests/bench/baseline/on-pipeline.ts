@@ -10,21 +10,26 @@ export const handler = (event: Execution & { id?: string }) => (event?.id ? once
 async function handle(event: Execution): Promise<unknown> {
   const { pipeline, 'execution-id': executionId, state, stage, action } = event?.detail ?? {};
   if (event?.source !== 'aws.codepipeline' || !pipeline || !executionId || !state) return deadLetter('on-pipeline', 'not a CodePipeline state change', event);
-  await putItem({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${event.time}#${event.id}`, state, stage, action });
+  const step = putItem({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${event.time}#${event.id}`, state, stage, action });
   const notification = { id: event.id, kind: 'pipeline', severity: state === 'FAILED' ? 'failure' : 'info', team: 'platform', result: state, pipeline, executionId, stage, action };
   if (event['detail-type'] !== 'CodePipeline Pipeline Execution State Change' || (state !== 'SUCCEEDED' && state !== 'FAILED')) {
-    await publish(notification);
+    await Promise.all([step, publish(notification)]);
     return log('INFO', 'state', { state });
   }
 
-  const { pipelineExecution } = await call<{ pipelineExecution?: { artifactRevisions?: { revisionId?: string; created?: number }[] } }>('CodePipeline_20150709.GetPipelineExecution', { pipelineName: pipeline, pipelineExecutionId: executionId });
+  const [, { pipelineExecution }] = await Promise.all([
+    step,
+    call<{ pipelineExecution?: { artifactRevisions?: { revisionId?: string; created?: number }[] } }>('CodePipeline_20150709.GetPipelineExecution', { pipelineName: pipeline, pipelineExecutionId: executionId }),
+  ]);
   const commitId = pipelineExecution?.artifactRevisions?.find((revision) => /^[0-9a-f]{40}$/.test(revision.revisionId ?? ''))?.revisionId;
-  await publish({ ...notification, commitId });
   const rule = rules.find((candidate) => candidate.name === pipeline);
-  const pushes = commitId ? await query(`COMMIT#${commitId}`, { prefix: 'PUSH#' }) : [];
-  const changedAt = pushes.map((push) => push.pushedAt!).sort()[0];
   // the outage before this execution: one page back is enough for a baseline
-  const history = rule?.production ? await query(`PIPELINE#${pipeline}`, { bound: `ENDED#${event.time}`, forward: false, limit: 25 }) : [];
+  const [, pushes, history] = await Promise.all([
+    publish({ ...notification, commitId }),
+    commitId ? query(`COMMIT#${commitId}`, { prefix: 'PUSH#' }) : [],
+    rule?.production ? query(`PIPELINE#${pipeline}`, { bound: `ENDED#${event.time}`, forward: false, limit: 25 }) : [],
+  ]);
+  const changedAt = pushes.map((push) => push.pushedAt!).sort()[0];
   await putItem({ pk: `PIPELINE#${pipeline}`, sk: `ENDED#${event.time}#${executionId}`, result: state, endedAt: event.time, commitId, changedAt });
   const first = await putItem({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: 'RESULT', result: state, endedAt: event.time }, 'attribute_not_exists(pk)');
   emf({ PipelineSucceeded: state === 'SUCCEEDED' ? 1 : 0, PipelineFailed: state === 'FAILED' ? 1 : 0 }, { pipeline });

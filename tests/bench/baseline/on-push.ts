@@ -23,6 +23,7 @@ async function handle(event: Push): Promise<unknown> {
     const { differences = [] } = await call<{ differences?: { afterBlob?: { path: string }; beforeBlob?: { path: string } }[] }>('CodeCommit_20150413.GetDifferences', { repositoryName, beforeCommitSpecifier: oldCommitId, afterCommitSpecifier: commitId });
     changed = differences.flatMap((difference) => [difference.afterBlob?.path, difference.beforeBlob?.path].filter((path): path is string => Boolean(path)));
   }
+  const recorded = putItem({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name }, 'attribute_not_exists(pk)');
   let started = 0;
   for (const rule of matching) {
     if (rule.paths && changed && !changed.some((path) => picomatch.isMatch(path, rule.paths!, { dot: true }))) continue;
@@ -33,7 +34,7 @@ async function handle(event: Push): Promise<unknown> {
     await publish({ id: `${event.id}/${rule.name}`, kind: 'push', severity: 'info', team: 'platform', repositoryName, branch, commitId, author: commit.author.name, message: commit.message, pipeline: rule.name, executionId: pipelineExecutionId });
     started++;
   }
-  await putItem({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name }, 'attribute_not_exists(pk)');
+  await recorded;
   emf({ PipelinesStarted: started });
   return { started };
 }
