@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { sdkCommandsIn } from '../support/sdk-commands';
+import { sdkCommandsIn } from '../support/bundles';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVERLESS = join(ROOT, 'node_modules/serverless/bin/serverless.js');

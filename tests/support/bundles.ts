@@ -16,13 +16,21 @@ const policyAsData: Plugin = {
 const { mainFields, platform, target, format, treeShaking, supported, alias } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
 
 /**
+ * A function bundled as serverless.yml bundles it: its code, and the files it keeps after
+ * tree-shaking (not every file esbuild read).
+ */
+export async function bundle(entry: string): Promise<{ code: string; kept: string[] }> {
+  const { metafile, outputFiles } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', bundle: true, write: false, metafile: true, logLevel: 'error', mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT, plugins: [policyAsData] });
+  const kept = Object.values(metafile.outputs).flatMap(({ inputs }) => Object.entries(inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([path]) => path));
+  return { code: outputFiles.find((file) => file.path.endsWith('handler.js'))!.text, kept };
+}
+
+/**
  * The AWS SDK commands a function's bundle holds, as IAM actions (`codepipeline:StartPipelineExecution`):
- * bundled as serverless.yml bundles it, every `@aws-sdk/client-<service>/.../commands/<Name>Command.js` left after tree-shaking.
+ * every `@aws-sdk/client-<service>/.../commands/<Name>Command.js` it keeps.
  */
 export async function sdkCommandsIn(entry: string): Promise<string[]> {
-  const { metafile } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', bundle: true, write: false, metafile: true, logLevel: 'error', mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT, plugins: [policyAsData] });
-  // what the bundle keeps after tree-shaking, not every file esbuild read
-  const kept = Object.values(metafile.outputs).flatMap(({ inputs }) => Object.entries(inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([path]) => path));
+  const { kept } = await bundle(entry);
   const commands = kept.flatMap((path) => {
     const found = /@aws-sdk\/client-([a-z0-9-]+)\/dist-[a-z]+\/commands\/([A-Za-z]+)Command\.js$/.exec(path);
     return found ? [`${found[1]}:${found[2]}`] : [];

@@ -1,0 +1,26 @@
+import { bundle } from '../support/bundles';
+
+// What npm run bench measured to cost cold start, kept out of every deployed bundle (README "Performance").
+const FUNCTIONS = ['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack'];
+const bundles = new Map<string, Awaited<ReturnType<typeof bundle>>>();
+beforeAll(async () => {
+  for (const name of FUNCTIONS) bundles.set(name, await bundle(`functions/${name}/handler.ts`));
+}, 60_000);
+
+describe.each(FUNCTIONS)('the %s bundle', (name) => {
+  it("holds none of the SDK's default credential chain: no profiles, SSO, instance metadata, nor their STS clients", () => {
+    expect(bundles.get(name)!.kept.filter((path) => /@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|http)|nested-clients)\//.test(path))).toEqual([]);
+  });
+
+  it('holds zod/mini, not the method-chaining zod', () => {
+    expect(bundles.get(name)!.kept.filter((path) => path.includes('zod/v4/classic'))).toEqual([]);
+  });
+
+  it('makes no import() at run time, which would load the ES module loader and undici', () => {
+    expect(bundles.get(name)!.code).not.toMatch(/\bimport\(/);
+  });
+});
+
+it.each(FUNCTIONS.filter((name) => name !== 'hello'))("gives %s's AWS clients the credentials Lambda puts in the environment", (name) => {
+  expect(bundles.get(name)!.kept.some((path) => path.includes('@aws-sdk/credential-provider-env'))).toBe(true);
+});
