@@ -9,7 +9,7 @@ import { deadLetters, idempotencyRecords, ledger, notifications, pipelines } fro
 import { linkAction } from './link-action';
 import { pipelineNotification } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
-import { recordRelease } from './record-release';
+import { endedRelease, recordRelease } from './record-release';
 
 const pipelineClient = pipelines();
 const releases = ledger();
@@ -25,7 +25,11 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
-      const [, link] = await Promise.all([releases.recordStep({ ...step, stage, action }), linkAction(event, pipelineClient, releases), notifier.publish([pipelineNotification(event, route)])]);
+      const [, link] = await Promise.all([
+        releases.recordStep({ ...step, stage, action }),
+        linkAction(event, pipelineClient, releases),
+        notifier.publish([pipelineNotification(event, route)]),
+      ]);
       if (type?.category === 'Approval' && state === 'STARTED') {
         logger.info('manual approval waiting', { stage, action });
         metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
@@ -45,11 +49,14 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
       }
 
       const [, revision] = await Promise.all([releases.recordStep(step), pipelineClient.executionRevision(detail.pipeline, detail['execution-id'])]);
-      const production = owner?.rule.production ?? false;
-      const [, measures] = await Promise.all([
+      const plan = planPromotion(event, policy, revision);
+      // the notification and the promotion first: once the end is recorded, a retry counts nothing
+      const [, release, promoted] = await Promise.all([
         notifier.publish([pipelineNotification(event, route, revision)]),
-        recordRelease({ ...event, detail: { ...event.detail, state } }, revision, production, releases),
+        endedRelease({ ...event, detail: { ...event.detail, state } }, revision, owner?.rule.production ?? false, releases),
+        startPipelines(plan, pipelineClient),
       ]);
+      const measures = await recordRelease(release, releases);
       metrics.addDimension('pipeline', detail.pipeline);
       metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
       metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
@@ -61,9 +68,6 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
         measure.addMetric(name, MetricUnit[unit], value);
       }
       if (measures.length > 0) logger.info('release recorded', { commitId: revision?.commitId, dora: measures });
-
-      const plan = planPromotion(event, policy, revision);
-      const promoted = await startPipelines(plan, pipelineClient);
       return { state, measures, promoted, skipped: plan.skipped };
     }
   }

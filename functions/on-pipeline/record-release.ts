@@ -4,21 +4,34 @@ import type { ExecutionRevision, Ledger } from '../../shared/ports';
 
 type PipelineExecutionEvent = Extract<CodePipelineEvent, { 'detail-type': 'CodePipeline Pipeline Execution State Change' }>;
 
+export interface EndedRelease {
+  ended: EndedExecution;
+  production: boolean;
+  /** For a production pipeline, the executions around this one that DORA's measures need. */
+  known: EndedExecution[];
+}
+
 /**
- * Records an ended execution in the ledger and, for a production pipeline, says which DORA
- * measures it adds. A redelivered event adds nothing. The change began at the commit's first push,
- * or at the commit itself when the ledger saw no push.
+ * What the ledger knows of an ended execution, read before anything is written. The change began at
+ * the commit's first push, or at the commit itself when the ledger saw no push.
  */
-export async function recordRelease(
+export async function endedRelease(
   event: PipelineExecutionEvent & { detail: { state: 'SUCCEEDED' | 'FAILED' } },
   revision: ExecutionRevision | undefined,
   production: boolean,
-  ledger: Ledger,
-): Promise<DoraMeasure[]> {
+  ledger: Pick<Ledger, 'firstPushAt' | 'executionsAround'>,
+): Promise<EndedRelease> {
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const [firstPushAt, known] = await Promise.all([revision && ledger.firstPushAt(revision.commitId), production ? ledger.executionsAround(pipeline, event.time) : []]);
   const changedAt = revision && (firstPushAt ?? revision.committedAt);
-  const ended: EndedExecution = { pipeline, executionId, result: state, endedAt: event.time, commitId: revision?.commitId, changedAt };
+  return { ended: { pipeline, executionId, result: state, endedAt: event.time, commitId: revision?.commitId, changedAt }, production, known };
+}
+
+/**
+ * Records the ended execution and, for a production pipeline, says which DORA measures it adds. A
+ * redelivered event adds nothing, so whatever else the event must do has to succeed before this.
+ */
+export async function recordRelease({ ended, production, known }: EndedRelease, ledger: Pick<Ledger, 'recordEnded'>): Promise<DoraMeasure[]> {
   if (!(await ledger.recordEnded(ended))) return [];
   return production ? doraOnEnd(ended, known) : [];
 }

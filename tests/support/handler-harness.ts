@@ -44,10 +44,9 @@ export function handlerHarness() {
   /** Every notification published to the topic, with its message attributes. */
   const published: { notification: ReleaseNotification; attributes: Record<string, string> }[] = [];
 
-  beforeAll(async () => {
-    dynamo = await startLocalDynamoDB();
-    await createLedgerTable(dynamo.endpoint, 'handler-test-ledger');
-    sns = await startSnsServer({
+  const startSns = (port?: number) =>
+    startSnsServer({
+      port,
       topics: [TOPIC],
       subscriptions: [{ functionKey: 'capture', topicName: TOPIC }],
       deliver: (_subscription, event) => {
@@ -55,6 +54,11 @@ export function handlerHarness() {
         published.push({ notification: JSON.parse(Message) as ReleaseNotification, attributes: Object.fromEntries(Object.entries(MessageAttributes).map(([name, { Value }]) => [name, Value])) });
       },
     });
+
+  beforeAll(async () => {
+    dynamo = await startLocalDynamoDB();
+    await createLedgerTable(dynamo.endpoint, 'handler-test-ledger');
+    sns = await startSns();
     slack = await startLocalSlack(BOT_TOKEN);
     ssm = await startLocalSsm({ '/release-conductor/test/slack-bot-token': BOT_TOKEN });
     Object.assign(process.env, {
@@ -112,5 +116,14 @@ export function handlerHarness() {
     for (let waited = 0; published.length < count && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     return published;
   };
-  return { aws, run, ledgerItems, forgetIdempotency, notifications, slackCalls: () => slack.calls(), slack: () => slack };
+  /** Runs `during` while SNS refuses connections, then brings it back on its port. */
+  const snsOutage = async (during: () => Promise<void>) => {
+    await sns.close();
+    try {
+      await during();
+    } finally {
+      sns = await startSns(Number(new URL(sns.url).port));
+    }
+  };
+  return { aws, run, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
 }

@@ -5,7 +5,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { handlerHarness, QUEUE_URL, type FunctionName } from '../../support/handler-harness';
 import { sample } from '../../support/samples';
 
-const { aws, run, ledgerItems, forgetIdempotency } = handlerHarness();
+const { aws, run, ledgerItems, forgetIdempotency, snsOutage } = handlerHarness();
 const { codecommit, codepipeline, codedeploy, sqs } = aws;
 
 function pushTo(branch: string, message: string) {
@@ -171,6 +171,21 @@ describe('on-build, on-deploy, on-pipeline', () => {
     const another = await run('onPipeline', { ...succeeded, id: 'another-event-same-execution' });
     expect(another.result).toMatchObject({ measures: [] });
     expect(another.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
+  });
+
+  it("keeps a production release's DORA measures when its notification fails: Lambda's retry counts them", async () => {
+    const push = pushTo('main', 'Add sample application files');
+    await run('onPush', push);
+    const succeeded = sample<{ id: string; time: string; detail: Record<string, string> }>('codepipeline/pipeline-succeeded.json');
+    succeeded.id = 'dora-sns-down';
+    succeeded.detail = { ...succeeded.detail, 'execution-id': 'exec-dora-sns-down' };
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ name: 'SourceArtifact', revisionId: push.detail.commitId }] } });
+
+    await snsOutage(() => expect(run('onPipeline', succeeded)).rejects.toThrow());
+    expect(await ledgerItems('EXECUTION#MyFirstPipeline#exec-dora-sns-down')).not.toContainEqual(expect.objectContaining({ sk: 'RESULT' }));
+    const retry = await run('onPipeline', succeeded);
+    expect(retry.result).toMatchObject({ measures: [{ name: 'ProductionDeployments', value: 1 }, { name: 'LeadTimeForChanges' }] });
+    expect(retry.lines).toContainEqual(expect.objectContaining({ ProductionDeployments: 1, pipeline: 'MyFirstPipeline' }));
   });
 
   it('ties the deployment of a CodeDeploy action to its execution with the id the event gives', async () => {
