@@ -1,7 +1,7 @@
 // zod/mini: functions instead of methods, so esbuild keeps only the parts we use (npm run bench); for
 // the same reason the envelope is ours rather than Powertools parser's EventBridgeSchema.
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.cjs';
+import { en } from 'zod/locales';
 import { ReleaseNotification } from './release-notification';
 
 // zod/mini carries no messages of its own: the English ones, as the dead letters' reasons
