@@ -23,18 +23,20 @@ async function handle(event: Push): Promise<unknown> {
     const { differences = [] } = await call<{ differences?: { afterBlob?: { path: string }; beforeBlob?: { path: string } }[] }>('CodeCommit_20150413.GetDifferences', { repositoryName, beforeCommitSpecifier: oldCommitId, afterCommitSpecifier: commitId });
     changed = differences.flatMap((difference) => [difference.afterBlob?.path, difference.beforeBlob?.path].filter((path): path is string => Boolean(path)));
   }
-  const recorded = putItem({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name }, 'attribute_not_exists(pk)');
-  let started = 0;
-  for (const rule of matching) {
-    if (rule.paths && changed && !changed.some((path) => picomatch.isMatch(path, rule.paths!, { dot: true }))) continue;
-    const variables = Object.entries(rule.variables).map(([name, value]) => ({ name, value: value.replace('${branch}', branch).replace('${commitId}', commitId) }));
-    const sourceRevisions = rule.pipelineType === 'V2' ? [{ actionName: rule.sourceAction, revisionType: 'COMMIT_ID', revisionValue: commitId }] : undefined;
-    const { pipelineExecutionId } = await call<{ pipelineExecutionId: string }>('CodePipeline_20150709.StartPipelineExecution', { name: rule.name, clientRequestToken: token(event.id, rule.name, commitId), variables, sourceRevisions });
-    log('INFO', 'pipeline started', { pipeline: rule.name, executionId: pipelineExecutionId });
-    await publish({ id: `${event.id}/${rule.name}`, kind: 'push', severity: 'info', team: 'platform', repositoryName, branch, commitId, author: commit.author.name, message: commit.message, pipeline: rule.name, executionId: pipelineExecutionId });
-    started++;
-  }
-  await recorded;
+  const startAll = async () => {
+    let started = 0;
+    for (const rule of matching) {
+      if (rule.paths && changed && !changed.some((path) => picomatch.isMatch(path, rule.paths!, { dot: true }))) continue;
+      const variables = Object.entries(rule.variables).map(([name, value]) => ({ name, value: value.replace('${branch}', branch).replace('${commitId}', commitId) }));
+      const sourceRevisions = rule.pipelineType === 'V2' ? [{ actionName: rule.sourceAction, revisionType: 'COMMIT_ID', revisionValue: commitId }] : undefined;
+      const { pipelineExecutionId } = await call<{ pipelineExecutionId: string }>('CodePipeline_20150709.StartPipelineExecution', { name: rule.name, clientRequestToken: token(event.id, rule.name, commitId), variables, sourceRevisions });
+      log('INFO', 'pipeline started', { pipeline: rule.name, executionId: pipelineExecutionId });
+      await publish({ id: `${event.id}/${rule.name}`, kind: 'push', severity: 'info', team: 'platform', repositoryName, branch, commitId, author: commit.author.name, message: commit.message, pipeline: rule.name, executionId: pipelineExecutionId });
+      started++;
+    }
+    return started;
+  };
+  const [, started] = await Promise.all([putItem({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name }, 'attribute_not_exists(pk)'), startAll()]);
   emf({ PipelinesStarted: started });
   return { started };
 }
