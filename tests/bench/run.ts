@@ -9,20 +9,19 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { LOCAL_CREDENTIALS } from '../../scripts/local-dynamodb';
 import { snsEvent } from '../../infra/local-sns.cjs';
 import { pipelineNotification } from '../../functions/on-pipeline/pipeline-notification';
 import { CodePipelineEvent } from '../../shared/events';
+import { DEPLOYED_BUILD } from '../support/bundles';
 import { startAwsStub, BENCH_COMMIT, type AwsStub } from './aws-stub';
 
 const ROOT = join(__dirname, '..', '..');
 // the functions as serverless-esbuild builds them: the options in serverless.yml, the release policy inlined
 const esbuildPlugins = createRequire(__filename)('../../infra/esbuild-plugins.cjs') as Plugin[];
-const SERVERLESS = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { provider: { memorySize: number }; custom: { esbuild: BuildOptions } };
-const ESBUILD = SERVERLESS.custom.esbuild;
-const MEMORY_MB = SERVERLESS.provider.memorySize;
+const MEMORY_MB = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { provider: { memorySize: number } }).provider.memorySize;
 const OUT = join(__dirname, '.out');
 const FUNCTIONS = ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack'] as const;
 type Fn = (typeof FUNCTIONS)[number];
@@ -33,7 +32,7 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
 // with room for a slower machine (a run has taken 3 to 5 minutes with 3000)
 const WARM_EVENTS = Number(process.env.BENCH_WARM_EVENTS ?? 2000);
 // BENCH_FORMAT=esm: the bundles as ES modules, to compare with the CommonJS that serverless.yml builds
-const FORMAT = process.env.BENCH_FORMAT === 'esm' ? 'esm' : ESBUILD.format;
+const FORMAT = process.env.BENCH_FORMAT === 'esm' ? 'esm' : DEPLOYED_BUILD.format;
 const EXTENSION = FORMAT === 'esm' ? 'mjs' : 'js';
 
 // Lambda gives a function CPU in proportion to its memory, one vCPU at 1769 MB
@@ -122,17 +121,14 @@ function releaseEvents(): Record<EventBridgeFn, object[]> {
 }
 
 async function bundle(entry: string, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
-  const { minify, sourcemap, target, platform, treeShaking, mainFields, supported, alias } = ESBUILD;
   const { metafile } = await build({
+    ...DEPLOYED_BUILD,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    ...{ minify, sourcemap, target, platform, treeShaking, supported, alias },
-    absWorkingDir: ROOT,
     format: FORMAT,
     // an ES module bundle still holds CommonJS dependencies that call require()
     banner: FORMAT === 'esm' ? { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } : undefined,
-    mainFields: process.env.BENCH_MAIN_FIELDS?.split(',') ?? mainFields,
+    mainFields: process.env.BENCH_MAIN_FIELDS?.split(',') ?? DEPLOYED_BUILD.mainFields,
     // BENCH_EXTERNAL_SDK=1: leave the SDK to the Lambda runtime's copy, to compare
     external: process.env.BENCH_EXTERNAL_SDK ? ['@aws-sdk/*', '@smithy/*'] : [],
     metafile: true,
@@ -243,7 +239,6 @@ async function main(): Promise<void> {
         p99Baseline: percentile(warmBase.latencies, 99),
         throughput: (warm.latencies.length / warm.warmMs) * 1000,
         throughputBaseline: (warmBase.latencies.length / warmBase.warmMs) * 1000,
-        meanMs: warm.latencies.reduce((sum, ms) => sum + ms, 0) / warm.latencies.length,
       });
     }
 
@@ -312,7 +307,6 @@ type Row = {
   p99Baseline: number;
   throughput: number;
   throughputBaseline: number;
-  meanMs: number;
 };
 
 interface MemoryEstimate {

@@ -13,14 +13,17 @@ const policyAsData: Plugin = {
     build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: '{"teams":{},"repositories":{}}', loader: 'json' }));
   },
 };
-const { mainFields, platform, target, format, treeShaking, supported, alias } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+const { minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, alias } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+
+/** serverless.yml's `custom.esbuild` without serverless-esbuild's own keys: what esbuild builds every function with. */
+export const DEPLOYED_BUILD: BuildOptions = { bundle: true, minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT };
 
 /**
  * A function bundled as serverless.yml bundles it: its code, and the files it keeps after
  * tree-shaking (not every file esbuild read).
  */
 export async function bundle(entry: string): Promise<{ code: string; kept: string[] }> {
-  const { metafile, outputFiles } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', bundle: true, write: false, metafile: true, logLevel: 'error', mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT, plugins: [policyAsData] });
+  const { metafile, outputFiles } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', ...DEPLOYED_BUILD, write: false, metafile: true, logLevel: 'error', plugins: [policyAsData] });
   const kept = Object.values(metafile.outputs).flatMap(({ inputs }) => Object.entries(inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([path]) => path));
   return { code: outputFiles.find((file) => file.path.endsWith('handler.js'))!.text, kept };
 }
