@@ -8,8 +8,8 @@ export const TOOLCHAIN_TEMPLATE = join(__dirname, 'toolchain.yml');
 
 export interface Resource {
   Type: string;
-  Properties?: Record<string, any>;
-  Metadata?: Record<string, any>;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
   [attribute: string]: unknown;
 }
 
