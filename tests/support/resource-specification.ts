@@ -2,9 +2,10 @@
  * Holds a CloudFormation template (JSON form) to CloudFormation's published resource specification,
  * as @aws-cdk/aws-service-spec ships it (the registry schemas and the resource specification, merged
  * by the AWS CDK team and published weekly): every resource type exists, every property name is one
- * the type (or the nested property type) has, every required property is given, every Ref names a
- * parameter, a resource or a pseudo parameter, and every Fn::GetAtt (also `${Resource.Attribute}` in
- * Fn::Sub) names an attribute the resource type returns.
+ * the type (or the nested property type) has, every required property is given, every literal of an
+ * enumeration is one of its values, every Ref names a parameter, a resource or a pseudo parameter,
+ * and every Fn::GetAtt (also `${Resource.Attribute}` in Fn::Sub) names an attribute the resource
+ * type returns.
  */
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import type { Property, PropertyType, Resource as ResourceSpec, SpecDatabase } from '@aws-cdk/service-spec-types';
@@ -74,8 +75,12 @@ function checkValue(path: string, value: unknown, type: PropertyType, problems: 
       });
       return void problems.push(...attempts.reduce((best, found) => (found.length < best.length ? found : best)));
     }
+    case 'string':
+      // an enumeration (DeploymentType, PipelineType...): a literal must be one of its values
+      if (typeof value === 'string' && type.allowedValues && !type.allowedValues.includes(value)) problems.push(`${path}: ${value} is none of ${type.allowedValues.join(', ')}`);
+      return;
     default:
-      // strings, numbers, booleans, JSON (policy documents), tags: their values are not checked here
+      // numbers, booleans, JSON (policy documents), tags: their values are not checked here
       return;
   }
 }

@@ -15,7 +15,7 @@ const ofType = (type: string) => resources.filter(([, resource]) => resource.Typ
 const APP = join(__dirname, '..', '..', '..', 'scripts', 'demo-app');
 
 describe('the toolchain template', () => {
-  it("follows CloudFormation's resource specification: types, property names, required properties, Ref and Fn::GetAtt targets", () => {
+  it("follows CloudFormation's resource specification: types, property names, required properties, enumerations, Ref and Fn::GetAtt targets", () => {
     expect(specificationProblems(template)).toEqual([]);
   });
 
@@ -123,6 +123,7 @@ describe('the resource specification check', () => {
     ['a missing required nested property', (t: any) => delete t.Resources.MyFirstPipeline.Properties.ArtifactStore.Location, 'MyFirstPipeline.Properties.ArtifactStore: Location is required'],
     ['an attribute the type does not return', (t: any) => (t.Resources.Instance.Properties.SubnetId = { 'Fn::GetAtt': ['Subnet', 'Id'] }), 'Instance.Properties.SubnetId: AWS::EC2::Subnet has no attribute Id'],
     ['an attribute inside Fn::Sub', (t: any) => (t.Outputs.WebsiteUrl.Value = { 'Fn::Sub': 'http://${Instance.PublicDns}/' }), 'Outputs.WebsiteUrl.Value: AWS::EC2::Instance has no attribute PublicDns'],
+    ['a value outside an enumeration', (t: any) => (t.Resources.MyFirstPipeline.Properties.PipelineType = 'V3'), 'MyFirstPipeline.Properties.PipelineType: V3 is none of V1, V2'],
     ['a Ref to nothing', (t: any) => (t.Resources.Subnet.Properties.VpcId = { Ref: 'VPC' }), 'Ref to VPC, which is no parameter or resource'],
     ['a list where an object belongs', (t: any) => (t.Resources.ArtifactBucket.Properties.VersioningConfiguration = [{ Status: 'Enabled' }]), 'ArtifactBucket.Properties.VersioningConfiguration: expected an object'],
     ['an unknown resource attribute', (t: any) => (t.Resources.Instance.DeletePolicy = 'Retain'), 'Instance: DeletePolicy is not a resource attribute'],
