@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { parse } from 'yaml';
-import { readToolchainTemplate, type Template } from '../../../infra/toolchain/template';
+import { readToolchainTemplate, TOOLCHAIN_TEMPLATE, type Template } from '../../../infra/toolchain/template';
 import { controlTowerReport } from '../../support/control-tower';
 import { specificationProblems } from '../../support/resource-specification';
 
@@ -27,8 +27,9 @@ describe('the toolchain template', () => {
     expect(report.stale).toEqual([]);
   });
 
-  // Actions that take no resource ARN (Service Authorization Reference), the only ones allowed on "*".
-  const WITHOUT_RESOURCE_TYPES = [
+  // The only actions allowed on "*": those that take no resource ARN (Service Authorization Reference),
+  // and the instance's registration with Systems Manager, as its role cannot name the instance that depends on it.
+  const ON_ANY_RESOURCE = [
     'ec2:DescribeInstances',
     'ec2:DescribeInstanceStatus',
     'tag:GetResources',
@@ -48,7 +49,7 @@ describe('the toolchain template', () => {
     for (const { Effect, Action, Resource } of statements) {
       expect(Effect).toBe('Allow');
       for (const action of Action) expect(action).not.toMatch(/\*/);
-      if (JSON.stringify(Resource) === '"*"') expect(WITHOUT_RESOURCE_TYPES).toEqual(expect.arrayContaining(Action));
+      if (JSON.stringify(Resource) === '"*"') expect(ON_ANY_RESOURCE).toEqual(expect.arrayContaining(Action));
     }
     for (const role of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -90,6 +91,10 @@ describe('the toolchain template', () => {
     expect(instance.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: expect.any(String) } });
     const deploying = ofType('AWS::CodePipeline::Pipeline').filter((pipeline) => JSON.stringify(pipeline.Properties.Stages).includes('"Provider":"CodeDeploy"'));
     for (const pipeline of deploying) expect([pipeline.DependsOn].flat()).toContain(id);
+  });
+
+  it('fits `aws cloudformation deploy` without an S3 bucket for the template (51 200 bytes at most)', () => {
+    expect(statSync(TOOLCHAIN_TEMPLATE).size).toBeLessThanOrEqual(51_200);
   });
 
   it('keeps the repository, the artifact bucket and the build logs when the stack is deleted', () => {
