@@ -2,9 +2,25 @@
 // its own invocation, run at once (serverless-offline's pool hands it an idle instance of the
 // function or starts a new one, as Lambda scales out), and a failed one retried twice, about a
 // minute and then two minutes later (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
-// RC_LOCAL_RETRY_DELAYS_MS ("1000,2000") shortens the waits where tests expect a retry.
+// RC_LOCAL_RETRY_DELAYS_MS ("1000,2000") shortens the waits where tests expect a retry. What still
+// fails goes where the on-failure destination would send it: the local dead letters, as its record.
+const { appendFileSync, mkdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { randomUUID } = require('node:crypto');
 
 const retryDelays = () => (process.env.RC_LOCAL_RETRY_DELAYS_MS ?? '60000,120000').split(',').map(Number);
+
+/** https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html: what the on-failure destination receives. */
+function onFailureRecord(functionName, event, error, attempts) {
+  return {
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: { requestId: randomUUID(), functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: attempts },
+    requestPayload: event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: error.name, errorMessage: error.message },
+  };
+}
 
 /** Runs the function on `event` until it succeeds or its retries are spent; `giveUp(error, attempts)` hears of the last failure. */
 async function invokeAsync(lambda, functionKey, event, giveUp) {
@@ -16,8 +32,15 @@ async function invokeAsync(lambda, functionKey, event, giveUp) {
       await lambdaFunction.runHandler();
       return;
     } catch (error) {
-      if (attempt > delays.length) return giveUp(error, attempt);
-      await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+      if (attempt <= delays.length) {
+        await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
+        continue;
+      }
+      if (process.env.RC_LOCAL_DIR) {
+        mkdirSync(process.env.RC_LOCAL_DIR, { recursive: true });
+        appendFileSync(join(process.env.RC_LOCAL_DIR, 'dead-letters.jsonl'), `${JSON.stringify(onFailureRecord(lambdaFunction.functionName, event, error, attempt))}\n`);
+      }
+      return giveUp(error, attempt);
     }
   }
 }

@@ -75,7 +75,12 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
   const channels = new Map<string, string>();
   let faults: Fault[] = [];
   let random: (RandomFaults & { next(): number }) | undefined;
-  let clock = Math.floor(Date.now() / 1000);
+  // a message's ts is the time it was posted, in microseconds, and unique in its channel
+  let lastMicros = 0;
+  const nextTs = () => {
+    lastMicros = Math.max(lastMicros + 1, Date.now() * 1000);
+    return `${Math.floor(lastMicros / 1e6)}.${String(lastMicros % 1e6).padStart(6, '0')}`;
+  };
 
   const nextFault = (): Omit<Fault, 'times'> | undefined => {
     const fault = faults[0];
@@ -89,13 +94,15 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
   };
   const channelId = (nameOrId: string) => ([...channels.values()].includes(nameOrId) ? nameOrId : channels.get(nameOrId));
   const posts = (channel: string) => calls.filter((call) => call.method === 'chat.postMessage' && call.channel === channel);
-  // what conversations.history and .replies answer: newest first, metadata only when asked for
-  const asHistory = (messages: SlackCall[], args: Record<string, unknown>) =>
-    messages
-      .filter((call) => args.oldest === undefined || Number(call.ts) > Number(args.oldest) || (String(args.inclusive) === 'true' && call.ts === args.oldest))
-      .reverse()
-      .slice(0, Number(args.limit ?? 100))
-      .map(({ ts, text, thread_ts, metadata }) => ({ type: 'message', ts, text, thread_ts, ...(args.include_all_metadata === 'true' || args.include_all_metadata === true ? { metadata } : {}) }));
+  // what conversations.history and .replies answer: newest first, a page at a time, metadata only when asked for
+  const asHistory = (messages: SlackCall[], args: Record<string, unknown>) => {
+    const after = (call: SlackCall) => args.oldest === undefined || Number(call.ts) > Number(args.oldest) || (String(args.inclusive) === 'true' && call.ts === args.oldest);
+    const newestFirst = messages.filter(after).reverse();
+    const start = Number(args.cursor ?? 0);
+    const end = start + Number(args.limit ?? 100);
+    const page = newestFirst.slice(start, end).map(({ ts, text, thread_ts, metadata }) => ({ type: 'message', ts, text, thread_ts, ...(String(args.include_all_metadata) === 'true' ? { metadata } : {}) }));
+    return { messages: page, has_more: end < newestFirst.length, response_metadata: { next_cursor: end < newestFirst.length ? String(end) : '' } };
+  };
 
   /** The Web API method's answer: [status, body], after the call took effect. */
   function webApi(method: string, args: Record<string, unknown>): Record<string, unknown> {
@@ -106,8 +113,7 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
         const known = channelId(channelName);
         const channel = known ?? `C${String(channels.size + 1).padStart(8, '0')}`;
         if (!known) channels.set(channelName, channel);
-        clock += 1;
-        const ts = `${clock}.000100`;
+        const ts = nextTs();
         const metadata = typeof args.metadata === 'string' ? (JSON.parse(args.metadata) as SlackCall['metadata']) : (args.metadata as SlackCall['metadata']);
         calls.push({ method, channel, ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string, blocks: args.blocks as KnownBlock[], metadata });
         return { ok: true, channel, ts, message: { text: args.text, ts } };
@@ -120,10 +126,10 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
       }
       case 'conversations.history':
         if (channelId(channelName) !== channelName) return { ok: false, error: 'channel_not_found' };
-        return { ok: true, messages: asHistory(posts(channelName).filter((call) => !call.thread_ts), args), has_more: false };
+        return { ok: true, ...asHistory(posts(channelName).filter((call) => !call.thread_ts), args) };
       case 'conversations.replies':
         if (channelId(channelName) !== channelName) return { ok: false, error: 'channel_not_found' };
-        return { ok: true, messages: asHistory(posts(channelName).filter((call) => call.ts === args.ts || call.thread_ts === args.ts), args), has_more: false };
+        return { ok: true, ...asHistory(posts(channelName).filter((call) => call.ts === args.ts || call.thread_ts === args.ts), args) };
       case 'conversations.list':
         return { ok: true, channels: [...channels].map(([name, id]) => ({ id, name: name.replace(/^#/, '') })), response_metadata: { next_cursor: '' } };
       default:

@@ -118,6 +118,8 @@ async function webApiAnswer(method: string, response: Response): Promise<WebApiA
 }
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+/** How far back a search for a lost post reads: 10 pages of 200 messages. */
+const HISTORY_PAGES = 10;
 
 /**
  * Slack's Web API with a bot token (scope chat:write; channels:history, groups:history,
@@ -180,14 +182,21 @@ export function slackBot(token: () => Promise<string>, slackApiUrl = 'https://sl
     async postedSince(channel, since, { threadTs, deadline }) {
       try {
         const id = await channelId(channel, { deadline });
-        const method = threadTs ? 'conversations.replies' : 'conversations.history';
-        const answer = await call(method, { channel: id, ts: threadTs, oldest: (since / 1000).toFixed(6), include_all_metadata: true, limit: 200 }, { deadline });
         const keys = new Map<string, { channel: string; ts: string }>();
-        for (const message of answer.messages ?? []) {
-          const key = message.metadata?.event_type === METADATA_EVENT ? message.metadata.event_payload?.key : undefined;
-          if (key) keys.set(key, { channel: id, ts: message.ts });
+        let cursor: string | undefined;
+        // newest first, a page at a time, back to `since`: a busy channel has many messages in a minute
+        for (let page = 0; page < HISTORY_PAGES; page += 1) {
+          const method = threadTs ? 'conversations.replies' : 'conversations.history';
+          const answer = await call(method, { channel: id, ts: threadTs, oldest: (since / 1000).toFixed(6), include_all_metadata: true, limit: 200, cursor }, { deadline });
+          for (const message of answer.messages ?? []) {
+            const key = message.metadata?.event_type === METADATA_EVENT ? message.metadata.event_payload?.key : undefined;
+            if (key) keys.set(key, { channel: id, ts: message.ts });
+          }
+          cursor = answer.response_metadata?.next_cursor || undefined;
+          if (!cursor) return keys;
         }
-        return keys;
+        // more than it reads: it cannot tell
+        return undefined;
       } catch (error) {
         if (error instanceof SlackRefused) return undefined;
         throw error;

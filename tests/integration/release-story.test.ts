@@ -63,8 +63,7 @@ describe('a release story in Slack', () => {
     expect(story.map((call) => (call.thread_ts ? 'reply' : call.method))).toEqual([
       'chat.postMessage', // the push
       'chat.update', // pipeline started
-      'chat.update', // the Build action names the held build: the action...
-      'chat.update', // ...and the build
+      'chat.update', // the Build action names the held build: the action and the build in one update
       'chat.update', // the Deploy action failed
       'chat.update', // the deployment failed...
       'reply', // ...with CodeDeploy's words in the thread

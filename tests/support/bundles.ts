@@ -4,26 +4,26 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..', '..');
-// The policy is data: which commands a bundle holds does not depend on it, so any valid one does
-// (infra/esbuild-plugins.cjs loads it with tsx, which jest's module system does not allow).
-const policyAsData: Plugin = {
+// The policy is data (infra/esbuild-plugins.cjs loads it with tsx, which jest's module system does
+// not allow): which commands a bundle holds does not depend on it, so any valid one does.
+const policyAsData = (policy: object): Plugin => ({
   name: 'policy-as-data',
   setup(build) {
     build.onResolve({ filter: /release-policy\.yml$/ }, () => ({ path: 'release-policy', namespace: 'policy' }));
-    build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: '{"teams":{},"repositories":{}}', loader: 'json' }));
+    build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: JSON.stringify(policy), loader: 'json' }));
   },
-};
+});
 const { minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, alias } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
 
 /** serverless.yml's `custom.esbuild` without serverless-esbuild's own keys: what esbuild builds every function with. */
 export const DEPLOYED_BUILD: BuildOptions = { bundle: true, minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT };
 
 /**
- * A function bundled as serverless.yml bundles it: its code, and the files it keeps after
- * tree-shaking (not every file esbuild read).
+ * A function bundled as serverless.yml bundles it, with `policy` as its release-policy.yml: its
+ * code, and the files it keeps after tree-shaking (not every file esbuild read).
  */
-export async function bundle(entry: string): Promise<{ code: string; kept: string[] }> {
-  const { metafile, outputFiles } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', ...DEPLOYED_BUILD, write: false, metafile: true, logLevel: 'error', plugins: [policyAsData] });
+export async function bundle(entry: string, policy: object = { teams: {}, repositories: {} }): Promise<{ code: string; kept: string[] }> {
+  const { metafile, outputFiles } = await build({ entryPoints: [join(ROOT, entry)], outfile: 'handler.js', ...DEPLOYED_BUILD, write: false, metafile: true, logLevel: 'error', plugins: [policyAsData(policy)] });
   const kept = Object.values(metafile.outputs).flatMap(({ inputs }) => Object.entries(inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0).map(([path]) => path));
   return { code: outputFiles.find((file) => file.path.endsWith('handler.js'))!.text, kept };
 }
