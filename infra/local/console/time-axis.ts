@@ -1,8 +1,13 @@
-/** Ticks for a time axis (Vega's time unit names) over [from, to] (ms): about six, on round minutes, hours or days, so no two labels read the same. */
-export function timeAxis(from: number, to: number): { tickCount: { interval: 'minutes' | 'hours' | 'date'; step: number }; format: string } {
-  const minutes = (to - from) / 60_000;
-  const step = (wanted: number, steps: number[]) => steps.find((candidate) => candidate >= wanted) ?? steps.at(-1)!;
-  if (minutes <= 6 * 60) return { tickCount: { interval: 'minutes', step: step(minutes / 6, [1, 2, 5, 10, 15, 30, 60]) }, format: '%H:%M' };
-  if (minutes <= 6 * 24 * 60) return { tickCount: { interval: 'hours', step: step(minutes / 60 / 6, [1, 2, 3, 6, 12, 24]) }, format: '%H:%M' };
-  return { tickCount: { interval: 'date', step: Math.ceil(minutes / 60 / 24 / 6) }, format: '%b %d' };
+const MINUTE = 60_000;
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((minutes) => minutes * MINUTE);
+
+/**
+ * About six ticks for a time axis over [from, to] (ms), on round minutes, hours or days, so no two
+ * labels read the same. Given as values: Vega 6 names its tick intervals otherwise than its types do.
+ */
+export function timeAxis(from: number, to: number): { values: number[]; format: string } {
+  const step = STEPS.find((candidate) => candidate >= (to - from) / 6) ?? Math.ceil((to - from) / 6 / (1440 * MINUTE)) * 1440 * MINUTE;
+  const values = [];
+  for (let tick = Math.ceil(from / step) * step; tick <= to; tick += step) values.push(tick);
+  return { values, format: step >= 1440 * MINUTE ? '%b %d' : '%H:%M' };
 }
