@@ -65,8 +65,12 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
 
   const slackCalls = async () => (await (await fetch(`${options.slackUrl}/_calls`)).json()) as SlackCall[];
   const api: Record<string, (query: URLSearchParams) => Promise<unknown>> = {
-    // the local Slack records channel ids only; with one channel in the policy, that is its name
-    '/api/slack': async () => ({ channels: slackChannels(await slackCalls(), (id) => (channelsInPolicy.length === 1 ? channelsInPolicy[0]!.replace(/^#/, '') : id)) }),
+    '/api/slack': async () => {
+      const calls = await slackCalls();
+      // the local Slack records channel ids only: one channel in the policy and one in the calls are the same
+      const one = channelsInPolicy.length === 1 && new Set(calls.flatMap((call) => (call.channel ? [call.channel] : []))).size === 1;
+      return { channels: slackChannels(calls, (id) => (one ? channelsInPolicy[0]!.replace(/^#/, '') : id)) };
+    },
     '/api/dashboard': async (query) => {
       const period = query.get('period') === 'deployed' ? undefined : LOCAL_PERIOD_SECONDS;
       const range = { from: since, to: Date.now() };
