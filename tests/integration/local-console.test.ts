@@ -116,7 +116,7 @@ describe('the local console', () => {
     }
     await page.goto(`${consoleUrl()}/#slack`);
     await headerOf(page, second.commitId).filter({ hasText: 'Waiting for approval' }).waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'slack-waiting-for-approval.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'slack-waiting-for-approval.png'), animations: 'disabled' });
 
     // ...and, with the page open, is approved and deploys: the same message changes in place
     for (const event of [
@@ -145,12 +145,13 @@ describe('the local console', () => {
       expect(card.replace(/\s*→\s*/g, '  →  ')).toContain(shown);
     }
     expect(card).not.toContain('reply');
-    await page.screenshot({ path: join(SCREENSHOTS, 'slack.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'slack.png'), animations: 'disabled' });
 
     await messageOf(page, first.commitId).locator('.thread-summary').filter({ hasText: '1 reply' }).click();
     const thread = await page.locator('#thread-messages').innerText();
     expect(thread).toContain('Deployment d-CONSOLE01 to myApplication / myDeploymentGroup failed');
-    await page.screenshot({ path: join(SCREENSHOTS, 'slack-thread.png') });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'slack-thread.png'), animations: 'disabled' });
 
     // the dashboard: the deployed widgets, with points for these releases
     await page.goto(`${consoleUrl()}/#dashboard`);
@@ -159,7 +160,8 @@ describe('the local console', () => {
     expect((await pointsOf(page, 'Deployment frequency (production deployments a day)')).filter((label) => label.includes('MyFirstPipeline'))).not.toEqual([]);
     const executions = await pointsOf(page, 'Pipeline executions');
     for (const series of ['MyFirstPipeline succeeded', 'MyFirstPipeline failed']) expect(executions.filter((label) => label.includes(series))).not.toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true, animations: 'disabled' });
 
     // the releases: each execution's timeline from the ledger, with its DORA measures
     await page.goto(`${consoleUrl()}/#releases`);
@@ -173,6 +175,41 @@ describe('the local console', () => {
     }
     const failed = await page.locator(`.release[data-execution-id="${first.executionId}"]`).innerText();
     for (const shown of ['FAILED', '✗ Change failure', 'Show the release banner']) expect(failed).toContain(shown);
-    await page.screenshot({ path: join(SCREENSHOTS, 'releases.png'), fullPage: true });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'releases.png'), fullPage: true, animations: 'disabled' });
   }, 180_000);
+
+  it('draws the Block Kit blocks a card may use as Slack does: formatting, fields, images by their alt text, button styles', async () => {
+    const button = (text: string, extra: object) => ({ type: 'button', text: { type: 'plain_text', text }, action_id: text.toLowerCase(), ...extra });
+    const blocks = [
+      { type: 'header', text: { type: 'plain_text', text: 'Release 42 is ready' } },
+      { type: 'section', text: { type: 'mrkdwn', text: '*Bold* _italic_ ~struck~ `code` <https://example.com/r/42|a link> &lt;b&gt;not a tag&lt;/b&gt;\n>quoted' }, accessory: button('Open', { url: 'https://example.com/r/42' }) },
+      { type: 'section', fields: [{ type: 'mrkdwn', text: '*Pipeline*\nMyFirstPipeline' }, { type: 'mrkdwn', text: '*Stage*\nProd' }], accessory: { type: 'image', image_url: 'https://example.com/i.png', alt_text: 'pipeline diagram' } },
+      { type: 'divider' },
+      { type: 'image', image_url: 'https://example.com/chart.png', alt_text: 'lead time chart', title: { type: 'plain_text', text: 'Lead time' } },
+      { type: 'context', elements: [{ type: 'image', image_url: 'https://example.com/a.png', alt_text: 'avatar of Mina Kim' }, { type: 'mrkdwn', text: 'pushed by *Mina Kim*' }] },
+      { type: 'actions', elements: [button('Approve', { style: 'primary' }), button('Reject', { style: 'danger' }), button('Logs', { url: 'https://example.com/logs' })] },
+    ];
+    await fetch(`${slackUrl()}/webhook/T000/B000/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Release 42 is ready', blocks }) });
+
+    await page.goto(`${consoleUrl()}/#slack`);
+    await page.locator('.channel', { hasText: 'incoming webhook' }).click();
+    const message = page.locator('#messages > .message', { hasText: 'Release 42 is ready' });
+    await message.waitFor({ timeout: 15_000 });
+    expect(await message.locator('.sk-header').innerText()).toBe('Release 42 is ready');
+    const text = message.locator('.sk-text').first();
+    expect(await text.locator('b, i, s, code').allInnerTexts()).toEqual(['Bold', 'italic', 'struck', 'code']);
+    expect(await text.locator('a').getAttribute('href')).toBe('https://example.com/r/42');
+    expect(await text.innerText()).toContain('a link <b>not a tag</b>');
+    expect(await text.locator('blockquote').innerText()).toBe('quoted');
+    expect(await message.locator('.sk-field').allInnerTexts()).toEqual(['Pipeline\nMyFirstPipeline', 'Stage\nProd']);
+    expect(await message.locator('hr.sk-divider').count()).toBe(1);
+    expect(await message.locator('[role="img"]').evaluateAll((images) => images.map((image) => image.getAttribute('aria-label')))).toEqual(['pipeline diagram', 'lead time chart', 'avatar of Mina Kim']);
+    expect(await message.locator('.sk-image-large').innerText()).toContain('lead time chart');
+    expect(await message.locator('.sk-context').innerText()).toContain('pushed by Mina Kim');
+    const buttons = await message.locator('.sk-button').evaluateAll((elements) => elements.map((element) => `${element.textContent} ${element.className}`));
+    expect(buttons).toEqual(['Open sk-button', 'Approve sk-button sk-button-primary', 'Reject sk-button sk-button-danger', 'Logs sk-button']);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'slack-block-kit.png'), animations: 'disabled' });
+  });
 });
