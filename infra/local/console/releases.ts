@@ -115,7 +115,7 @@ export function releasesFromLedger(ledgerItems: Record<string, unknown>[], conte
       spec: timelineSpec(timeline),
     };
   });
-  return releases.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return releases.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
 }
 
 /** A build or deployment: its latest state, and since when it ran where its duration is known. */

@@ -9,5 +9,5 @@ export function timeAxis(from: number, to: number): { values: number[]; format: 
   const step = STEPS.find((candidate) => candidate >= (to - from) / 6) ?? Math.ceil((to - from) / 6 / (1440 * MINUTE)) * 1440 * MINUTE;
   const values = [];
   for (let tick = Math.ceil(from / step) * step; tick <= to; tick += step) values.push(tick);
-  return { values, format: step >= 1440 * MINUTE ? '%b %d' : '%H:%M' };
+  return { values, format: step < 1440 * MINUTE ? '%H:%M' : to - from < 300 * 1440 * MINUTE ? '%b %d' : '%b %Y' };
 }

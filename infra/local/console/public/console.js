@@ -126,7 +126,7 @@ function releaseHtml(release, index) {
   const source = commit
     ? `<div class="release-commit">${escapeHtml([commit.repository, commit.branch].filter(Boolean).join(' · '))} <code>${escapeHtml(commit.id.slice(0, 7))}</code>${commit.author ? ` by ${escapeHtml(commit.author)}` : ''}${commit.title ? ` — ${escapeHtml(commit.title)}` : ''}</div>`
     : '';
-  const took = release.endedAt ? `<span class="release-took">${duration((Date.parse(release.endedAt) - Date.parse(release.startedAt)) / 1000)} from push to result</span>` : '';
+  const took = release.endedAt ? `<span class="release-took">${duration((Date.parse(release.endedAt) - Date.parse(release.startedAt)) / 1000)} from ${commit?.pushedAt ? 'push' : 'start'} to result</span>` : '';
   const dora = release.dora.length
     ? `<ul class="dora">${release.dora.map(({ name, value }) => `<li class="dora-${name}">${MEASURES[name]?.(value) ?? `${escapeHtml(name)} ${value}`}</li>`).join('')}</ul>`
     : release.production ? '' : '<ul class="dora"><li class="dora-none">not a production pipeline: no DORA measures</li></ul>';
