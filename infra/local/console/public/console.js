@@ -12,7 +12,7 @@ async function json(path) {
   return body;
 }
 
-const state = { tab: 'slack', channel: undefined, thread: undefined, seen: new Map(), data: {}, charts: new Map() };
+const state = { tab: 'slack', channel: undefined, thread: undefined, seen: new Map(), data: {}, texts: {}, shells: {}, charts: new Map() };
 
 // ---- Slack ----
 
@@ -80,9 +80,19 @@ function showSlack() {
 // ---- Dashboard ----
 
 async function draw(container, spec) {
+  const element = document.querySelector(container);
+  // the chart keeps its place while it redraws, so the page does not jump
+  element.style.minHeight = `${element.offsetHeight}px`;
   state.charts.get(container)?.finalize();
-  const result = await vegaEmbed(container, spec, { actions: false, renderer: 'svg', tooltip: { theme: 'light' } });
-  state.charts.set(container, result);
+  state.charts.set(container, await vegaEmbed(element, spec, { actions: false, renderer: 'svg', tooltip: { theme: 'light' } }));
+  element.style.minHeight = '';
+}
+
+/** Replaces the HTML around the charts only when it changed: a redraw then changes the charts alone. */
+function shell(name, element, html) {
+  if (state.shells[name] === html) return;
+  state.shells[name] = html;
+  element.innerHTML = html;
 }
 
 const periodWords = (seconds) => (seconds >= 86_400 ? `${seconds / 86_400} day` : seconds >= 3600 ? `${seconds / 3600} hour` : seconds >= 60 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} s`);
@@ -91,8 +101,7 @@ async function showDashboard() {
   const dashboard = state.data.dashboard;
   if (!dashboard) return;
   $('#range').textContent = `${clock(new Date(dashboard.from))} – ${clock(new Date(dashboard.to))}, since npm start`;
-  const widgets = $('#widgets');
-  widgets.innerHTML = dashboard.widgets
+  shell('dashboard', $('#widgets'), dashboard.widgets
     .map(
       (widget, index) => `<section class="widget" data-title="${escapeHtml(widget.title)}">
         <h2>${escapeHtml(widget.title)}</h2><div class="widget-period">${periodWords(widget.period)} periods</div>
@@ -101,7 +110,7 @@ async function showDashboard() {
         ${widget.notes.map((note) => `<p class="widget-note">${escapeHtml(note)}</p>`).join('')}
       </section>`,
     )
-    .join('');
+    .join(''));
   await Promise.all(dashboard.widgets.map((widget, index) => draw(`#widget-${index}`, widget.spec)));
 }
 
@@ -141,7 +150,7 @@ function releaseHtml(release, index) {
 async function showReleases() {
   const { releases = [] } = state.data.releases ?? {};
   const shown = releases.slice(0, 20);
-  $('#release-list').innerHTML = shown.length ? shown.map(releaseHtml).join('') : '<p class="empty">No pipeline execution in the ledger yet.</p>';
+  shell('releases', $('#release-list'), shown.length ? shown.map(releaseHtml).join('') : '<p class="empty">No pipeline execution in the ledger yet.</p>');
   await Promise.all(shown.map((release, index) => draw(`#release-${index}`, release.spec)));
 }
 
@@ -153,8 +162,8 @@ const SHOW = { slack: showSlack, dashboard: showDashboard, releases: showRelease
 async function load(tab) {
   const source = SOURCES[tab];
   const text = JSON.stringify((state.data[tab] = await json(typeof source === 'function' ? source() : source)));
-  const changed = state.data[`${tab}Text`] !== text;
-  state.data[`${tab}Text`] = text;
+  const changed = state.texts[tab] !== text;
+  state.texts[tab] = text;
   if (tab === state.tab) await SHOW[tab]();
   else if (changed) document.querySelector(`[data-tab="${tab}"]`).classList.add('unseen');
 }
