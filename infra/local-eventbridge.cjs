@@ -1,8 +1,10 @@
 // serverless-offline-aws-eventbridge, made to deliver events as EventBridge does: one id per
 // PutEvents entry, kept across every rule and retry (the plugin makes a new one each time), the
 // same id in the PutEvents answer, and the entry's Time as the event's time (the plugin uses the
-// delivery time). Idempotency and the release ledger depend on both.
+// delivery time). Idempotency and the release ledger depend on both. Each matching rule invokes
+// its function asynchronously, as Lambda does (infra/local-async-invoke.cjs).
 const { randomUUID } = require('node:crypto');
+const { invokeAsync } = require('./local-async-invoke.cjs');
 const LocalEventBridge = require('serverless-offline-aws-eventbridge');
 
 const ID = '__localEventId';
@@ -25,6 +27,13 @@ class EventBridgeAsAws extends LocalEventBridge {
     const ids = this.lastEventIds ?? entries.map(() => randomUUID());
     this.lastEventIds = undefined;
     return { Entries: ids.map((EventId) => ({ EventId })), FailedEntryCount: 0 };
+  }
+
+  invokeSubscriber(functionKey, entry, input) {
+    const event = this.convertEntryAndInputToEvent(entry, input);
+    return invokeAsync(this.lambda, functionKey, event, (error, attempts) =>
+      this.serverless.cli.log(`local EventBridge: ${functionKey} failed ${attempts} times on event ${event.id}: ${error.message}`),
+    );
   }
 
   convertEntryAndInputToEvent(entry, input) {

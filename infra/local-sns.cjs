@@ -1,15 +1,19 @@
 // A local SNS topic for `npm start` and the tests: the Publish action of SNS's query protocol on
 // loopback (the AWS SDK and the AWS CLI talk to it through AWS_ENDPOINT_URL_SNS), delivering to
 // the functions that subscribe with an `sns` event in serverless.yml, filter policies applied,
-// in the record shape Lambda receives from SNS, with Lambda's two retries for async invocations.
+// in the record shape Lambda receives from SNS, run as Lambda runs asynchronous invocations
+// (infra/local-async-invoke.cjs): all at once, a failed one retried later.
 // serverless-offline-sns does this too, but loads the handlers itself (not the esbuild bundles)
 // and pulls in Serverless Framework v3.
 const { createServer } = require('node:http');
 const { randomUUID } = require('node:crypto');
+const { invokeAsync } = require('./local-async-invoke.cjs');
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const topicArnOf = (name) => `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html: "up to 256 KB"
+const MAX_MESSAGE_BYTES = 262_144;
 const escapeXml = (text) => String(text).replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** https://docs.aws.amazon.com/sns/latest/api/API_Publish.html: MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue */
@@ -89,6 +93,7 @@ function startSnsServer({ host = '127.0.0.1', port = 0, topics, subscriptions, d
       const topicArn = params.get('TopicArn');
       const message = params.get('Message');
       if (!topicArn || message === null) return errorResponse(response, 400, 'InvalidParameter', 'expected TopicArn and Message');
+      if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) return errorResponse(response, 400, 'InvalidParameter', 'Invalid parameter: Message too long');
       const topicName = topicArn.split(':').pop();
       if (!topics.includes(topicName)) return errorResponse(response, 404, 'NotFound', `Topic does not exist: ${topicArn}`);
       const messageId = randomUUID();
@@ -148,25 +153,10 @@ class LocalSns {
     this.serverless.cli.log(`local SNS: ${this.server.url} (${subscriptions.map((s) => `${s.topicName} → ${s.functionKey}`).join(', ')})`);
   }
 
-  // One delivery at a time per function: serverless-offline's Lambda holds one event, and a second
-  // setEvent while the first invocation initializes would run the second event twice.
   invoke(functionKey, event) {
-    this.queues ??= new Map();
-    const queued = (this.queues.get(functionKey) ?? Promise.resolve()).then(() => this.invokeWithRetries(functionKey, event));
-    this.queues.set(functionKey, queued);
-    return queued;
-  }
-
-  // Lambda runs an async invocation up to three times, then gives up (the on-failure destination's job)
-  async invokeWithRetries(functionKey, event, attempt = 1) {
-    const lambdaFunction = this.lambda.get(functionKey);
-    lambdaFunction.setEvent(event);
-    try {
-      await lambdaFunction.runHandler();
-    } catch (error) {
-      if (attempt < 3) return this.invokeWithRetries(functionKey, event, attempt + 1);
-      this.serverless.cli.log(`local SNS: ${functionKey} failed 3 times on message ${event.Records[0].Sns.MessageId}: ${error.message}`);
-    }
+    return invokeAsync(this.lambda, functionKey, event, (error, attempts) =>
+      this.serverless.cli.log(`local SNS: ${functionKey} failed ${attempts} times on message ${event.Records[0].Sns.MessageId}: ${error.message}`),
+    );
   }
 
   async stop() {

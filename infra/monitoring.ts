@@ -168,7 +168,7 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
         view: 'timeSeries',
         stat: 'Sum',
         period: HOUR,
-        metrics: [ours('SlackMessagesPosted'), ours('SlackMessagesUpdated'), ours('SlackDeliveryFailures')],
+        metrics: [ours('SlackMessagesPosted'), ours('SlackMessagesUpdated'), ours('SlackDeliveryFailures'), ours('SlackDuplicatePosts')],
       },
     },
   ];

@@ -1,8 +1,10 @@
 /**
  * Slack on loopback for `npm start`, the demo and the tests: the Web API methods notify-slack calls
- * (chat.postMessage, chat.update) and an incoming webhook, answering as Slack does, checking the
- * bot token, and keeping every call for `GET /_calls`. `POST /_faults` makes the next calls fail
- * (a status and Retry-After, a connection reset, or no answer) so the tests can see retries.
+ * (chat.postMessage with message metadata, chat.update, conversations.history / .replies / .list)
+ * and an incoming webhook, answering as Slack does, checking the bot token, and keeping every call
+ * for `GET /_calls`. `POST /_faults` makes the next calls fail (a status and Retry-After, a
+ * connection reset, no answer, a post taken and then no answer) or answer slowly, so the tests can
+ * see retries; `POST /_faults` with `{ "random": ... }` does it to a share of all calls.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,8 @@ export interface SlackCall {
   thread_ts?: string;
   text?: string;
   blocks?: KnownBlock[];
+  /** https://docs.slack.dev/messaging/message-metadata */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface LocalSlack {
@@ -26,13 +30,27 @@ export interface LocalSlack {
   close(): Promise<void>;
 }
 
-/** The next `times` calls fail: with a status (and Retry-After), a connection reset, or no answer at all. */
+/**
+ * The next `times` calls fail: with a status (and Retry-After), a connection reset, no answer at
+ * all, or (`accept`) the call takes effect and then no answer comes; or they answer `delayMs` late.
+ */
 interface Fault {
   status?: number;
   retryAfter?: number;
   reset?: true;
   hang?: true;
+  accept?: true;
+  delayMs?: number;
+  /** Slack's own refusal, `{ ok: false, error }`, as for a channel that does not exist. */
+  error?: string;
   times: number;
+}
+
+/** A share of every call meets one of these faults, drawn at random (seeded): the replay's Slack. */
+interface RandomFaults {
+  seed: number;
+  rate: number;
+  faults: Omit<Fault, 'times'>[];
 }
 
 const readBody = (request: IncomingMessage) =>
@@ -56,49 +74,95 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
   const calls: SlackCall[] = [];
   const channels = new Map<string, string>();
   let faults: Fault[] = [];
+  let random: (RandomFaults & { next(): number }) | undefined;
   let clock = Math.floor(Date.now() / 1000);
 
-  const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
-      const path = request.url ?? '';
-      if (request.method === 'GET' && path === '/_calls') return answer(response, 200, calls);
-      if (request.method === 'POST' && path === '/_faults') {
-        faults.push(JSON.parse(body) as Fault);
-        return answer(response, 200, { ok: true });
-      }
-      const fault = faults[0];
-      if (fault) {
-        fault.times -= 1;
-        if (fault.times <= 0) faults = faults.slice(1);
-        if (fault.reset) return request.socket.destroy();
-        if (fault.hang) return;
-        return answer(response, fault.status ?? 500, { ok: false, error: 'injected' }, fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) });
-      }
-      if (path.startsWith('/webhook/')) {
-        const { text, blocks } = JSON.parse(body) as SlackCall;
-        calls.push({ method: 'webhook', text, blocks });
-        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-        return;
-      }
-      const method = path.replace(/^\/api\//, '');
-      if (method !== 'chat.postMessage' && method !== 'chat.update') return answer(response, 200, { ok: false, error: 'unknown_method' });
-      if (request.headers.authorization !== `Bearer ${botToken}`) return answer(response, 200, { ok: false, error: 'invalid_auth' });
-      const args = parseArguments(request, body);
-      const channelName = String(args.channel ?? '');
-      if (method === 'chat.postMessage') {
+  const nextFault = (): Omit<Fault, 'times'> | undefined => {
+    const fault = faults[0];
+    if (fault) {
+      fault.times -= 1;
+      if (fault.times <= 0) faults = faults.slice(1);
+      return fault;
+    }
+    if (random && random.next() < random.rate) return random.faults[Math.floor(random.next() * random.faults.length)];
+    return undefined;
+  };
+  const channelId = (nameOrId: string) => ([...channels.values()].includes(nameOrId) ? nameOrId : channels.get(nameOrId));
+  const posts = (channel: string) => calls.filter((call) => call.method === 'chat.postMessage' && call.channel === channel);
+  // what conversations.history and .replies answer: newest first, metadata only when asked for
+  const asHistory = (messages: SlackCall[], args: Record<string, unknown>) =>
+    messages
+      .filter((call) => args.oldest === undefined || Number(call.ts) > Number(args.oldest) || (String(args.inclusive) === 'true' && call.ts === args.oldest))
+      .reverse()
+      .slice(0, Number(args.limit ?? 100))
+      .map(({ ts, text, thread_ts, metadata }) => ({ type: 'message', ts, text, thread_ts, ...(args.include_all_metadata === 'true' || args.include_all_metadata === true ? { metadata } : {}) }));
+
+  /** The Web API method's answer: [status, body], after the call took effect. */
+  function webApi(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channelName = String(args.channel ?? '');
+    switch (method) {
+      case 'chat.postMessage': {
         // Slack answers with the channel's id, which chat.update then needs
-        const known = [...channels.values()].includes(channelName) ? channelName : channels.get(channelName);
+        const known = channelId(channelName);
         const channel = known ?? `C${String(channels.size + 1).padStart(8, '0')}`;
         if (!known) channels.set(channelName, channel);
         clock += 1;
         const ts = `${clock}.000100`;
-        calls.push({ method, channel, ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string, blocks: args.blocks as KnownBlock[] });
-        return answer(response, 200, { ok: true, channel, ts, message: { text: args.text, ts } });
+        const metadata = typeof args.metadata === 'string' ? (JSON.parse(args.metadata) as SlackCall['metadata']) : (args.metadata as SlackCall['metadata']);
+        calls.push({ method, channel, ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string, blocks: args.blocks as KnownBlock[], metadata });
+        return { ok: true, channel, ts, message: { text: args.text, ts } };
       }
-      const posted = calls.find((call) => call.method === 'chat.postMessage' && call.channel === channelName && call.ts === args.ts);
-      if (!posted) return answer(response, 200, { ok: false, error: [...channels.values()].includes(channelName) ? 'message_not_found' : 'channel_not_found' });
-      calls.push({ method, channel: channelName, ts: String(args.ts), text: args.text as string, blocks: args.blocks as KnownBlock[] });
-      return answer(response, 200, { ok: true, channel: channelName, ts: args.ts, text: args.text });
+      case 'chat.update': {
+        const posted = posts(channelName).find((call) => call.ts === args.ts);
+        if (!posted) return { ok: false, error: channelId(channelName) === channelName ? 'message_not_found' : 'channel_not_found' };
+        calls.push({ method, channel: channelName, ts: String(args.ts), text: args.text as string, blocks: args.blocks as KnownBlock[] });
+        return { ok: true, channel: channelName, ts: args.ts, text: args.text };
+      }
+      case 'conversations.history':
+        if (channelId(channelName) !== channelName) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, messages: asHistory(posts(channelName).filter((call) => !call.thread_ts), args), has_more: false };
+      case 'conversations.replies':
+        if (channelId(channelName) !== channelName) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, messages: asHistory(posts(channelName).filter((call) => call.ts === args.ts || call.thread_ts === args.ts), args), has_more: false };
+      case 'conversations.list':
+        return { ok: true, channels: [...channels].map(([name, id]) => ({ id, name: name.replace(/^#/, '') })), response_metadata: { next_cursor: '' } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  const server = createServer((request, response) => {
+    void readBody(request).then(async (body) => {
+      const path = request.url ?? '';
+      if (request.method === 'GET' && path === '/_calls') return answer(response, 200, calls);
+      if (request.method === 'POST' && path === '/_faults') {
+        const fault = JSON.parse(body) as Fault | RandomFaults;
+        if ('rate' in fault) {
+          let state = fault.seed;
+          random = { ...fault, next: () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) };
+        } else faults.push(fault);
+        return answer(response, 200, { ok: true });
+      }
+      const fault = nextFault();
+      if (fault?.reset) return request.socket.destroy();
+      if (fault?.hang) return;
+      if (fault?.status) return answer(response, fault.status, { ok: false, error: 'injected' }, fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) });
+      if (fault?.error) return answer(response, 200, { ok: false, error: fault.error });
+      if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      let result: { status: number; body: unknown; type?: string };
+      if (path.startsWith('/webhook/')) {
+        const { text, blocks } = JSON.parse(body) as SlackCall;
+        calls.push({ method: 'webhook', text, blocks });
+        result = { status: 200, body: 'ok', type: 'text/plain' };
+      } else if (request.headers.authorization !== `Bearer ${botToken}`) {
+        result = { status: 200, body: { ok: false, error: 'invalid_auth' } };
+      } else {
+        result = { status: 200, body: webApi(path.replace(/^\/api\//, ''), parseArguments(request, body)) };
+      }
+      // taken, and the answer never comes
+      if (fault?.accept) return;
+      if (result.type) return response.writeHead(result.status, { 'content-type': result.type }).end(result.body);
+      return answer(response, result.status, result.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -1,48 +1,36 @@
 import type * as z from 'zod/mini';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import type { Context } from 'aws-lambda';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { describeIssues } from './events';
 import { logger } from './logger';
 import { metrics, MetricUnit } from './metrics';
 import { withObservability } from './middleware';
 import type { DeadLetters } from './ports';
 
-/** A dead-lettered event; `redrivable` when the cause is outside it (Slack was down), so `npm run redrive` must find it unhandled. */
-export type DeadLettered = { deadLettered: true; reason: string; redrivable?: true };
+export type DeadLettered = { deadLettered: true; reason: string };
 
-export interface Idempotency {
-  records: BasePersistenceLayer;
-  /** JMESPath to the event's own id: EventBridge's `id`, or the notification's id inside an SNS message. */
-  eventKey: string;
+export interface EventFunction<S extends z.ZodMiniType> {
+  functionName: string;
+  /** The event contract: what does not parse is dead-lettered with the reason. */
+  schema: S;
+  deadLetters: DeadLetters;
+  /** Powertools idempotency records, keyed on the EventBridge event's `id`: a redelivered event gets the first answer again and does nothing. */
+  idempotency?: BasePersistenceLayer;
 }
 
 /**
  * withObservability plus the event contract: the event must parse against `schema`, or it is
  * logged with the reason, counted as MalformedEvents and sent to the dead letters, and the
- * invocation succeeds (a retry cannot fix a malformed event). Errors from `handle` propagate, so
- * Lambda's retries and on-failure destination take over. With `idempotency`, an event seen before
- * (by its id, for an hour) gets the first answer again and does nothing.
+ * invocation succeeds (a retry cannot fix a malformed event). Only a parsed event reaches the
+ * idempotency records and `handle`. Errors from `handle` propagate, so Lambda's retries and
+ * on-failure destination take over.
  */
-export function withEvents<S extends z.ZodMiniType, R>(
-  functionName: string,
-  schema: S,
-  deadLetters: DeadLetters,
-  handle: (event: z.infer<S>) => Promise<R>,
-  idempotency?: Idempotency,
-) {
-  const stack = withObservability<unknown, R | DeadLettered>(functionName);
-  if (idempotency) {
-    const { records, eventKey } = idempotency;
-    // middy runs `after`s last-used first: this one after the idempotency record of the answer is saved
-    stack.use({
-      after: async ({ event, response }) => {
-        if ((response as Partial<DeadLettered> | undefined)?.redrivable) await records.deleteRecord(event as Parameters<BasePersistenceLayer['deleteRecord']>[0]);
-      },
-    });
-    stack.use(makeHandlerIdempotent({ persistenceStore: records, config: new IdempotencyConfig({ eventKeyJmesPath: eventKey }) }));
-  }
-  return stack.handler(async (event) => {
+export function withEvents<S extends z.ZodMiniType, R>({ functionName, schema, deadLetters, idempotency }: EventFunction<S>, handle: (event: z.infer<S>, context: Context) => Promise<R>) {
+  // as Lambda will answer it, JSON: the idempotency record stores it, and DynamoDB refuses undefined fields
+  const answer = async (event: z.infer<S>, context: Context) => JSON.parse(JSON.stringify(await handle(event, context)) ?? 'null') as R;
+  const run = idempotency ? makeIdempotent(answer, { persistenceStore: idempotency, config: new IdempotencyConfig({ eventKeyJmesPath: 'id' }) }) : answer;
+  return withObservability<unknown, R | DeadLettered>(functionName).handler(async (event, context) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       const reason = describeIssues(parsed.error);
@@ -51,10 +39,9 @@ export function withEvents<S extends z.ZodMiniType, R>(
       await deadLetters.send({ functionName, reason, event });
       return { deadLettered: true, reason };
     }
-    const { id, 'detail-type': detailType } = parsed.data as { id: string; 'detail-type': string };
-    logger.appendKeys({ eventId: id, detailType });
-    // as Lambda will answer it, JSON: the idempotency record stores it, and DynamoDB refuses undefined fields
-    return JSON.parse(JSON.stringify(await handle(parsed.data)) ?? 'null') as R;
+    const { id, 'detail-type': detailType } = parsed.data as { id?: string; 'detail-type'?: string };
+    if (id) logger.appendKeys({ eventId: id, detailType });
+    return run(parsed.data, context);
   });
 }
 

@@ -67,6 +67,23 @@ export function severityOf(state: string): Severity {
   return 'info';
 }
 
+// What users write (commit messages, branch and resource names, error messages) is bounded before
+// it reaches SNS (256 KB a message) or DynamoDB (400 KB an item); a card shows far less.
+const LONGEST_MESSAGE = 4_000;
+const LONGEST_TEXT = 1_000;
+
+export const clipText = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+function clipStrings(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') return key === 'url' ? value : clipText(value, key === 'message' ? LONGEST_MESSAGE : LONGEST_TEXT);
+  if (Array.isArray(value)) return value.map((item) => clipStrings(item));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, clipStrings(item, name)]));
+  return value;
+}
+
+/** The notification with every string clipped: a few kilobytes at most, whatever was pushed. */
+export const bounded = (notification: ReleaseNotification) => clipStrings(notification) as ReleaseNotification;
+
 /** The SNS message attributes subscribers filter on. */
 export function messageAttributes({ team, severity, kind }: ReleaseNotification) {
   return {

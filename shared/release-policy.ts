@@ -6,8 +6,28 @@ import { TEMPLATE, TEMPLATE_KEYS } from './policy-rules';
 const PIPELINE_NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;
 const VARIABLE_NAME = /^[A-Za-z0-9@\-_]{1,128}$/;
 
+// Branch and path names come from whoever may push: a glob must match them in bounded time.
+// picomatch's regular expressions backtrack once a segment holds three wildcards (a 256-character
+// branch against `release/*-*-*-*-*` takes 40 s), so a segment may hold two and a glob two `**`.
+const LONGEST_GLOB = 256;
+const EXTGLOB = /[@!+*?]\(/;
+
+function globProblem(glob: string): string | undefined {
+  if (glob.length > LONGEST_GLOB) return `expected a glob of at most ${LONGEST_GLOB} characters`;
+  if (EXTGLOB.test(glob)) return 'expected a glob without extglobs such as +(a|b): they can take exponential time to match';
+  const segments = glob.split('/');
+  if (segments.filter((segment) => segment === '**').length > 2) return 'expected at most two ** in a glob';
+  if (segments.some((segment) => segment !== '**' && (segment.match(/\*/g)?.length ?? 0) > 2)) return 'expected at most two * in each part of a glob between slashes, so that matching takes bounded time';
+  return undefined;
+}
+
+const glob = z.string().min(1).superRefine((value, ctx) => {
+  const problem = globProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const globList = (what: string) =>
-  z.array(z.string().min(1), { error: `expected a list of ${what} globs, e.g. ["main", "feature/**"]` }).min(1, `expected at least one ${what} glob`);
+  z.array(glob, { error: `expected a list of ${what} globs, e.g. ["main", "feature/**"]` }).min(1, `expected at least one ${what} glob`);
 
 const pipelineName = z.string({ error: 'expected a CodePipeline name' }).regex(PIPELINE_NAME, 'expected a CodePipeline name: 1-100 of A-Z a-z 0-9 . @ - _');
 

@@ -1,19 +1,22 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from '../../shared/aws/client-config';
 import { cardTable, type CardStore } from '../../shared/aws/card-table';
 import { dynamoDbClient } from '../../shared/runtime';
 import { slackBot, slackWebhook, type Slack } from '../../shared/slack';
 import type { CardState } from './card';
 
-// Kept here, not in shared/runtime: Slack's client is CommonJS, which esbuild cannot tree-shake
-// out of the other functions' bundles.
+// Kept here, not in shared/runtime: only notify-slack reads Parameter Store.
 
-/** A SecureString from Parameter Store (or a Secrets Manager secret through /aws/reference/secretsmanager/...), cached five minutes, never logged. */
-const secret = (name: string) => async () => {
-  const value = await getParameter(name, { decrypt: true, maxAge: 300 });
-  if (!value) throw new Error(`the parameter ${name} is empty`);
-  return value;
-};
+/** A SecureString from Parameter Store, cached five minutes, never logged; the SSM client's time limits are every other client's. */
+function secret(name: string) {
+  const parameters = new SSMProvider({ clientConfig: awsClientConfig() });
+  return async () => {
+    const value = await parameters.get(name, { decrypt: true, maxAge: 300 });
+    if (!value) throw new Error(`the parameter ${name} is empty`);
+    return value;
+  };
+}
 
 /** A bot token when SLACK_BOT_TOKEN_PARAMETER names one (messages updated in place), else an incoming webhook. */
 export function slack(): Slack {

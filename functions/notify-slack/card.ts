@@ -1,5 +1,5 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { ReleaseNotification } from '../../shared/release-notification';
+import { clipText as clip, type ReleaseNotification } from '../../shared/release-notification';
 import type { SlackMessage } from '../../shared/slack';
 
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
@@ -9,14 +9,18 @@ export interface CardState {
   repository?: string;
   branch?: string;
   commit?: { id: string; author?: string; message?: string };
-  stages: { name: string; state: string; at: string }[];
-  approval?: { stage: string; action: string };
+  /** `at` is the time of the stage's own latest event (absent while only its actions were heard of); `since`, the earliest time it was heard of, orders the stages. */
+  stages: { name: string; state: string; at?: string; since: string }[];
+  /** Each action's latest state; a manual approval waiting is `WAITING` until its action ends. */
+  actions: { id: string; stage: string; action: string; state: string; at: string }[];
   builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
   deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
   links: { label: string; url: string }[];
 }
 
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED']);
+// a state nothing follows but a new attempt: pipelines, stages, builds (CodeBuild) and deployments (CodeDeploy)
+const FINAL = new Set([...ENDED, 'FAULT', 'TIMED_OUT', 'SUCCESS', 'FAILURE', 'STOP', 'ABANDONED']);
 const ICON: Record<string, string> = {
   STARTED: '🔄', IN_PROGRESS: '🔄', RESUMED: '🔄', START: '🔄', READY: '⏳', STOPPING: '⏹️',
   SUCCEEDED: '✅', SUCCESS: '✅',
@@ -25,12 +29,21 @@ const ICON: Record<string, string> = {
 };
 const icon = (state: string) => ICON[state] ?? '•';
 const words = (state: string) => state.charAt(0) + state.slice(1).toLowerCase().replace(/_/g, ' ');
-// a newer state wins; out of order, an older one changes nothing
-const newer = (at: string, than?: string) => than === undefined || at >= than;
+/**
+ * Whether a state at `at` replaces `known`: a later one does, an earlier one changes nothing, and
+ * within one second (EventBridge's times are whole seconds) a final state beats an ongoing one, so
+ * the card ends the same whatever order the events came in.
+ */
+function newer(at: string, state: string, known?: { at?: string; state?: string }): boolean {
+  if (known?.at === undefined) return true;
+  if (at !== known.at) return at > known.at;
+  const rank = Number(FINAL.has(state)) - Number(FINAL.has(known.state ?? ''));
+  return rank !== 0 ? rank > 0 : state >= (known.state ?? '');
+}
 
 /** The card after one more notification: pure, and the same whatever order the notifications come in. */
 export function applyNotification(previous: CardState | undefined, n: ReleaseNotification): CardState {
-  const card: CardState = structuredClone(previous) ?? { region: n.region, stages: [], builds: [], deployments: [], links: [] };
+  const card: CardState = structuredClone(previous) ?? { region: n.region, stages: [], actions: [], builds: [], deployments: [], links: [] };
   card.repository ??= n.repository;
   card.branch ??= n.branch;
   if (n.commit && (!card.commit || (card.commit.id === n.commit.id && !card.commit.author))) card.commit = n.commit;
@@ -39,38 +52,49 @@ export function applyNotification(previous: CardState | undefined, n: ReleaseNot
     card.pipeline.executionId ??= n.pipeline.executionId;
     if (n.kind === 'push' || (n.kind === 'pipeline' && n.result === 'STARTED')) card.pipeline.startedAt ??= n.at;
   }
-  if (n.kind === 'pipeline' && card.pipeline && newer(n.at, card.pipeline.at)) {
+  if (n.kind === 'pipeline' && card.pipeline && newer(n.at, n.result, { at: card.pipeline.at, state: card.pipeline.result })) {
     Object.assign(card.pipeline, { result: n.result, at: n.at });
     if (ENDED.has(n.result)) card.pipeline.endedAt = n.at;
   }
   if (n.kind === 'push' && card.pipeline) card.pipeline.result ??= 'STARTED';
   const stageName = n.pipeline?.stage;
   if (stageName) {
-    const stage = card.stages.find((candidate) => candidate.name === stageName);
-    if (!stage) card.stages.push({ name: stageName, state: n.kind === 'stage' ? n.result : 'STARTED', at: n.at });
-    else if (n.kind === 'stage' && newer(n.at, stage.at)) Object.assign(stage, { state: n.result, at: n.at });
-    card.stages.sort((a, b) => a.at.localeCompare(b.at));
+    let stage = card.stages.find((candidate) => candidate.name === stageName);
+    if (!stage) card.stages.push((stage = { name: stageName, state: 'STARTED', since: n.at }));
+    if (n.at < stage.since) stage.since = n.at;
+    if (n.kind === 'stage' && newer(n.at, n.result, stage)) Object.assign(stage, { state: n.result, at: n.at });
+    card.stages.sort((a, b) => a.since.localeCompare(b.since) || a.name.localeCompare(b.name));
   }
-  if (n.kind === 'approval') card.approval = { stage: n.pipeline!.stage!, action: n.pipeline!.action! };
-  else if (n.kind === 'action' && card.approval?.stage === n.pipeline?.stage && card.approval?.action === n.pipeline?.action) card.approval = undefined;
+  if ((n.kind === 'approval' || n.kind === 'action') && n.pipeline?.stage && n.pipeline.action) {
+    const { stage: stageOfAction, action } = n.pipeline;
+    upsert(card.actions, { id: `${stageOfAction}/${action}`, stage: stageOfAction, action, state: n.kind === 'approval' ? 'WAITING' : n.result, at: n.at });
+  }
   if (n.build) upsert(card.builds, { ...n.build, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
   if (n.deployment) upsert(card.deployments, { ...n.deployment, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
   for (const link of n.links) if (!card.links.some((known) => known.url === link.url)) card.links.push(link);
+  // lists in a fixed order, not the order the notifications came in
+  card.links.sort((a, b) => linkRank(a.label) - linkRank(b.label) || a.url.localeCompare(b.url));
   return card;
 }
 
-function upsert<T extends { id: string; at: string }>(list: T[], item: T) {
+const LINK_ORDER = ['Pipeline execution', 'Commit', 'Build', 'Deployment'];
+const linkRank = (label: string) => (LINK_ORDER.includes(label) ? LINK_ORDER.indexOf(label) : LINK_ORDER.length);
+
+function upsert<T extends { id: string; at: string; state: string }>(list: T[], item: T) {
   const index = list.findIndex((known) => known.id === item.id);
-  if (index === -1) list.push(item);
-  else if (newer(item.at, list[index]!.at)) list[index] = { ...list[index], ...stripUndefined(item) };
+  if (index === -1) {
+    list.push(item);
+    list.sort((a, b) => a.id.localeCompare(b.id));
+  } else if (newer(item.at, item.state, list[index])) list[index] = { ...list[index], ...stripUndefined(item) };
 }
+
+const waitingApproval = (card: CardState) => card.actions.find((action) => action.state === 'WAITING');
 
 const stripUndefined = <T extends object>(item: T) => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as T;
 
 // Slack's limits (https://docs.slack.dev/reference/block-kit/blocks): section text 3000, a field 2000,
 // button text 75 characters, a button url 3000, 10 fields, 10 context elements, 25 elements an actions block.
 const LIMIT = { text: 3000, field: 2000, buttonText: 75, url: 3000, elements: 10 };
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 // mrkdwn treats & < > as control characters
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const link = (url: string, label: string) => (url.length <= LIMIT.url ? `<${url}|${escape(label)}>` : escape(label));
@@ -87,7 +111,7 @@ const secondsBetween = (from: string, to: string) => (Date.parse(to) - Date.pars
 function headline(card: CardState): string {
   if (card.pipeline) {
     const result = card.pipeline.result ?? 'STARTED';
-    const status = card.approval ? '⏸️ Waiting for approval' : `${icon(result)} ${words(result)}`;
+    const status = waitingApproval(card) ? '⏸️ Waiting for approval' : `${icon(result)} ${words(result)}`;
     const url = card.links.find((candidate) => candidate.label === 'Pipeline execution')?.url;
     const name = url ? link(url, card.pipeline.name) : escape(card.pipeline.name);
     return `*${name}* ${status}`;
@@ -118,8 +142,9 @@ export function renderCard(card: CardState): SlackMessage {
 
   const progress = progressLine(card);
   if (progress) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(progress, LIMIT.text) }] } satisfies ContextBlock);
-  if (card.approval) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`⏸️ *${escape(card.approval.action)}* in ${escape(card.approval.stage)} is waiting for a manual approval`, LIMIT.text) } });
+  const approval = waitingApproval(card);
+  if (approval) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`⏸️ *${escape(approval.action)}* in ${escape(approval.stage)} is waiting for a manual approval`, LIMIT.text) } });
   }
   const work = [...card.builds.map(buildLine), ...card.deployments.map(deploymentLine)];
   if (work.length > 0) blocks.push({ type: 'context', elements: work.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
@@ -149,9 +174,10 @@ function deploymentLine(deployment: CardState['deployments'][number]): string {
   return `${icon(deployment.state)} Deployment ${escape(deployment.id)} to ${escape(deployment.deploymentGroup)} ${words(deployment.state).toLowerCase()}${took}`;
 }
 
+/** The notification text Slack shows on phones and desktops: mrkdwn too, so what a user wrote is escaped here as in the blocks. */
 function plainText(card: CardState): string {
   const title = headline(card);
-  const where = [card.repository, card.branch].filter(Boolean).join(' ');
+  const where = [card.repository, card.branch].filter((part) => part !== undefined).map((part) => escape(part)).join(' ');
   return `${title.replace(/<[^|>]*\|([^>]*)>/g, '$1').replace(/\*/g, '')}${where ? ` (${where})` : ''}`;
 }
 

@@ -1,6 +1,7 @@
-import type { CardStore } from '../../shared/aws/card-table';
-import type { ReleaseNotification } from '../../shared/release-notification';
-import type { Slack } from '../../shared/slack';
+import { randomUUID } from 'node:crypto';
+import type { CardStore, StoredCard } from '../../shared/aws/card-table';
+import { bounded, type ReleaseNotification } from '../../shared/release-notification';
+import type { Slack, SlackMessage } from '../../shared/slack';
 import { applyNotification, failureReply, renderCard, type CardState } from './card';
 
 export interface DeliveryPorts {
@@ -8,80 +9,130 @@ export interface DeliveryPorts {
   slack: Slack;
   /** The team's Slack channel from release-policy.yml. */
   channelFor(team: string): string | undefined;
+  /** When the invocation ends (epoch ms): Lambda stops it then, so its lease on a card runs out then too. */
+  deadline: number;
 }
 
 export type Delivery =
-  | { outcome: 'posted' | 'updated'; card: string; replied: boolean }
-  | { outcome: 'duplicate' | 'held' | 'unrouted'; card?: string };
+  /** This delivery showed the card: posted it, or updated it, with `replies` threaded failure replies. */
+  | { outcome: 'posted' | 'updated'; card: string; replies: number; shown: number; doubtfulPosts: number }
+  /** The card already shows the notification: another delivery showed it, or it was seen before. */
+  | { outcome: 'shown'; card: string }
+  | { outcome: 'held' | 'unrouted'; card?: string };
 
-/** Thrown when a retry will help: another delivery is posting the card's first message right now. */
-export class CardBusyError extends Error {}
-
-const ATTEMPTS = 5;
-
-/**
- * Shows a notification on its release's Slack message: the first one of a pipeline execution posts
- * it, every later one updates it in place, failures add a threaded reply. A build CodePipeline ran
- * waits (held) until the pipeline's action names the build, then joins its execution's message.
- */
-export async function deliver(notification: ReleaseNotification, ports: DeliveryPorts): Promise<Delivery[]> {
-  const { cards } = ports;
-  const { pipeline } = notification;
-  const externalId = notification.build?.id ?? notification.deployment?.id ?? pipeline?.externalExecutionId;
-  if (pipeline?.executionId) {
-    const card = `EXECUTION#${pipeline.name}#${pipeline.executionId}`;
-    const held = externalId ? await cards.link(externalId, card) : [];
-    const deliveries = [await show(card, notification, ports)];
-    for (const earlier of held) deliveries.push(await show(card, earlier, ports));
-    return deliveries;
-  }
-  if (externalId) {
-    const linked = await cards.cardOf(externalId);
-    if (linked) return [await show(linked, notification, ports)];
-    if (notification.kind === 'build' && pipeline) {
-      const linkedMeanwhile = await cards.hold(externalId, notification);
-      return [linkedMeanwhile ? await show(linkedMeanwhile, notification, ports) : { outcome: 'held' }];
-    }
-  }
-  return [await show(`${notification.kind.toUpperCase()}#${externalId ?? notification.id}`, notification, ports)];
+/** Thrown when a retry will help: the card's lease stayed with another delivery until this one's deadline, or was lost. */
+export class CardBusyError extends Error {
+  override name = 'CardBusyError';
 }
 
-async function show(key: string, notification: ReleaseNotification, { cards, slack, channelFor }: DeliveryPorts): Promise<Delivery> {
-  let replied = false;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-    const stored = await cards.get(key);
-    if (stored?.seen.includes(notification.id)) return { outcome: 'duplicate', card: key };
-    const state = applyNotification(stored?.state, notification);
-    const message = renderCard(state);
-    const reply = failureReply(notification);
+// Time kept back from the deadline to save the card after the last Slack call.
+const SAVE_MARGIN_MS = 1_000;
+const FIRST_WAIT_MS = 50;
+const LONGEST_WAIT_MS = 1_000;
+// A lease's `since` is the holder's clock; a message it posted can carry a ts slightly before it.
+const CLOCK_SKEW_MS = 5_000;
 
-    if (!stored) {
-      const channel = channelFor(notification.team);
-      if (!channel) return { outcome: 'unrouted', card: key };
-      // claim the card first, so two deliveries at once never post two messages
-      if (!(await cards.put(key, { channel, state, seen: [notification.id], version: 1 }))) continue;
-      let posted: { channel: string; ts?: string };
-      try {
-        posted = await slack.post(channel, message);
-      } catch (error) {
-        await cards.remove(key);
-        throw error;
-      }
-      await cards.put(key, { channel: posted.channel, ts: posted.ts, state, seen: [notification.id], version: 2 }, 1);
-      if (reply) await (posted.ts && slack.updatesInPlace ? slack.reply(posted.channel, posted.ts, reply) : slack.post(posted.channel, reply));
-      return { outcome: 'posted', card: key, replied: reply !== undefined };
-    }
+/**
+ * Shows a notification on its release's Slack message. Recording it on the card is one conditional
+ * write and never waits; showing it takes the card's lease: the holder folds every recorded
+ * notification into the card, posts or updates the one message and threads failure replies, then
+ * saves and frees the card. A delivery that finds the lease held waits until the card shows its
+ * notification, or takes the lease over once its holder's invocation has ended (it died). A build
+ * CodePipeline ran is held until the pipeline's action names the build, then joins its execution.
+ */
+export async function deliver(notification: ReleaseNotification, ports: DeliveryPorts): Promise<Delivery> {
+  const target = await cardFor(notification, ports.cards);
+  if (!target) return { outcome: 'held' };
+  const { key, held } = target;
+  const channel = ports.channelFor(notification.team) ?? (await ports.cards.get(key))?.channel;
+  if (!channel) return { outcome: 'unrouted', card: key };
+  let version = 0;
+  for (const recorded of [notification, ...held]) version = Math.max(version, await ports.cards.record(key, channel, bounded(recorded)));
+  return show(key, version, ports);
+}
 
-    if (stored.ts === undefined && slack.updatesInPlace) throw new CardBusyError(`the message of ${key} is being posted by another delivery`);
-    if (stored.ts && slack.updatesInPlace) await slack.update(stored.channel, stored.ts, message);
-    else await slack.post(stored.channel, message);
-    // within this invocation a failure is replied to once, however often the write below has to be retried
-    if (reply && !replied) {
-      await (stored.ts && slack.updatesInPlace ? slack.reply(stored.channel, stored.ts, reply) : slack.post(stored.channel, reply));
-      replied = true;
-    }
-    const saved = await cards.put(key, { ...stored, state, seen: [...stored.seen, notification.id], version: stored.version + 1 }, stored.version);
-    if (saved) return { outcome: 'updated', card: key, replied };
+async function cardFor(notification: ReleaseNotification, cards: DeliveryPorts['cards']) {
+  const { kind, id, pipeline, build, deployment } = notification;
+  const externalId = build?.id ?? deployment?.id ?? pipeline?.externalExecutionId;
+  if (pipeline?.executionId) {
+    const key = `EXECUTION#${pipeline.name}#${pipeline.executionId}`;
+    return { key, held: externalId ? await cards.link(externalId, key) : [] };
   }
-  throw new CardBusyError(`the card ${key} kept changing under ${ATTEMPTS} attempts`);
+  const linked = externalId ? await cards.cardOf(externalId) : undefined;
+  if (linked) return { key: linked, held: [] };
+  if (externalId && kind === 'build' && pipeline) {
+    const linkedMeanwhile = await cards.hold(externalId, notification);
+    return linkedMeanwhile ? { key: linkedMeanwhile, held: [] } : undefined;
+  }
+  return { key: `${kind.toUpperCase()}#${externalId ?? id}`, held: [] };
+}
+
+async function show(key: string, version: number, ports: DeliveryPorts): Promise<Delivery> {
+  const owner = randomUUID();
+  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+    const card = await ports.cards.acquire(key, { owner, since: Date.now(), until: ports.deadline });
+    if (card) return showAsHolder(key, owner, card, ports);
+    const current = await ports.cards.get(key);
+    if (current!.shownVersion >= version) return { outcome: 'shown', card: key };
+    if (current!.lease && current!.lease.until >= Date.now()) {
+      if (Date.now() + wait > ports.deadline - SAVE_MARGIN_MS) throw new CardBusyError(`the card ${key} was still being shown by another delivery at this one's deadline`);
+      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random() / 2)));
+    }
+  }
+}
+
+async function showAsHolder(key: string, owner: string, card: StoredCard<CardState>, ports: DeliveryPorts): Promise<Delivery> {
+  try {
+    return await showCard(key, owner, card, ports);
+  } catch (error) {
+    // the next delivery may take the card over now, rather than when the lease runs out
+    await ports.cards.expire(key, owner).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function showCard(key: string, owner: string, card: StoredCard<CardState>, { cards, slack, deadline }: DeliveryPorts): Promise<Delivery> {
+  const options = { deadline: deadline - SAVE_MARGIN_MS };
+  const fresh = card.inbox;
+  const state = fresh.reduce<CardState | undefined>(applyNotification, card.state)!;
+  // A lease that ran out: its holder died somewhere between taking it and saving the card, maybe
+  // after posting. Slack's history (messages carry their key as metadata) tells what it posted.
+  const diedAt = card.lease ? card.lease.since - CLOCK_SKEW_MS : undefined;
+  const postedBefore = async (threadTs?: string) => (diedAt !== undefined && slack.updatesInPlace ? slack.postedSince(card.channel, diedAt, { ...options, threadTs }) : undefined);
+  let { channel, ts } = card;
+  let doubtfulPosts = 0;
+  let posted = false;
+
+  const post = async (message: SlackMessage, postKey: string, threadTs: string | undefined, before: Map<string, unknown> | undefined) => {
+    const answer = await slack.post(channel, message, { key: postKey, threadTs, deadline: options.deadline });
+    // a dead holder may have posted it already, and Slack could not tell
+    if (answer.doubtful || (diedAt !== undefined && before === undefined)) doubtfulPosts += 1;
+    return answer;
+  };
+
+  if (fresh.length > 0 || (!ts && slack.updatesInPlace)) {
+    const message = renderCard(state);
+    if (!ts && slack.updatesInPlace) {
+      const before = await postedBefore();
+      const found = before?.get(key);
+      const where = found ?? (await post(message, key, undefined, before));
+      ({ channel, ts } = where);
+      posted = !found;
+      if (!(await cards.posted(key, owner, where))) throw new CardBusyError(`lost the lease on ${key} while posting it`);
+      if (found) await slack.update(channel, ts!, message, options);
+    } else if (ts) await slack.update(channel, ts, message, options);
+    else ({ channel } = await post(message, key, undefined, undefined));
+  }
+
+  const replies = fresh.flatMap((notification) => {
+    const reply = failureReply(notification);
+    return reply ? [{ key: `${key}#${notification.id}`, reply }] : [];
+  });
+  const threadTs = slack.updatesInPlace ? ts : undefined;
+  const repliedBefore = replies.length > 0 && threadTs ? await postedBefore(threadTs) : undefined;
+  for (const reply of replies) if (!repliedBefore?.has(reply.key)) await post(reply.reply, reply.key, threadTs, repliedBefore);
+
+  if (!(await cards.release(key, owner, { state, version: card.version, folded: fresh.length }))) throw new CardBusyError(`lost the lease on ${key} before saving it`);
+  if (!posted && fresh.length === 0) return { outcome: 'shown', card: key };
+  return { outcome: posted ? 'posted' : 'updated', card: key, replies: replies.length, shown: fresh.length, doubtfulPosts };
 }

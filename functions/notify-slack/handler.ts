@@ -3,31 +3,42 @@ import { SnsNotificationEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
-import { deadLetters, idempotencyRecords } from '../../shared/runtime';
+import { deadLetters } from '../../shared/runtime';
+import { SlackRefused } from '../../shared/slack';
 import { cards, slack } from './adapters';
-import { CardBusyError, deliver } from './deliver';
+import { deliver } from './deliver';
 
 const ports = { cards: cards(), slack: slack(), channelFor: (team: string) => policy.teams[team]?.slack?.channel };
 const undeliverable = deadLetters();
 
-/** A release notification from the SNS topic: onto its release's Slack message. What Slack still refuses after retries is dead-lettered with the reason. */
-export const handler = withEvents('notify-slack', SnsNotificationEvent, undeliverable, async (event) => {
+/**
+ * A release notification from the SNS topic: onto its release's Slack message. What Slack refuses
+ * for good is dead-lettered with the reason; anything a retry can get past (Slack slow or rate
+ * limiting, DynamoDB failing, the card busy past this invocation's deadline) fails the invocation,
+ * and Lambda's retries take it from there.
+ */
+export const handler = withEvents({ functionName: 'notify-slack', schema: SnsNotificationEvent, deadLetters: undeliverable }, async (event, context) => {
   const notification = event.Records[0]!.Sns.Message;
   logger.appendKeys({ notificationId: notification.id, kind: notification.kind, team: notification.team });
   try {
-    const deliveries = await deliver(notification, ports);
-    for (const delivery of deliveries) logger.info('slack delivery', { ...delivery });
-    metrics.addMetric('SlackMessagesPosted', MetricUnit.Count, deliveries.filter((delivery) => delivery.outcome === 'posted').length);
-    metrics.addMetric('SlackMessagesUpdated', MetricUnit.Count, deliveries.filter((delivery) => delivery.outcome === 'updated').length);
-    return deliveries;
+    const delivery = await deliver(notification, { ...ports, deadline: Date.now() + context.getRemainingTimeInMillis() });
+    logger.info('slack delivery', { ...delivery });
+    if (delivery.outcome === 'posted' || delivery.outcome === 'updated') {
+      metrics.addMetric(delivery.outcome === 'posted' ? 'SlackMessagesPosted' : 'SlackMessagesUpdated', MetricUnit.Count, 1);
+      if (delivery.doubtfulPosts > 0) {
+        logger.warn('a Slack post may show twice: an attempt went unanswered and Slack could not say whether it was taken', { card: delivery.card });
+        metrics.addMetric('SlackDuplicatePosts', MetricUnit.Count, delivery.doubtfulPosts);
+      }
+    }
+    return delivery;
   } catch (error) {
-    if (error instanceof CardBusyError) throw error; // Lambda's retry finds the message posted
-    const reason = `Slack delivery failed: ${error instanceof Error ? error.message : String(error)}`;
-    logger.error('slack delivery failed: dead-lettered', { reason });
+    if (!(error instanceof SlackRefused)) throw error;
+    const reason = `Slack refused the delivery: ${error.message}`;
+    logger.error('slack delivery refused: dead-lettered', { reason });
     metrics.addMetric('SlackDeliveryFailures', MetricUnit.Count, 1);
     // as SNS delivers it, so `npm run redrive` can hand it to notify-slack again
     const redrivable = { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: event.Records[0]!.Sns.MessageId, Message: JSON.stringify(notification) } }] };
     await undeliverable.send({ functionName: 'notify-slack', reason, event: redrivable });
-    return { deadLettered: true, reason, redrivable: true } as const;
+    return { deadLettered: true, reason } as const;
   }
-}, { records: idempotencyRecords('notify-slack'), eventKey: 'powertools_json(Records[0].Sns.Message).id' });
+});

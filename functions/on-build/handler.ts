@@ -12,7 +12,7 @@ const builds = ledger();
 const notifier = notifications();
 
 /** A CodeBuild build changed state: log it with its ids, keep it in the ledger, and count result and duration per project when it ends. */
-export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters(), async (event) => {
+export const handler = withEvents({ functionName: 'on-build', schema: CodeBuildStateEvent, deadLetters: deadLetters(), idempotency: idempotencyRecords('on-build') }, async (event) => {
   const report = buildReport(event);
   logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
   const { buildId, project, status, sourceVersion: commitId, pipeline, durationSeconds } = report;
@@ -31,4 +31,4 @@ export const handler = withEvents('on-build', CodeBuildStateEvent, deadLetters()
   if (report.failure) logger.warn('build failed', { status: report.status, failure: report.failure, logsUrl: report.logsUrl });
   else logger.info('build ended', { status: report.status, durationSeconds: report.durationSeconds });
   return report;
-}, { records: idempotencyRecords('on-build'), eventKey: 'id' });
+});

@@ -17,7 +17,7 @@ const pipelineClient = pipelines();
 const policyPipelines = Object.values(policy.repositories).flatMap((repository) => repository.pipelines.map((pipeline) => pipeline.name));
 
 /** A CodeDeploy deployment changed state: log it, tell the team, and count result and duration per application when it ends. */
-export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters(), async (event) => {
+export const handler = withEvents({ functionName: 'on-deploy', schema: CodeDeployStateEvent, deadLetters: deadLetters(), idempotency: idempotencyRecords('on-deploy') }, async (event) => {
   const report = deploymentReport(event);
   logger.appendKeys({ deploymentId: report.deploymentId, application: report.application, deploymentGroup: report.deploymentGroup });
   const { deploymentId, application, deploymentGroup, state } = report;
@@ -42,4 +42,4 @@ export const handler = withEvents('on-deploy', CodeDeployStateEvent, deadLetters
   if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
   else logger.warn('deployment did not succeed', { state, error, durationSeconds });
   return { ...report, durationSeconds, error };
-}, { records: idempotencyRecords('on-deploy'), eventKey: 'id' });
+});

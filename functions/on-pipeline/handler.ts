@@ -16,7 +16,7 @@ const releases = ledger();
 const notifier = notifications();
 
 /** A pipeline, stage or action changed state: log it in the ledger, tell the team, count results and DORA measures, announce approvals, promote successes. */
-export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(), async (event) => {
+export const handler = withEvents({ functionName: 'on-pipeline', schema: CodePipelineEvent, deadLetters: deadLetters(), idempotency: idempotencyRecords('on-pipeline') }, async (event) => {
   const { detail } = event;
   logger.appendKeys({ pipeline: detail.pipeline, executionId: detail['execution-id'] });
   const step = { pipeline: detail.pipeline, executionId: detail['execution-id'], state: detail.state, at: event.time, eventId: event.id };
@@ -71,4 +71,4 @@ export const handler = withEvents('on-pipeline', CodePipelineEvent, deadLetters(
       return { state, measures, promoted, skipped: plan.skipped };
     }
   }
-}, { records: idempotencyRecords('on-pipeline'), eventKey: 'id' });
+});

@@ -5,6 +5,7 @@ import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { teamFor } from '../../shared/policy-rules';
+import { clipText } from '../../shared/release-notification';
 import { deadLetters, idempotencyRecords, ledger, notifications, pipelines, sourceReader } from '../../shared/runtime';
 import { planPush } from './plan-push';
 import { pushNotifications } from './push-notifications';
@@ -15,7 +16,7 @@ const pushes = ledger();
 const notifier = notifications();
 
 /** A push to CodeCommit: start the pipelines the policy names for it, say why the others were not, and tell the team. */
-export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLetters(), async (event) => {
+export const handler = withEvents({ functionName: 'on-push', schema: CodeCommitReferenceEvent, deadLetters: deadLetters(), idempotency: idempotencyRecords('on-push') }, async (event) => {
   logger.appendKeys({ repository: event.detail.repositoryName, branch: event.detail.referenceName, commitId: event.detail.commitId });
   const plan = await planPush(event, policy, source);
   if (plan.ignored) {
@@ -26,9 +27,9 @@ export const handler = withEvents('on-push', CodeCommitReferenceEvent, deadLette
   const { repository, branch, commit } = plan;
   const commitId = event.detail.commitId!; // a push that is not ignored has one
   const [, started] = await Promise.all([
-    pushes.recordPush({ repository, branch, commitId, author: commit?.author, title: commit?.message.split('\n')[0], pushedAt: event.time, eventId: event.id }),
+    pushes.recordPush({ repository, branch, commitId, author: commit?.author, title: commit && clipText(commit.message.split('\n')[0]!, 500), pushedAt: event.time, eventId: event.id }),
     startPipelines(plan, starter),
   ]);
   await notifier.publish(pushNotifications(event, { repository, branch, commitId, commit }, started, teamFor(policy, { repository })));
   return { started, skipped: plan.skipped };
-}, { records: idempotencyRecords('on-push'), eventKey: 'id' });
+});

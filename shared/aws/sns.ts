@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notifications } from '../ports';
-import { messageAttributes } from '../release-notification';
+import { bounded, messageAttributes } from '../release-notification';
 
 export function snsNotifications(client: SNSClient, topicArn: string): Notifications {
   return {
@@ -9,7 +9,7 @@ export function snsNotifications(client: SNSClient, topicArn: string): Notificat
         await client.send(
           new PublishCommand({
             TopicArn: topicArn,
-            Message: JSON.stringify(notification),
+            Message: JSON.stringify(bounded(notification)),
             MessageAttributes: messageAttributes(notification),
           }),
         );

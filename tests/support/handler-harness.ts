@@ -8,13 +8,15 @@ import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/li
 import type { Context } from 'aws-lambda';
 import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../scripts/local-dynamodb';
 import { captureOutput, lambdaContext } from './lambda-context';
+import { startFaultyDynamoDB, type FaultyDynamoDB } from './faulty-dynamodb';
 import { snsEvent, startSnsServer, topicArnOf } from '../../infra/local-sns.cjs';
 import { startLocalSlack, type LocalSlack } from '../../scripts/local-slack';
 import { startLocalSsm, type LocalSsm } from '../../scripts/local-ssm';
 import type { ReleaseNotification } from '../../shared/release-notification';
+import { sample } from './samples';
 
 // The functions as deployed: AWS adapters from shared/runtime, the repository's release-policy.yml,
-// the ledger in DynamoDB (dynalite on loopback), and the SDK answered by aws-sdk-client-mock for
+// the ledger in DynamoDB (dynalite on loopback, behind a proxy that fails the calls a test names), and the SDK answered by aws-sdk-client-mock for
 // CodeCommit, CodePipeline, CodeDeploy and SQS, which have no local emulator here. The SNS topic,
 // Parameter Store and Slack are the local stand-ins on loopback that `npm start` uses.
 export const BOT_TOKEN = `xoxb-handler-test-${process.pid}-secret`;
@@ -37,6 +39,7 @@ export function handlerHarness() {
     sqs: mockClient(SQSClient),
   };
   let dynamo: LocalDynamoDB;
+  let dynamoFaults: FaultyDynamoDB;
   let handlers: Record<FunctionName, Handler>;
   let sns: { url: string; close(): Promise<void> };
   let ssm: LocalSsm;
@@ -58,12 +61,13 @@ export function handlerHarness() {
   beforeAll(async () => {
     dynamo = await startLocalDynamoDB();
     await createLedgerTable(dynamo.endpoint, 'handler-test-ledger');
+    dynamoFaults = await startFaultyDynamoDB(dynamo.endpoint);
     sns = await startSns();
     slack = await startLocalSlack(BOT_TOKEN);
     ssm = await startLocalSsm({ '/release-conductor/test/slack-bot-token': BOT_TOKEN });
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       LEDGER_TABLE: 'handler-test-ledger',
@@ -84,7 +88,7 @@ export function handlerHarness() {
       notifySlack: (await import('../../functions/notify-slack/handler')).handler as Handler,
     };
   });
-  afterAll(() => Promise.all([dynamo.close(), sns.close(), ssm.close(), slack.close()]));
+  afterAll(() => Promise.all([dynamo.close(), dynamoFaults.close(), sns.close(), ssm.close(), slack.close()]));
   /** Removes the idempotency records, as their expiry would: the next delivery of an event is handled anew. */
   const forgetIdempotency = async () => {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
@@ -104,8 +108,12 @@ export function handlerHarness() {
     aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
   });
 
+  const invoke = (name: FunctionName, event: unknown, remainingMs?: number) => handlers[name](event, lambdaContext(`release-conductor-test-${name}`, remainingMs));
   /** Invokes a function as Lambda would; returns its answer and every JSON line it wrote (logs and EMF). */
-  const run = (name: FunctionName, event: unknown) => captureOutput(() => handlers[name](event, lambdaContext(`release-conductor-test-${name}`)));
+  const run = (name: FunctionName, event: unknown, remainingMs?: number) => captureOutput(() => invoke(name, event, remainingMs));
+  /** Invokes a function on each event at once, as Lambda runs concurrent deliveries; each answer, or the error it failed with. */
+  const runTogether = (name: FunctionName, events: unknown[], remainingMs?: number) =>
+    captureOutput(() => Promise.all(events.map((event) => invoke(name, event, remainingMs).then((answer) => ({ answer }), (error: Error) => ({ error })))));
   /** The ledger items under a partition key. */
   const ledgerItems = async (pk: string) => {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
@@ -125,5 +133,13 @@ export function handlerHarness() {
       sns = await startSns(Number(new URL(sns.url).port));
     }
   };
-  return { aws, run, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
+  /** What the event function publishes for a sample event, changed as a test needs. */
+  const notificationOf = async (file: string, change: (event: { id: string; detail: Record<string, unknown> }) => void = () => undefined): Promise<ReleaseNotification> => {
+    const event = sample<{ id: string; detail: Record<string, unknown> }>(file);
+    change(event);
+    const before = (await notifications(0)).length;
+    await run(({ codecommit: 'onPush', codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' } as const)[file.split('/')[0] as 'codebuild'], event);
+    return (await notifications(before + 1))[before]!.notification;
+  };
+  return { aws, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
 }

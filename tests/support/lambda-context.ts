@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { assertNoSecret } from './secrets';
 
-/** The Context Lambda hands a function, with the values a local invocation would have. */
-export function lambdaContext(functionName: string): Context {
+/** The Context Lambda hands a function, with the values a local invocation would have; `remainingMs` from now until its timeout. */
+export function lambdaContext(functionName: string, remainingMs = 10_000): Context {
+  const deadline = Date.now() + remainingMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -12,7 +13,7 @@ export function lambdaContext(functionName: string): Context {
     awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: '2026/11/25/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -5,7 +5,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { handlerHarness, QUEUE_URL, type FunctionName } from '../../support/handler-harness';
 import { sample } from '../../support/samples';
 
-const { aws, run, ledgerItems, forgetIdempotency, snsOutage } = handlerHarness();
+const { aws, run, ledgerItems, forgetIdempotency, snsOutage, notifications } = handlerHarness();
 const { codecommit, codepipeline, codedeploy, sqs } = aws;
 
 function pushTo(branch: string, message: string) {
@@ -43,6 +43,18 @@ describe('on-push', () => {
     expect(retried.result).toEqual(result);
     const [first, second] = codepipeline.commandCalls(StartPipelineExecutionCommand).map((c) => c.args[0].input.clientRequestToken);
     expect(second).toBe(first);
+  });
+
+  it('publishes the push of a commit whose message is larger than SNS takes, clipped, and records it', async () => {
+    const huge = `Big change\n${'x'.repeat(300_000)}`;
+    const event = pushTo('main', `${'y'.repeat(300_000)}${huge}`);
+    const { result } = await run('onPush', event);
+    expect(result).toMatchObject({ started: [{ pipeline: 'MyFirstPipeline' }] });
+    const [published] = await notifications(1);
+    expect(published!.notification.commit!.message!.length).toBeLessThanOrEqual(4_000);
+    expect(JSON.stringify(published!.notification).length).toBeLessThan(20_000);
+    const [push] = await ledgerItems(`COMMIT#${event.detail.commitId}`);
+    expect(String(push?.title).length).toBeLessThanOrEqual(500);
   });
 
   it('asks CodeCommit for the differences of a feature branch and starts nothing outside its paths', async () => {

@@ -102,11 +102,16 @@ describe('the dashboard and the metrics the functions emit', () => {
     const broken = Object.defineProperty(sample('apigateway/http-api-get-root.json'), 'pathParameters', { get: () => { throw new Error('a bug'); } });
     await collect('hello', broken);
 
-    // Slack: every notification so far, then one that Slack keeps refusing
+    // Slack: every notification so far, then one that Slack refuses, and a post that may show twice
+    // (taken but unanswered, and the bot may not read the channel's history to find it)
     const published = await notifications();
     for (const { notification } of published) await collect('notifySlack', snsEventOf(notification));
-    await fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify({ status: 500, times: 4 }) });
+    const fault = (body: object) => fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify(body) });
+    await fault({ error: 'channel_not_found', times: 1 });
     await collect('notifySlack', snsEventOf({ ...published[0]!.notification, id: 'refused' }));
+    await fault({ accept: true, times: 1 });
+    await fault({ error: 'missing_scope', times: 1 });
+    await collect('notifySlack', snsEventOf({ ...published[0]!.notification, id: 'doubtful', pipeline: { name: 'MyFirstPipeline', executionId: 'exec-doubtful' } }));
   });
 
   it('shows every metric the functions emit', () => {

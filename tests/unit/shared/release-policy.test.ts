@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy, PolicyError } from '../../../shared/release-policy';
+import picomatch from 'picomatch';
 import { findPipeline, resolveVariables } from '../../../shared/policy-rules';
 
 const problemsOf = (text: string) => {
@@ -28,6 +29,39 @@ repositories:
         variables: { ENV: preview, BRANCH: "\${branch}" }
         promote: { to: MyFirstPipeline }
 `;
+
+const withBranches = (...globs: string[]) => valid.replace('branches: [main]', `branches: ${JSON.stringify(globs)}`);
+
+describe('branch and path globs, which match names anyone who may push can choose', () => {
+  it.each([
+    ['release/*-*-*-*-*', 'expected at most two * in each part of a glob between slashes'],
+    ['*-*-*', 'expected at most two * in each part of a glob between slashes'],
+    ['**/a/**/b/**', 'expected at most two ** in a glob'],
+    ['+(a|aa)*', 'expected a glob without extglobs'],
+    ['x'.repeat(257), 'expected a glob of at most 256 characters'],
+  ])('refuses %s at package time, naming the file and the path', (glob, problem) => {
+    expect(problemsOf(withBranches('main', glob))).toEqual([expect.stringMatching(new RegExp(`^release-policy\\.yml: repositories\\.MyDemoRepo\\.pipelines\\[0\\]\\.branches\\[1\\]: ${problem.replace(/[*+()|]/g, '\\$&')}`))]);
+  });
+
+  it('matches the worst branch of 256 characters against the worst allowed globs in under 10 ms', () => {
+    const worstAllowed = ['release/*-*', '*-*/*-*/*-*/*-*', '**/*-*/**/*-*', '**/*?-*?/**/*-*', 'release/**/*-*', `${'a'.repeat(200)}/*-*`];
+    expect(() => parsePolicy(withBranches(...worstAllowed))).not.toThrow();
+    // many separators, then a mismatch at the very end: what makes a backtracking matcher try every split
+    const branches = ['-', '-/', 'a-', '/-', '--/', 'a/-'].flatMap((unit) => [`release/${unit.repeat(256)}`, unit.repeat(256)].flatMap((branch) => [`${branch.slice(0, 255)}!`, `${branch.slice(0, 254)}/a`]));
+    const slowest = (glob: string) => {
+      const isMatch = picomatch(glob);
+      return Math.max(...branches.map((branch) => {
+        const started = performance.now();
+        isMatch(branch);
+        return performance.now() - started;
+      }));
+    };
+    expect(Math.max(...worstAllowed.map(slowest))).toBeLessThan(10);
+    // the same branches against a glob the policy refuses
+    expect(problemsOf(withBranches('release/*-*-*-*'))).toHaveLength(1);
+    expect(slowest('release/*-*-*-*')).toBeGreaterThan(100);
+  });
+});
 
 describe('parsePolicy', () => {
   it('reads the policy the project ships', () => {

@@ -151,4 +151,36 @@ describe('the Slack card of each sample event', () => {
     expectWithinBlockKitLimits(card(huge, ...builds));
     expectWithinBlockKitLimits(failureReply(builds[0]!)!);
   });
+
+  it('ends the same whatever order events of one second come in: a final state beats an ongoing one', async () => {
+    const [started] = await published('codepipeline/pipeline-started.json');
+    const [stage] = await published('codepipeline/stage-started.json');
+    const [action] = await published('codepipeline/action-started.json');
+    const [succeeded] = await published('codepipeline/pipeline-succeeded.json');
+    const at = started!.at;
+    const events = [
+      { ...started!, at },
+      { ...stage!, at },
+      { ...action!, at, kind: 'action' as const },
+      { ...stage!, id: 'stage-succeeded', result: 'SUCCEEDED', severity: 'success' as const, at },
+      { ...action!, id: 'action-succeeded', result: 'SUCCEEDED', severity: 'success' as const, at },
+      { ...succeeded!, at },
+    ];
+    const permutations = (items: ReleaseNotification[]): ReleaseNotification[][] =>
+      items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+    const cards = permutations(events).map((order) => card(...order));
+    expect(cards).toHaveLength(720);
+    for (const each of cards) expect(each).toEqual(cards[0]);
+    const text = slackMessageAsText(cards[0]!.blocks);
+    expect(text).toContain('MyFirstPipeline ✅ Succeeded');
+    expect(text).toContain('✅ Prod');
+  });
+
+  it('escapes what users write in the notification text as in the blocks: a branch may be named feature/<!channel>', async () => {
+    const [push] = await published('codecommit/reference-updated-branch.json', (event) => Object.assign(event.detail, { referenceName: 'main', commitId: COMMIT }));
+    const message = card({ ...push!, branch: 'feature/<!channel>', repository: 'repo<@U123>&' });
+    expect(message.text).not.toMatch(/<!channel>|<@U123>/);
+    expect(message.text).toContain('feature/&lt;!channel&gt;');
+    expect(JSON.stringify(message.blocks)).not.toMatch(/<!channel>|<@U123>/);
+  });
 });

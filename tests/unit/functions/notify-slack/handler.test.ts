@@ -5,20 +5,11 @@ import type { ReleaseNotification } from '../../../../shared/release-notificatio
 import { slackWebhook } from '../../../../shared/slack';
 import { startLocalSlack } from '../../../../scripts/local-slack';
 import { BOT_TOKEN, handlerHarness, snsEventOf } from '../../../support/handler-harness';
-import { sample } from '../../../support/samples';
 
 // notify-slack as deployed: the token from Parameter Store (local), cards in DynamoDB (dynalite),
 // Slack's own client against the local Slack; SQS (dead letters) answered by aws-sdk-client-mock.
-const { aws, run, notifications, slack } = handlerHarness();
+const { aws, run, notificationOf, slack } = handlerHarness();
 const allLines: string[] = [];
-
-async function notificationOf(file: string, change: (event: { id: string; detail: Record<string, unknown> }) => void = () => undefined): Promise<ReleaseNotification> {
-  const event = sample<{ id: string; detail: Record<string, unknown> }>(file);
-  change(event);
-  const before = (await notifications(0)).length;
-  await run(({ codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' } as const)[file.split('/')[0] as 'codebuild'], event);
-  return (await notifications(before + 1))[before]!.notification;
-}
 
 async function notify(notification: ReleaseNotification) {
   const before = slack().calls().length;
@@ -28,7 +19,7 @@ async function notify(notification: ReleaseNotification) {
 }
 
 const execution = (id: string) => (event: { id: string; detail: Record<string, unknown> }) => Object.assign(event.detail, { 'execution-id': id });
-const injectFault = (fault: { status?: number; retryAfter?: number; reset?: true; hang?: true; times: number }) => fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify(fault) });
+const injectFault = (fault: { status?: number; retryAfter?: number; reset?: true; hang?: true; error?: string; times: number }) => fetch(`${slack().url}/_faults`, { method: 'POST', body: JSON.stringify(fault) });
 
 beforeEach(() => {
   aws.codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too many instances failed' } } });
@@ -60,7 +51,7 @@ describe('notify-slack', () => {
     const build = await notificationOf('codebuild/build-failed.json', (event) => Object.assign(event.detail, { 'additional-information': { ...(event.detail['additional-information'] as object), initiator: 'codepipeline/MyFirstPipeline' } }));
     expect(build.pipeline).toEqual({ name: 'MyFirstPipeline' });
     const held = await notify(build);
-    expect(held.result).toEqual([{ outcome: 'held' }]);
+    expect(held.result).toEqual({ outcome: 'held' });
     expect(held.calls).toEqual([]);
 
     await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-held')));
@@ -69,11 +60,10 @@ describe('notify-slack', () => {
       Object.assign(event.detail, { type: { owner: 'AWS', provider: 'CodeBuild', category: 'Build', version: '1' }, 'execution-result': { 'external-execution-id': build.build!.id } });
     });
     const joined = await notify(action);
-    expect(joined.calls.map((call) => call.method)).toEqual(['chat.update', 'chat.update', 'chat.postMessage']);
-    expect(joined.calls[1]!.ts).toBe(joined.calls[0]!.ts);
-    expect(joined.calls[1]!.text).toBe(joined.calls[0]!.text);
-    expect(JSON.stringify(joined.calls[1]!.blocks)).toContain('Build my-sample-project failed');
-    expect(joined.calls[2]).toMatchObject({ thread_ts: joined.calls[0]!.ts, text: expect.stringContaining('failed in phase BUILD') });
+    // the action and the build it held, in one update, and the build's failure in the thread
+    expect(joined.calls.map((call) => call.method)).toEqual(['chat.update', 'chat.postMessage']);
+    expect(JSON.stringify(joined.calls[0]!.blocks)).toContain('Build my-sample-project failed');
+    expect(joined.calls[1]).toMatchObject({ thread_ts: joined.calls[0]!.ts, text: expect.stringContaining('failed in phase BUILD') });
   });
 
   it('puts a deployment CodeDeploy reports before its pipeline action on that execution\'s message, found once in the recent actions', async () => {
@@ -102,7 +92,7 @@ describe('notify-slack', () => {
     const startedAt = Date.now();
     const { calls, result } = await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-throttled')));
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
-    expect(result).toEqual([expect.objectContaining({ outcome: 'posted' })]);
+    expect(result).toEqual(expect.objectContaining({ outcome: 'posted' }));
     expect(calls).toHaveLength(1);
     expect(aws.sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
@@ -111,26 +101,45 @@ describe('notify-slack', () => {
     await injectFault({ reset: true, times: 1 });
     await injectFault({ hang: true, times: 1 });
     const { calls, result } = await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-unreliable')));
-    expect(result).toEqual([expect.objectContaining({ outcome: 'posted' })]);
+    expect(result).toEqual(expect.objectContaining({ outcome: 'posted' }));
     expect(calls).toHaveLength(1);
   });
 
-  it('dead-letters what Slack still refuses after the retries, with the reason, and can post it later', async () => {
+  it('fails the invocation while Slack answers 5xx past its retries, so that Lambda tries it again', async () => {
     const notification = await notificationOf('codedeploy/deployment-failure.json');
     await injectFault({ status: 500, times: 4 });
+    await expect(run('notifySlack', snsEventOf(notification))).rejects.toThrow('Slack answered 500');
+    expect(aws.sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    const { calls } = await notify(notification);
+    expect(calls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.postMessage']);
+  });
+
+  it('dead-letters what Slack refuses for good, with the reason, and can post it later', async () => {
+    const notification = await notificationOf('codedeploy/deployment-failure.json', (event) => Object.assign(event.detail, { deploymentId: 'd-REFUSED01' }));
+    await injectFault({ error: 'channel_not_found', times: 1 });
     const { result, lines } = await notify(notification);
-    expect(result).toEqual({ deadLettered: true, redrivable: true, reason: expect.stringContaining('Slack delivery failed: An HTTP protocol error occurred: statusCode = 500') });
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'slack delivery failed: dead-lettered' }));
+    expect(result).toEqual({ deadLettered: true, reason: "Slack refused the delivery: Slack's chat.postMessage answered channel_not_found" });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'slack delivery refused: dead-lettered' }));
     const [letter] = aws.sqs.commandCalls(SendMessageCommand);
     const body = JSON.parse(letter!.args[0].input.MessageBody!);
-    expect(body).toEqual({ functionName: 'notify-slack', reason: expect.stringContaining('statusCode = 500'), event: { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: `m-${notification.id}`, Message: JSON.stringify(notification) } }] } });
+    expect(body).toEqual({ functionName: 'notify-slack', reason: expect.stringContaining('channel_not_found'), event: { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: `m-${notification.id}`, Message: JSON.stringify(notification) } }] } });
 
-    // the dead letter as it is, redriven once Slack is back
+    // the dead letter as it is, redriven once the channel is there
     const before = slack().calls().length;
     await run('notifySlack', body.event);
     const redriven = { calls: slack().calls().slice(before) };
     expect(redriven.calls.map((call) => call.method)).toEqual(['chat.postMessage', 'chat.postMessage']);
     expect(redriven.calls[1]!.text).toContain('HEALTH_CONSTRAINTS: too many instances failed');
+  });
+
+  it.each([
+    ['without Records', {}, 'Records: Invalid input: expected array'],
+    ['whose Message is not a string', { Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm-1', Message: 42 } }] }, 'Records.0.Sns.Message: Invalid input: expected string'],
+  ])('dead-letters an SNS event %s with the reason', async (_, event, reason) => {
+    const before = aws.sqs.commandCalls(SendMessageCommand).length;
+    const { result } = await run('notifySlack', event);
+    expect(result).toEqual({ deadLettered: true, reason: expect.stringContaining(reason) });
+    expect(aws.sqs.commandCalls(SendMessageCommand)).toHaveLength(before + 1);
   });
 
   it('dead-letters a message that is not a release notification, and posts nothing', async () => {
@@ -145,7 +154,7 @@ describe('notify-slack', () => {
   it('posts nothing for a team without a channel', async () => {
     const notification = { ...(await notificationOf('codepipeline/pipeline-started.json', execution('exec-unrouted'))), team: 'unrouted' };
     const { result, calls } = await notify(notification);
-    expect(result).toEqual([{ outcome: 'unrouted', card: 'EXECUTION#MyFirstPipeline#exec-unrouted' }]);
+    expect(result).toEqual({ outcome: 'unrouted', card: 'EXECUTION#MyFirstPipeline#exec-unrouted' });
     expect(calls).toEqual([]);
   });
 
@@ -163,8 +172,9 @@ describe('the incoming-webhook fallback', () => {
       await fetch(`${local.url}/_faults`, { method: 'POST', body: JSON.stringify({ status: 502, times: 1 }) });
       const webhook = slackWebhook(async () => local.webhookUrl);
       expect(webhook.updatesInPlace).toBe(false);
-      await webhook.post('#deploys', { text: 'one', blocks: [] });
-      await webhook.update('#deploys', 'ignored', { text: 'two', blocks: [] });
+      const deadline = Date.now() + 5_000;
+      await webhook.post('#deploys', { text: 'one', blocks: [] }, { key: 'one', deadline });
+      await webhook.update('#deploys', 'ignored', { text: 'two', blocks: [] }, { deadline });
       expect(local.calls()).toEqual([expect.objectContaining({ method: 'webhook', text: 'one' }), expect.objectContaining({ method: 'webhook', text: 'two' })]);
     } finally {
       await local.close();
