@@ -62,7 +62,7 @@ function showSlack() {
   $('#channel-list').innerHTML = channels
     .map((one) => `<li><button type="button" class="channel${one.id === channel?.id ? ' active' : ''}" data-channel="${escapeHtml(one.id)}"><span class="hash">#</span>${escapeHtml(one.name)}</button></li>`)
     .join('');
-  $('#channel-name').textContent = channel?.name ?? 'deploys';
+  $('#channel-name').textContent = channel?.name ?? '';
   const list = $('#messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   list.innerHTML = channel
@@ -164,8 +164,10 @@ async function load(tab) {
   const text = JSON.stringify((state.data[tab] = await json(typeof source === 'function' ? source() : source)));
   const changed = state.texts[tab] !== text;
   state.texts[tab] = text;
+  // unchanged, it stays as drawn: a redraw would cut a message's flash short
+  if (!changed) return;
   if (tab === state.tab) await SHOW[tab]();
-  else if (changed) document.querySelector(`[data-tab="${tab}"]`).classList.add('unseen');
+  else document.querySelector(`[data-tab="${tab}"]`).classList.add('unseen');
 }
 
 let running;
@@ -176,7 +178,6 @@ async function refresh() {
     .then(() => {
       $('#status').textContent = `live · updated ${clock(new Date())}`;
       $('#status').className = 'status live';
-      document.body.dataset.refreshed = String(Date.now());
     })
     .catch((error) => {
       $('#status').textContent = `cannot read the local stack: ${error.message}`;
