@@ -73,7 +73,9 @@ describe('the local console', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await openChromium();
     page = await browser.context.newPage();
-    page.on('console', (message) => { if (message.type() === 'error') process.stderr.write(`page: ${message.text()}\n`); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') process.stderr.write(`page: ${message.text()}\n`);
+    });
   });
   afterAll(() => browser?.close());
 
@@ -142,7 +144,7 @@ describe('the local console', () => {
     expect(await headerOf(page, second.commitId).innerText()).toBe('MyFirstPipeline ✅ Succeeded');
     const card = await messageOf(page, second.commitId).innerText();
     for (const shown of ['Fix the banner colour', 'Mina Kim', '✅ Build  →  ✅ Approve  →  ✅ Prod', '✅ Build my-sample-project succeeded', '✅ Deployment d-CONSOLE02 to myDeploymentGroup success', '(edited)', 'Pipeline execution']) {
-      expect(card.replace(/\s*→\s*/g, '  →  ')).toContain(shown);
+      expect(card).toContain(shown);
     }
     expect(card).not.toContain('reply');
     await page.screenshot({ path: join(SCREENSHOTS, 'slack.png'), animations: 'disabled' });
