@@ -17,6 +17,11 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // the local console's page runs in the browser, with the Vega libraries as script tags
+    files: ['infra/local/console/public/**'],
+    languageOptions: { globals: { ...globals.browser, vegaEmbed: 'readonly' } },
+  },
+  {
     // Tests read CloudFormation and Slack JSON whose shape the assertions themselves check.
     files: ['tests/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack(localDir);
   const story = new StoryTeller(stack);
   try {
-    process.stdout.write(` API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, Slack ${stack.slack.url}\n`);
+    process.stdout.write(` API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, Slack ${stack.slack.url}\n   Console (while the demo runs): ${stack.consoleUrl}\n`);
     const bare = createLocalRepository(localDir, 'MyDemoRepo', stack.eventBridgeUrl);
     process.stdout.write(`2. Local CodeCommit repository MyDemoRepo: ${bare}\n   release-policy.yml: MyFirstPipeline on main (production), feature-preview on feature/** when scripts/** or index.html change\n`);
 

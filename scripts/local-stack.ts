@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './local-dynamodb';
 import { startLocalSlack, type LocalSlack } from './local-slack';
 import { startLocalSsm } from './local-ssm';
+import { startConsole } from '../infra/local/console/server';
 
 export const PROJECT_DIR = join(__dirname, '..');
 const SERVERLESS = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
@@ -18,6 +19,8 @@ export interface LocalStack {
   dynamoDbUrl: string;
   snsUrl: string;
   slack: LocalSlack;
+  /** The local console: the Slack channel, the dashboard and the releases in a browser. */
+  consoleUrl: string;
   /** What must never appear in a log line (the Slack bot token). */
   secrets: string[];
   localDir: string;
@@ -38,6 +41,7 @@ export interface StackPorts {
   sns: number;
   slack: number;
   ssm: number;
+  console: number;
 }
 
 /** A port the OS says is free now; the stack binds it a moment later. */
@@ -63,8 +67,8 @@ export const LOCAL_BOT_TOKEN_PARAMETER = '/release-conductor/local/slack-bot-tok
  * `localDir`, and waits until it answers.
  */
 export async function startLocalStack(localDir: string, ports?: StackPorts, echo = false): Promise<LocalStack> {
-  const { http, lambda, eventBridge, pubSub, dynamoDb, sns, slack: slackPort, ssm: ssmPort } = ports ?? {
-    http: await freePort(), lambda: await freePort(), eventBridge: await freePort(), pubSub: await freePort(), dynamoDb: 0, sns: await freePort(), slack: 0, ssm: 0,
+  const { http, lambda, eventBridge, pubSub, dynamoDb, sns, slack: slackPort, ssm: ssmPort, console: consolePort } = ports ?? {
+    http: await freePort(), lambda: await freePort(), eventBridge: await freePort(), pubSub: await freePort(), dynamoDb: 0, sns: await freePort(), slack: 0, ssm: 0, console: 0,
   };
   mkdirSync(localDir, { recursive: true });
   const dynamo = await spawnLocalDynamoDB(dynamoDb);
@@ -74,6 +78,8 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   const slack = await startLocalSlack(botToken, slackPort);
   const ssm = await startLocalSsm({ [LOCAL_BOT_TOKEN_PARAMETER]: botToken }, ssmPort);
   const logFile = join(localDir, 'stack.log');
+  const logLines = () => parseLogLines(readFileSync(logFile, 'utf8'));
+  const localConsole = await startConsole({ port: consolePort, slackUrl: slack.url, dynamoDbUrl: dynamo.endpoint, localDir, logFile, logLines });
   const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--stage', 'local'], {
     cwd: PROJECT_DIR,
     detached: true,
@@ -106,7 +112,7 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   }
   const stop = async () => {
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    await Promise.all([dynamo.close(), slack.close(), ssm.close()]);
+    await Promise.all([localConsole.close(), dynamo.close(), slack.close(), ssm.close()]);
   };
   const stack: LocalStack = {
     httpUrl: `http://127.0.0.1:${http}`,
@@ -115,11 +121,12 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
     dynamoDbUrl: dynamo.endpoint,
     snsUrl: `http://127.0.0.1:${sns}`,
     slack,
+    consoleUrl: localConsole.url,
     secrets: [botToken],
     localDir,
     logFile,
     process: child,
-    logLines: () => parseLogLines(readFileSync(logFile, 'utf8')),
+    logLines,
     stop,
   };
   await waitUntilAnswering(`${stack.httpUrl}/`, stack);
@@ -167,11 +174,12 @@ if (require.main === module) {
     sns: port('RC_SNS_PORT', 4013),
     slack: port('RC_SLACK_PORT', 4014),
     ssm: port('RC_SSM_PORT', 4015),
+    console: port('RC_CONSOLE_PORT', 4020),
   };
   startLocalStack(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local'), ports, true).then(
     (stack) => {
       process.stdout.write(
-        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls). Ctrl-C stops it.\n`,
+        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls).\nConsole: ${stack.consoleUrl} (the Slack channel, the dashboard and the releases, live). Ctrl-C stops it.\n`,
       );
       const stop = () => void stack.stop().then(() => process.exit(0));
       process.once('SIGINT', stop).once('SIGTERM', stop);

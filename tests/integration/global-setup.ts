@@ -19,5 +19,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.RC_TEST_LAMBDA_URL = stack.lambdaUrl;
   process.env.RC_TEST_SLACK_URL = stack.slack.url;
   process.env.RC_TEST_SNS_URL = stack.snsUrl;
+  process.env.RC_TEST_CONSOLE_URL = stack.consoleUrl;
   process.env.RC_TEST_SECRETS = JSON.stringify(stack.secrets);
 }

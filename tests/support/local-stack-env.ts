@@ -9,6 +9,7 @@ export const localDir = () => process.env.RC_TEST_LOCAL_DIR as string;
 export const lambdaUrl = () => process.env.RC_TEST_LAMBDA_URL as string;
 export const slackUrl = () => process.env.RC_TEST_SLACK_URL as string;
 export const snsUrl = () => process.env.RC_TEST_SNS_URL as string;
+export const consoleUrl = () => process.env.RC_TEST_CONSOLE_URL as string;
 /** What no log line may contain: the local Slack bot token. */
 export const secrets = () => JSON.parse(process.env.RC_TEST_SECRETS ?? '[]') as string[];
 
