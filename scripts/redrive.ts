@@ -73,8 +73,10 @@ interface Clients {
 
 async function send(redrive: Redrive, { lambda, sns }: Clients): Promise<void> {
   if (redrive.kind === 'invoke') {
-    // asynchronously, as EventBridge and SNS invoke: the function's own retries and destination apply again
-    await lambda.send(new InvokeCommand({ FunctionName: redrive.functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(redrive.event)) }));
+    // asynchronously, as EventBridge and SNS invoke: the function's own retries and destination apply again;
+    // by name (a queue and its functions share the region), which the local Lambda takes too
+    const functionName = redrive.functionName.replace(/^arn:aws:lambda:[^:]+:\d+:function:/, '');
+    await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(redrive.event)) }));
   } else if (redrive.kind === 'publish') {
     await sns.send(new PublishCommand({ TopicArn: redrive.topicArn, Message: redrive.message, MessageAttributes: redrive.attributes }));
   }

@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export const BENCH_COMMIT = 'b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6';
 const epoch = (iso: string) => Date.parse(iso) / 1000;
@@ -19,8 +20,7 @@ const ANSWERS: Record<string, (request: Record<string, unknown>) => unknown> = {
   'CodePipeline_20150709.GetPipelineExecution': () => ({ pipelineExecution: { artifactRevisions: [{ revisionId: BENCH_COMMIT, created: epoch('2026-11-25T08:00:00Z') }], variables: [] } }),
   'CodePipeline_20150709.ListActionExecutions': () => ({ actionExecutionDetails: [] }),
   'CodeDeploy_20141006.GetDeployment': () => ({ deploymentInfo: { createTime: epoch('2026-11-25T09:00:00Z'), completeTime: epoch('2026-11-25T09:02:00Z') } }),
-  // the idempotency records' and Slack cards' other calls: every update and delete succeeds
-  'DynamoDB_20120810.UpdateItem': () => ({}),
+  // the idempotency records' other calls: every delete succeeds
   'DynamoDB_20120810.DeleteItem': () => ({}),
   'AmazonSSM.GetParameter': (request) => ({ Parameter: { Name: request.Name, Type: 'SecureString', Value: 'xoxb-bench-token', Version: 1 } }),
   'AmazonSQS.SendMessage': (request) => ({ MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(String(request.MessageBody)).digest('hex') }),
@@ -35,7 +35,40 @@ const body = (request: IncomingMessage) =>
 type Attribute = { S?: string; N?: string; M?: Record<string, Attribute> };
 type Item = Record<string, Attribute>;
 
-/** PutItem (with the ledger's two conditions), GetItem and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
+const CONDITION_FAILED = { error: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException' };
+
+/**
+ * The Slack card's updates (shared/aws/card-table.ts), recognised by their expressions, on the item
+ * as plain values; other updates (the idempotency records') change nothing.
+ */
+function updatedCard(expression: string, old: Record<string, any> | undefined, key: Record<string, unknown>, values: Record<string, any>): Record<string, any> | typeof CONDITION_FAILED | undefined {
+  const item = structuredClone(old) ?? { ...key };
+  const holds = old?.lease?.owner === values[':owner'];
+  if (expression.startsWith('SET inbox')) {
+    if (old?.seen?.has(values[':idValue'])) return CONDITION_FAILED;
+    Object.assign(item, { inbox: [...(item.inbox ?? []), ...values[':notification']], channel: item.channel ?? values[':channel'], shownVersion: item.shownVersion ?? 0, version: (item.version ?? 0) + 1, seen: new Set([...(item.seen ?? []), ...values[':id']]) });
+  } else if (expression === 'SET lease = :lease') {
+    if (!old || (old.lease && old.lease.until >= values[':now'])) return CONDITION_FAILED;
+    item.lease = values[':lease'];
+  } else if (expression.startsWith('SET channel = :channel')) {
+    if (!holds) return CONDITION_FAILED;
+    Object.assign(item, { channel: values[':channel'], ts: values[':ts'] ?? item.ts });
+  } else if (expression.startsWith('SET lease.#until')) {
+    if (!holds) return CONDITION_FAILED;
+    item.lease.until = values[':now'];
+  } else if (expression.startsWith('SET #state')) {
+    if (!holds) return CONDITION_FAILED;
+    Object.assign(item, { state: values[':state'], shownVersion: values[':version'], inbox: item.inbox.slice(expression.split('inbox[').length - 1) });
+    delete item.lease;
+  } else if (expression.startsWith('SET cardKey')) item.cardKey = values[':key'];
+  else if (expression.startsWith('SET held')) {
+    if (old?.cardKey) return CONDITION_FAILED;
+    item.held = [...(item.held ?? []), ...values[':notification']];
+  } else return undefined;
+  return item;
+}
+
+/** PutItem (with the ledger's two conditions), GetItem, UpdateItem (the Slack card's) and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
 function memoryTable() {
   const items = new Map<string, Map<string, Item>>();
   const sortKeys = new Map<string, string[]>(); // per partition, kept sorted
@@ -58,7 +91,7 @@ function memoryTable() {
       const partition = items.get(text(Item.pk)) ?? new Map<string, Item>();
       const existing = partition.get(text(Item.sk));
       const newer = ConditionExpression?.includes('<= :at') && existing && text(existing.at) > text(ExpressionAttributeValues[':at']);
-      if (existing && (ConditionExpression === 'attribute_not_exists(pk)' || newer)) return { error: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException' };
+      if (existing && (ConditionExpression === 'attribute_not_exists(pk)' || newer)) return CONDITION_FAILED;
       if (!existing) {
         const keys = sortKeys.get(text(Item.pk)) ?? [];
         keys.splice(firstAtOrAfter(keys, text(Item.sk)), 0, text(Item.sk));
@@ -71,6 +104,15 @@ function memoryTable() {
     GetItem({ Key }: { Key: Item }) {
       const item = items.get(text(Key.pk))?.get(text(Key.sk));
       return item ? { Item: item } : {};
+    },
+    UpdateItem({ Key, UpdateExpression, ExpressionAttributeValues = {}, ReturnValues }: { Key: Item; UpdateExpression: string; ExpressionAttributeValues?: Item; ReturnValues?: string }) {
+      const stored = items.get(text(Key.pk))?.get(text(Key.sk));
+      const old = stored && unmarshall(stored as never);
+      const item = updatedCard(UpdateExpression, old, unmarshall(Key as never), unmarshall(ExpressionAttributeValues as never));
+      if (item === undefined || item === CONDITION_FAILED) return item ?? {};
+      this.PutItem({ Item: marshall(item, { removeUndefinedValues: true }) as Item });
+      const returned = ReturnValues === 'ALL_OLD' ? old : ReturnValues === 'ALL_NEW' || ReturnValues === 'UPDATED_NEW' ? item : undefined;
+      return returned ? { Attributes: marshall(returned, { removeUndefinedValues: true }) } : {};
     },
     Query({ KeyConditionExpression, ExpressionAttributeValues: values, ScanIndexForward = true, Limit }: { KeyConditionExpression: string; ExpressionAttributeValues: Item; ScanIndexForward?: boolean; Limit?: number }) {
       const keys = sortKeys.get(text(values[':pk'])) ?? [];
@@ -126,11 +168,11 @@ export async function startAwsStub(): Promise<AwsStub> {
       response.writeHead(200, { 'content-type': 'text/xml' }).end('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
       return;
     }
-    if (target === 'DynamoDB_20120810.PutItem' || target === 'DynamoDB_20120810.Query' || target === 'DynamoDB_20120810.GetItem') {
-      const request = JSON.parse(text);
-      const answer = target.endsWith('PutItem') ? table.PutItem(request) : target.endsWith('GetItem') ? table.GetItem(request) : table.Query(request);
+    const operation = target.startsWith('DynamoDB_20120810.') ? (target.split('.')[1] as 'PutItem' | 'GetItem' | 'UpdateItem' | 'Query') : undefined;
+    if (operation && operation in table) {
+      const answer: object = table[operation](JSON.parse(text));
       const failed = 'error' in answer;
-      response.writeHead(failed ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(failed ? { __type: answer.error, message: 'The conditional request failed' } : answer));
+      response.writeHead(failed ? 400 : 200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(failed ? { __type: (answer as typeof CONDITION_FAILED).error, message: 'The conditional request failed' } : answer));
       return;
     }
     const answer = ANSWERS[target];
