@@ -404,6 +404,7 @@ export interface PipelineRunner {
   results(): ExecutionResult[];
   /** Resolves once no execution runs and no start came for `quietMs` (new starts are looked for every 200 ms). */
   settled(quietMs?: number): Promise<void>;
+  /** Runs no new start; an execution still running ends, or breaks off once the bus is gone. */
   stop(): Promise<void>;
 }
 
@@ -464,7 +465,6 @@ export function startPipelineRunner(options: RunnerOptions & { accept?: (start: 
       stopped = true;
       clearInterval(timer);
       await polling;
-      await Promise.all(queues.values());
     },
   };
 }
