@@ -28,8 +28,8 @@ export interface LocalStack {
   logLines(): Record<string, unknown>[];
   /** The laptop's CodePipeline, running every recorded start (infra/local/pipeline-runner.ts); none when RC_LOCAL_PIPELINES=record. */
   pipelineRunner?: PipelineRunner;
-  /** What the pipeline runner said so far, a line each (also in `<localDir>/pipeline-runner.log`). */
-  pipelineLines(): string[];
+  /** What the pipeline runner said so far, a line each with its time (also in `<localDir>/pipeline-runner.log`). */
+  pipelineLines(): { at: string; text: string }[];
   stop(): Promise<void>;
 }
 
@@ -109,7 +109,7 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
   }
-  const pipelineLines: string[] = [];
+  const pipelineLines: { at: string; text: string }[] = [];
   let pipelineRunner: PipelineRunner | undefined;
   const stop = async () => {
     await pipelineRunner?.stop();
@@ -139,8 +139,9 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
       localDir,
       emit: eventBridgeEmitter(stack.eventBridgeUrl),
       log: (text) => {
-        pipelineLines.push(text);
-        appendFileSync(runnerLog, `${new Date().toISOString()} ${text}\n`);
+        const at = new Date().toISOString();
+        pipelineLines.push({ at, text });
+        appendFileSync(runnerLog, `${at} ${text}\n`);
         if (echo) process.stdout.write(`local pipelines: ${text}\n`);
       },
     });

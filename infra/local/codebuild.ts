@@ -142,7 +142,7 @@ export async function runBuild(request: BuildRequest, deps: BuildDeps): Promise<
     const file = project.buildspec.includes('\n') ? undefined : join(srcDir, project.buildspec);
     if (file && !existsSync(file)) throw new BuildspecError(`YAML_FILE_ERROR: stat ${file}: no such file or directory`);
     buildspec = parseBuildspec(file ? readFileSync(file, 'utf8') : project.buildspec);
-    await deps.pause(1);
+    await deps.pause(2);
     await end('SUCCEEDED');
   } catch (error) {
     await end('FAILED', [error instanceof BuildspecError ? error.message : `CLIENT_ERROR: ${(error as Error).message}`]);
@@ -224,6 +224,7 @@ export async function runBuild(request: BuildRequest, deps: BuildDeps): Promise<
   const failed = facts.phases.find((known) => FAILED.has(known.status ?? ''));
   const status = timedOut ? 'TIMED_OUT' : failed ? 'FAILED' : 'SUCCEEDED';
   log(`Build ${status}`);
+  deps.log(status);
   await deps.emit([buildStateEvent(facts, status, new Date())]);
   return { status, phases: facts.phases, failure: failed && { phase: failed.type, message: failed.contexts.join('; ') || failed.status! } };
 }

@@ -14,7 +14,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID, randomInt } from 'node:crypto';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { parse } from 'yaml';
@@ -50,7 +50,8 @@ export interface RunnerOptions {
   toolchain?: Toolchain;
   /**
    * One step of the runner's pace, in ms: what an action with no local work (provisioning a build
-   * container, a deployment's lifecycle events) waits, a few steps each. Default RC_LOCAL_PIPELINE_STEP_MS, else 400.
+   * container, a deployment's lifecycle events) waits, a few steps each. Default RC_LOCAL_PIPELINE_STEP_MS, else 500:
+   * a pipeline of Source, Build and Deploy then takes about 7 s.
    */
   stepMs?: number;
   /** A line for the person watching. */
@@ -80,7 +81,7 @@ export const runnerFiles = (localDir: string) => ({
   instances: join(localDir, 'instances'),
 });
 
-const defaultStepMs = () => Number(process.env.RC_LOCAL_PIPELINE_STEP_MS ?? 400);
+const defaultStepMs = () => Number(process.env.RC_LOCAL_PIPELINE_STEP_MS ?? 500);
 
 /** PutEvents to the local bus with the AWS SDK, 10 entries a call (EventBridge's limit). */
 export function eventBridgeEmitter(eventBridgeUrl: string): Emit {
@@ -121,8 +122,8 @@ export async function runExecution(start: RecordedStart, options: RunnerOptions)
   const recordAction = (action: ActionIds, status: RecordedAction['status'], externalExecutionId?: string) =>
     appendLine(files.pipelineActions, { pipeline: ids.pipeline, executionId: ids.executionId, stage: action.stage, action: action.action, actionExecutionId: action.actionExecutionId, status, externalExecutionId, at: new Date().toISOString() } satisfies RecordedAction);
 
-  await options.emit([pipelineExecutionEvent(ids, 'STARTED', startedAt, { type: 'StartPipelineExecution', detail: callerArn(start) })]);
   log(`CodePipeline ${short}: STARTED (${start.context.reason})`);
+  await options.emit([pipelineExecutionEvent(ids, 'STARTED', startedAt, { type: 'StartPipelineExecution', detail: callerArn(start) })]);
   let failure: string | undefined;
   let previousStageAt: Date | undefined;
   for (const stage of definition.stages) {
@@ -167,8 +168,8 @@ export async function runExecution(start: RecordedStart, options: RunnerOptions)
     if (failure) break;
   }
   const endedAt = new Date();
-  await options.emit([pipelineExecutionEvent(ids, failure ? 'FAILED' : 'SUCCEEDED', endedAt)]);
   log(`CodePipeline ${short}: ${failure ? `FAILED at ${failure}` : 'SUCCEEDED'} in ${Math.round((endedAt.getTime() - startedAt.getTime()) / 1000)} s`);
+  await options.emit([pipelineExecutionEvent(ids, failure ? 'FAILED' : 'SUCCEEDED', endedAt)]);
   return { ...result, status: failure ? 'FAILED' : 'SUCCEEDED', reason: failure, endedAt: endedAt.toISOString() };
 }
 
@@ -267,7 +268,6 @@ async function codeBuild(context: ActionContext): Promise<ActionOutcome> {
     },
     { emit: context.emit, pause: context.pause, log: (text) => context.log(`${tag}: ${text}`) },
   );
-  context.log(`${tag}: ${outcome.status}`);
   const result = { externalExecutionId: buildId, externalExecutionUrl: `https://console.aws.amazon.com/codesuite/codebuild/${LOCAL_ACCOUNT}/projects/${project.name}/build/${encodeURIComponent(buildId)}/?region=${LOCAL_REGION}` };
   // CodePipeline's words when the build does not succeed
   if (outcome.status !== 'SUCCEEDED') return { state: 'FAILED', result: { ...result, summary: `Build terminated with state: ${outcome.status}`, errorCode: 'JobFailed' }, outputs: [] };
@@ -293,9 +293,9 @@ async function codeDeploy(context: ActionContext): Promise<ActionOutcome> {
   await record({});
   // ListActionExecutions names the deployment as soon as CodePipeline created it, before CodeDeploy's first event
   await context.recordAction(actionIds, 'InProgress', deploymentId);
-  await context.emit([deploymentStateEvent(ids, 'START', createTime)]);
   const tag = `CodeDeploy ${deploymentId}`;
   context.log(`${tag}: ${ids.application}/${ids.deploymentGroup} (${group.deploymentConfig}) to the instances tagged ${group.instanceTags.join(', ')}`);
+  await context.emit([deploymentStateEvent(ids, 'START', createTime)]);
 
   const revision = mkdtempSync(join(tmpdir(), 'rc-codedeploy-'));
   let problem: string | undefined;
@@ -316,8 +316,8 @@ async function codeDeploy(context: ActionContext): Promise<ActionOutcome> {
   const completeTime = new Date();
   const errorInformation = problem ? { code: 'HEALTH_CONSTRAINTS', message: HEALTH_CONSTRAINTS } : undefined;
   await record({ status: problem ? 'Failed' : 'Succeeded', completeTime: completeTime.toISOString(), errorInformation });
+  context.log(problem ? `${tag}: FAILURE: ${problem}` : `${tag}: SUCCESS: ${installed.map((path) => relative(files.instances, path)).join(', ')} (appspec hooks not run locally)`);
   await context.emit([deploymentStateEvent(ids, problem ? 'FAILURE' : 'SUCCESS', completeTime)]);
-  context.log(problem ? `${tag}: FAILURE: ${problem}` : `${tag}: SUCCESS: ${installed.join(', ')} (appspec hooks not run locally)`);
   const result = { externalExecutionId: deploymentId, externalExecutionUrl: `https://${LOCAL_REGION}.console.aws.amazon.com/codedeploy/home?#/deployments/${deploymentId}` };
   if (problem) return { state: 'FAILED', result: { ...result, summary: `Deployment ${deploymentId} failed`, errorCode: 'JobFailed' }, outputs: [] };
   return { state: 'SUCCEEDED', result: { ...result, summary: `Deployment ${deploymentId} succeeded` }, outputs: [] };
@@ -402,7 +402,9 @@ async function appendLine(file: string, line: object): Promise<void> {
 export interface PipelineRunner {
   /** Every execution it ran, in the order they ended. */
   results(): ExecutionResult[];
-  /** Resolves once no execution runs and no start came for `quietMs` (new starts are looked for every 200 ms). */
+  /** How long no execution has run and no start come, in ms (0 while one runs). New starts are looked for every 200 ms. */
+  idleMs(): number;
+  /** Resolves once it has been idle for `quietMs`. */
   settled(quietMs?: number): Promise<void>;
   /** Runs no new start; an execution still running ends, or breaks off once the bus is gone. */
   stop(): Promise<void>;
@@ -458,6 +460,7 @@ export function startPipelineRunner(options: RunnerOptions & { accept?: (start: 
 
   return {
     results: () => [...results],
+    idleMs: () => (running > 0 ? 0 : Date.now() - lastActivity),
     async settled(quietMs = 1500) {
       while (running > 0 || Date.now() - lastActivity < quietMs) await new Promise((resolve) => setTimeout(resolve, 100));
     },
