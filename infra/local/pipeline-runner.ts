@@ -150,7 +150,10 @@ export async function runExecution(start: RecordedStart, options: RunnerOptions)
             try {
               ended = await runAction(context);
             } catch (error) {
-              ended = { state: 'FAILED', result: { externalExecutionId: actionIds.actionExecutionId, externalExecutionUrl: '', summary: (error as Error).message, errorCode: 'JobFailed' }, outputs: [] };
+              // the action could not run here (its provider, its configuration): it fails, as a job CodePipeline could not complete
+              log(`CodePipeline ${short}: ${stage.name}/${action.name} failed: ${(error as Error).message}`);
+              const externalExecutionUrl = `https://${LOCAL_REGION}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${ids.pipeline}/executions/${ids.executionId}/timeline?region=${LOCAL_REGION}`;
+              ended = { state: 'FAILED', result: { externalExecutionId: actionIds.actionExecutionId, externalExecutionUrl, summary: (error as Error).message, errorCode: 'JobFailed' }, outputs: [] };
             }
             for (const output of ended.outputs) artifacts.set(output.name, output);
             if (action.namespace && ended.variables) variables[action.namespace] = ended.variables;

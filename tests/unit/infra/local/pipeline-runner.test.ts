@@ -260,6 +260,47 @@ describe('the local pipeline runner', () => {
     expect(action.detail['execution-result']).toMatchObject({ 'external-execution-id': shortBuildId(failed.detail['build-id']), 'error-code': 'JobFailed' });
   });
 
+  it("fails a deployment whose revision has no appspec.yml, with CodeDeploy's error for on-deploy to read", async () => {
+    // the walkthrough's own pipeline, Source straight to Deploy: the runner runs whatever stages a template declares
+    const toolchain = readToolchain();
+    const [source, , deploy] = toolchain.pipelines.get('MyFirstPipeline')!.stages;
+    const walkthrough = { ...toolchain.pipelines.get('MyFirstPipeline')!, name: 'Walkthrough', stages: [source!, { ...deploy!, actions: [{ ...deploy!.actions[0]!, inputArtifacts: ['SourceOutput'] }] }] };
+    toolchain.pipelines.set('Walkthrough', walkthrough);
+    const bareOnly = join(localDir, 'plain');
+    execFileSync('git', ['init', '--quiet', '--initial-branch=main', bareOnly]);
+    writeFileSync(join(bareOnly, 'index.html'), '<html></html>\n');
+    git(bareOnly, 'add', '-A');
+    git(bareOnly, 'commit', '--quiet', '-m', 'Only a page');
+    git(bareOnly, 'push', '--quiet', '--force', bare, 'main');
+    const commitId = git(bareOnly, 'rev-parse', 'HEAD');
+    const entries: PutEventsRequestEntry[] = [];
+    const start = { ...startOf('Walkthrough', commitId, '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d') };
+    const result = await runExecution(start, { localDir, toolchain, emit: async (batch) => void entries.push(...batch), stepMs: 0 });
+    const events = entries.map(delivered);
+
+    expect(result).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/^Deploy\/Deploy: Deployment d-[A-Z0-9]{9} failed$/) });
+    expect(events.map(step)).toEqual([
+      'pipeline Walkthrough STARTED',
+      'pipeline Source STARTED',
+      'pipeline Source/Source STARTED',
+      'pipeline Source/Source SUCCEEDED',
+      'pipeline Source SUCCEEDED',
+      'pipeline Deploy STARTED',
+      'pipeline Deploy/Deploy STARTED',
+      'deployment START',
+      'deployment FAILURE',
+      'pipeline Deploy/Deploy FAILED',
+      'pipeline Deploy FAILED',
+      'pipeline Walkthrough FAILED',
+    ]);
+    for (const event of events) expect(sorted(keyPaths(event.detail))).toEqual(sorted(documentedKeys(event)));
+    const deploymentId = events.find((event) => event.source === 'aws.codedeploy')!.detail.deploymentId;
+    expect(await recordedDeployments(files.deployments).outcome(deploymentId)).toEqual({
+      durationSeconds: expect.any(Number),
+      error: { code: 'HEALTH_CONSTRAINTS', message: expect.stringContaining('The overall deployment failed because too many individual instances failed deployment') },
+    });
+  });
+
   it("keeps the shell's exported variables and folder from command to command, runs finally after a failure, and skips to FINALIZING when PRE_BUILD fails", async () => {
     const source = mkdtempSync(join(tmpdir(), 'rc-buildspec-'));
     const buildspec = [
