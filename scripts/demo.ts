@@ -99,8 +99,8 @@ class StoryTeller {
       this.tell();
       const now = this.stack.logLines().length;
       if (now !== count) [count, quietSince] = [now, Date.now()];
-      const runnerIdle = (this.stack.pipelineRunner?.idleMs() ?? Infinity) > 1500;
-      if (runnerIdle && Date.now() - quietSince > (Date.now() - started > 3000 ? 1000 : 3000)) break;
+      const runnerIdle = (this.stack.pipelineRunner?.idleMs() ?? Infinity) > 1000;
+      if (runnerIdle && Date.now() - quietSince > (Date.now() - started > 3000 ? 800 : 3000)) break;
     }
     this.tell();
   }
