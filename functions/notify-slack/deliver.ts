@@ -121,7 +121,11 @@ async function showCard(key: string, owner: string, card: StoredCard<CardState>,
       if (!(await cards.posted(key, owner, where))) throw new CardBusyError(`lost the lease on ${key} while posting it`);
       if (found) await slack.update(channel, ts!, message, options);
     } else if (ts) await slack.update(channel, ts, message, options);
-    else ({ channel } = await post(message, key, undefined, undefined));
+    else {
+      // a webhook cannot update: the card as it stands now is a new message
+      ({ channel } = await post(message, key, undefined, undefined));
+      posted = true;
+    }
   }
 
   const replies = fresh.flatMap((notification) => {
