@@ -148,6 +148,7 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
           ours('PipelinesStarted'),
           ours('PipelinesSkipped'),
           ours('PushesIgnored'),
+          ours('PipelineEventsOutsidePolicy'),
           ours('ApprovalsRequested', {}),
           ours('MalformedEvents'),
           ours('Greetings'),

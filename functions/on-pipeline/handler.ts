@@ -5,6 +5,7 @@ import { metrics, MetricUnit } from '../../shared/metrics';
 import { withEvents } from '../../shared/event-middleware';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
+import type { Pipelines } from '../../shared/ports';
 import { deadLetters, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/runtime';
 import { linkAction } from './link-action';
 import { pipelineNotification } from './pipeline-notification';
@@ -14,6 +15,7 @@ import { endedRelease, recordRelease } from './record-release';
 const pipelineClient = pipelines();
 const releases = ledger();
 const notifier = notifications();
+const unreadable: Pick<Pipelines, 'actionExecutions' | 'executionRevision'> = { actionExecutions: async () => [], executionRevision: async () => undefined };
 
 /** A pipeline, stage or action changed state: log it in the ledger, tell the team, count results and DORA measures, announce approvals, promote successes. */
 export const handler = withEvents({ functionName: 'on-pipeline', schema: CodePipelineEvent, deadLetters: deadLetters(), idempotency: idempotencyRecords('on-pipeline') }, async (event) => {
@@ -22,12 +24,19 @@ export const handler = withEvents({ functionName: 'on-pipeline', schema: CodePip
   const step = { pipeline: detail.pipeline, executionId: detail['execution-id'], state: detail.state, at: event.time, eventId: event.id };
   const owner = findPipeline(policy, detail.pipeline);
   const route = { team: teamFor(policy, { pipeline: detail.pipeline }), repository: owner?.repository };
+  // the role reads only the policy's pipelines: another pipeline's events are recorded and told, never looked up
+  const lookups = owner ? pipelineClient : unreadable;
+  if (!owner) {
+    logger.info('pipeline outside release-policy.yml: nothing read from CodePipeline');
+    // its own record: the pipeline's name is no dimension of ours
+    metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
+  }
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change': {
       const { stage, action, state, type } = event.detail;
       const [, link] = await Promise.all([
         releases.recordStep({ ...step, stage, action }),
-        linkAction(event, pipelineClient, releases),
+        linkAction(event, lookups, releases),
         notifier.publish([pipelineNotification(event, route)]),
       ]);
       if (type?.category === 'Approval' && state === 'STARTED') {
@@ -48,7 +57,7 @@ export const handler = withEvents({ functionName: 'on-pipeline', schema: CodePip
         return { state };
       }
 
-      const [, revision] = await Promise.all([releases.recordStep(step), pipelineClient.executionRevision(detail.pipeline, detail['execution-id'])]);
+      const [, revision] = await Promise.all([releases.recordStep(step), lookups.executionRevision(detail.pipeline, detail['execution-id'])]);
       const plan = planPromotion(event, policy, revision);
       // the notification and the promotion first: once the end is recorded, a retry counts nothing
       const [, release, promoted] = await Promise.all([

@@ -134,6 +134,20 @@ describe('on-build, on-deploy, on-pipeline', () => {
     expect(lines).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'deployment did not succeed', state: 'FAILURE', error, deploymentId: event.detail.deploymentId }));
   });
 
+  it('asks CodePipeline nothing about a pipeline outside release-policy.yml (its role may not), and logs and counts it', async () => {
+    const ended = sample<{ id: string; detail: Record<string, unknown> }>('codepipeline/pipeline-succeeded.json');
+    ended.detail = { ...ended.detail, pipeline: 'someone-elses-pipeline' };
+    const action = sample<{ id: string; detail: Record<string, unknown> }>('codepipeline/action-failed.json');
+    action.detail = { ...action.detail, pipeline: 'someone-elses-pipeline', type: { owner: 'AWS', provider: 'CodeBuild', category: 'Build', version: '1' }, 'execution-result': undefined };
+    const outcomes = [await run('onPipeline', ended), await run('onPipeline', action)];
+    expect(codepipeline.commandCalls(GetPipelineExecutionCommand)).toHaveLength(0);
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)).toHaveLength(0);
+    for (const { lines } of outcomes) {
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'pipeline outside release-policy.yml: nothing read from CodePipeline', pipeline: 'someone-elses-pipeline' }));
+      expect(lines).toContainEqual(expect.objectContaining({ PipelineEventsOutsidePolicy: 1 }));
+    }
+  });
+
   it('promotes a succeeded feature-preview execution to MyFirstPipeline on the same commit', async () => {
     const commitId = '0123456789abcdef0123456789abcdef01234567';
     const event = sample<{ detail: Record<string, string> }>('codepipeline/pipeline-succeeded.json');

@@ -90,6 +90,7 @@ describe('the dashboard and the metrics the functions emit', () => {
     await collect('onPipeline', ended('codepipeline/pipeline-succeeded.json', 'feature-preview', 'preview-1', '2026-11-25T12:30:00Z'));
     aws.codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [] } });
     await collect('onPipeline', ended('codepipeline/pipeline-succeeded.json', 'feature-preview', 'preview-2', '2026-11-25T12:40:00Z'));
+    await collect('onPipeline', ended('codepipeline/pipeline-succeeded.json', 'someone-elses-pipeline', 'other-1', '2026-11-25T12:50:00Z'));
 
     // an approval, a malformed event, and the API: a greeting, a bad name, and a fault of ours
     const approval = sample<{ id: string; detail: { type: Record<string, unknown> } }>('codepipeline/action-started.json');
