@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { parse } from 'yaml';
 import { localFiles } from '../../shared/local/files';
-import { readJsonLines, type RecordedAction, type RecordedStart } from '../../shared/local/recorded-pipelines';
+import { parseJsonLines, readJsonLines, type RecordedAction, type RecordedStart } from '../../shared/local/recorded-pipelines';
 import type { RecordedDeployment } from '../../shared/local/recorded-deployments';
 import {
   actionEndedEvent,
@@ -431,7 +431,10 @@ export function startPipelineRunner(options: RunnerOptions & { accept?: (start: 
   let stopped = false;
   let polling: Promise<void> = Promise.resolve();
 
-  const poll = async (initial = false) => {
+  // what was recorded before the runner started is not its to run: read at once, before a push can record more
+  for (const start of parseJsonLines<RecordedStart>(existsSync(startsFile) ? readFileSync(startsFile, 'utf8') : '')) seen.add(start.executionId);
+
+  const poll = async () => {
     const size = existsSync(startsFile) ? statSync(startsFile).size : 0;
     if (size === lastSize) return;
     lastSize = size;
@@ -439,7 +442,7 @@ export function startPipelineRunner(options: RunnerOptions & { accept?: (start: 
       if (seen.has(start.executionId)) continue;
       // a retried start has the same id: CodePipeline runs a client request token once
       seen.add(start.executionId);
-      if (initial || stopped || !(options.accept?.(start) ?? true)) continue;
+      if (stopped || !(options.accept?.(start) ?? true)) continue;
       running += 1;
       lastActivity = Date.now();
       const previous = queues.get(start.pipeline) ?? Promise.resolve();
@@ -456,7 +459,6 @@ export function startPipelineRunner(options: RunnerOptions & { accept?: (start: 
       queues.set(start.pipeline, run);
     }
   };
-  polling = poll(true);
   const timer = setInterval(() => {
     polling = polling.then(() => poll()).catch((error: Error) => log(`CodePipeline: cannot read ${startsFile}: ${error.message}`));
   }, options.pollMs ?? 200);

@@ -73,9 +73,8 @@ async function latestActions(actionsFile: string | undefined): Promise<RecordedA
   return [...latest.values()];
 }
 
-/** A JSON-lines file another process appends to: a last line still being written is skipped. */
-export async function readJsonLines<T>(file: string): Promise<T[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+/** The lines of a JSON-lines file another process appends to: a last line still being written is skipped. */
+export function parseJsonLines<T>(text: string): T[] {
   return text.split('\n').flatMap((line) => {
     try {
       return line ? [JSON.parse(line) as T] : [];
@@ -83,4 +82,8 @@ export async function readJsonLines<T>(file: string): Promise<T[]> {
       return [];
     }
   });
+}
+
+export async function readJsonLines<T>(file: string): Promise<T[]> {
+  return parseJsonLines<T>(await readFile(file, 'utf8').catch(() => ''));
 }

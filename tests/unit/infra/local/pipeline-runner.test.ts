@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { buildReport } from '../../../../functions/on-build/build-report';
 import { runBuild } from '../../../../infra/local/codebuild';
-import { resolveVariables, runExecution, runnerFiles, type ExecutionResult } from '../../../../infra/local/pipeline-runner';
+import { resolveVariables, runExecution, runnerFiles, startPipelineRunner, type ExecutionResult } from '../../../../infra/local/pipeline-runner';
 import { readToolchain } from '../../../../infra/local/toolchain-pipelines';
 import { readToolchainTemplate } from '../../../../infra/toolchain/template';
 import { CodeBuildStateEvent, CodeDeployStateEvent, CodePipelineEvent, describeIssues, shortBuildId } from '../../../../shared/events';
@@ -128,6 +128,22 @@ describe('the local pipeline runner', () => {
     const result = await runExecution(start, { localDir, emit: async (batch) => void entries.push(...batch), stepMs: 0 });
     return { result, events: entries.map(delivered) };
   }
+
+  it('runs a start recorded the moment after it started, and none recorded before', async () => {
+    const commitId = git(work, 'rev-parse', 'HEAD');
+    mkdirSync(localDir, { recursive: true });
+    appendFileSync(files.pipelineStarts, `${JSON.stringify(startOf('MyFirstPipeline', commitId, 'before-the-runner'))}\n`);
+    const runner = startPipelineRunner({ localDir, emit: async () => undefined, stepMs: 0, pollMs: 20 });
+    try {
+      // recorded before the runner could read the file: a push answered while the test's process was busy
+      appendFileSync(files.pipelineStarts, `${JSON.stringify(startOf('MyFirstPipeline', commitId, 'after-the-runner'))}\n`);
+      for (const deadline = Date.now() + 10_000; runner.results().length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      await runner.settled(300);
+      expect(runner.results().map((result) => result.executionId)).toEqual(['after-the-runner']);
+    } finally {
+      await runner.stop();
+    }
+  });
 
   it("reads the pipelines' stages and actions from the toolchain template, names resolved", () => {
     const toolchain = readToolchain();
