@@ -4,5 +4,6 @@ import { join } from 'node:path';
 export const localFiles = (dir: string) => ({
   gitRepositories: join(dir, 'git'),
   pipelineStarts: join(dir, 'pipeline-starts.jsonl'),
+  pipelineActions: join(dir, 'pipeline-actions.jsonl'),
   deadLetters: join(dir, 'dead-letters.jsonl'),
 });

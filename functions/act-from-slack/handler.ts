@@ -1,0 +1,48 @@
+import policy from '../../release-policy.yml';
+import { withObservability } from '../../shared/middleware';
+import { logger } from '../../shared/logger';
+import { metrics, MetricUnit } from '../../shared/metrics';
+import { Click } from '../../shared/slack-actions';
+import { act, type ActPorts, type ActResult } from './act';
+import { authorEmail, clicks, control, slackPeople } from './adapters';
+
+export interface WorkerPorts extends ActPorts {
+  /** The ephemeral answer to the person who pressed (Slack's response_url). */
+  answer: (responseUrl: string, text: string) => Promise<void>;
+}
+
+/**
+ * A press handed on by slack-interactions (asynchronously): act on it, audit it, tell the person.
+ * A fault on the way (CodePipeline or DynamoDB failing) fails the invocation for Lambda to retry;
+ * the press keeps its hold on the action meanwhile, so a retry acts once.
+ */
+export async function handle(event: unknown, ports: WorkerPorts): Promise<ActResult | { malformed: true }> {
+  const parsed = Click.safeParse(event);
+  if (!parsed.success) {
+    logger.error('not a click from slack-interactions: dropped', { problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
+    metrics.addMetric('MalformedEvents', MetricUnit.Count, 1);
+    return { malformed: true };
+  }
+  const click = parsed.data;
+  logger.appendKeys({ clickId: click.id, user: click.user.id, action: click.action, pipeline: click.target.pipeline, executionId: click.target.executionId, stage: click.target.stage });
+  const result = await act(click, ports);
+  // the audit line: who, what, on which execution, allowed or not, and what came of it
+  logger.info('slack action', { approvalAction: click.target.action, allowed: result.allowed, done: result.done, message: result.message });
+  metrics.addMetric(result.done ? 'SlackActionsDone' : result.allowed ? 'SlackActionsNotDone' : 'SlackActionsRefused', MetricUnit.Count, 1);
+  // done is done: a lost answer must not make Lambda press again
+  if (click.responseUrl) await ports.answer(click.responseUrl, result.message).catch((error: unknown) => logger.warn('could not answer the person in Slack', { error: String(error) }));
+  return result;
+}
+
+const people = slackPeople();
+const ports: WorkerPorts = {
+  policy,
+  control: control(),
+  clicks: clicks(),
+  groupsOfUser: people.groupsOfUser,
+  authorEmail: authorEmail(),
+  answer: people.answer,
+  now: () => new Date(),
+};
+
+export const handler = withObservability<unknown, unknown>('act-from-slack').handler((event) => handle(event, ports));
