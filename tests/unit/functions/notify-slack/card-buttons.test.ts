@@ -1,0 +1,86 @@
+import type { ActionsBlock, Button } from '@slack/types';
+import { renderCard, type CardState } from '../../../../functions/notify-slack/card';
+import { parsePolicy } from '../../../../shared/release-policy';
+
+const policy = parsePolicy(`
+teams: { platform: {} }
+repositories:
+  MyDemoRepo:
+    team: platform
+    pipelines:
+      - name: MyFirstPipeline
+        branches: [main]
+        production: true
+        actions:
+          approve: { users: [U0ANA] }
+          reject: { users: [U0ANA] }
+          retry: { groups: [S0ONCALL] }
+        stages:
+          Deploy: { actions: { rollback: { users: [U0ANA] } } }
+      - name: feature-preview
+        branches: ["feature/**"]
+`);
+
+const EXECUTION = 'c53dbd42-d7b4-4e5f-8a8e-9d0a4cbb2d4c';
+const base = (over: Partial<CardState> = {}): CardState => ({
+  region: 'us-east-1',
+  pipeline: { name: 'MyFirstPipeline', executionId: EXECUTION, result: 'STARTED' },
+  stages: [],
+  actions: [],
+  builds: [],
+  deployments: [],
+  links: [],
+  ...over,
+});
+const at = '2026-11-30T12:00:00Z';
+
+/** The action buttons of the rendered card: id, label, value, and whether they ask first. */
+function buttonsOf(card: CardState, withPolicy = policy) {
+  const block = renderCard(card, withPolicy).blocks.find((candidate) => candidate.block_id === 'rc-actions') as ActionsBlock | undefined;
+  return (block?.elements ?? []).map((element) => {
+    const button = element as Button;
+    return { id: button.action_id, label: button.text.text, value: JSON.parse(button.value ?? '{}') as unknown, confirms: button.confirm !== undefined };
+  });
+}
+
+describe('the buttons on a card', () => {
+  it('offers Approve and Reject (which asks first) on the waiting approval, naming its target and nothing secret', () => {
+    const card = base({ stages: [{ name: 'Approval', state: 'STARTED', since: at }], actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'WAITING', at }] });
+    const value = { pipeline: 'MyFirstPipeline', executionId: EXECUTION, stage: 'Approval', action: 'ManualApproval' };
+    expect(buttonsOf(card)).toEqual([
+      { id: 'rc:approve', label: 'Approve', value, confirms: false },
+      { id: 'rc:reject', label: 'Reject', value, confirms: true },
+    ]);
+  });
+
+  it('offers nothing once the approval has been decided', () => {
+    const card = base({ stages: [{ name: 'Approval', state: 'SUCCEEDED', since: at }], actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'SUCCEEDED', at }] });
+    expect(buttonsOf(card)).toEqual([]);
+  });
+
+  it('offers Retry on the failed stage of a failed execution, and Roll back (asking first) on the stage the policy names', () => {
+    const card = base({
+      pipeline: { name: 'MyFirstPipeline', executionId: EXECUTION, result: 'FAILED' },
+      stages: [{ name: 'Source', state: 'SUCCEEDED', since: at }, { name: 'Build', state: 'SUCCEEDED', since: at }, { name: 'Deploy', state: 'FAILED', since: at }],
+    });
+    expect(buttonsOf(card)).toEqual([
+      { id: 'rc:retry', label: 'Retry Deploy', value: { pipeline: 'MyFirstPipeline', executionId: EXECUTION, stage: 'Deploy' }, confirms: false },
+      { id: 'rc:rollback', label: 'Roll back Deploy', value: { pipeline: 'MyFirstPipeline', executionId: EXECUTION, stage: 'Deploy' }, confirms: true },
+    ]);
+  });
+
+  it('offers neither Retry nor Roll back while the execution runs', () => {
+    const card = base({ stages: [{ name: 'Source', state: 'SUCCEEDED', since: at }, { name: 'Deploy', state: 'FAILED', since: at }] });
+    expect(buttonsOf(card)).toEqual([]);
+  });
+
+  it('offers nothing on a pipeline the policy lets nobody act on', () => {
+    const card = base({ pipeline: { name: 'feature-preview', executionId: EXECUTION, result: 'FAILED' }, stages: [{ name: 'Build', state: 'FAILED', since: at }], actions: [{ id: 'Approval/Gate', stage: 'Approval', action: 'Gate', state: 'WAITING', at }] });
+    expect(buttonsOf(card)).toEqual([]);
+  });
+
+  it('offers nothing with the policy the project ships, which names nobody', () => {
+    const card = base({ actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'WAITING', at }] });
+    expect(renderCard(card).blocks.some((block) => block.block_id === 'rc-actions')).toBe(false);
+  });
+});
