@@ -1,5 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  type ActionExecutionStatus,
   ApprovalAlreadyCompletedException,
   CodePipelineClient,
   GetPipelineStateCommand,
@@ -18,7 +19,7 @@ const EXECUTION = 'c53dbd42-d7b4-4e5f-8a8e-9d0a4cbb2d4c';
 const TOKEN = '1a2b3c4d-573f-4ea7-a67E-XAMPLETOKEN';
 
 // GetPipelineState as https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipelineState.html shapes it
-const state = (status: string, executionId = EXECUTION): Partial<GetPipelineStateCommandOutput> => ({
+const state = (status: ActionExecutionStatus, executionId = EXECUTION): Partial<GetPipelineStateCommandOutput> => ({
   pipelineName: 'MyFirstPipeline',
   pipelineVersion: 3,
   stageStates: [
