@@ -34,15 +34,11 @@ export async function handle(event: unknown, ports: WorkerPorts): Promise<ActRes
   return result;
 }
 
-const people = slackPeople();
-const ports: WorkerPorts = {
-  policy,
-  control: control(),
-  clicks: clicks(),
-  groupsOfUser: people.groupsOfUser,
-  authorEmail: authorEmail(),
-  answer: people.answer,
-  now: () => new Date(),
-};
+// created with the first press, once per container (and not when a test imports `handle`)
+let ports: WorkerPorts | undefined;
+function wire(): WorkerPorts {
+  const people = slackPeople();
+  return { policy, control: control(), clicks: clicks(), groupsOfUser: people.groupsOfUser, authorEmail: authorEmail(), answer: people.answer, now: () => new Date() };
+}
 
-export const handler = withObservability<unknown, unknown>('act-from-slack').handler((event) => handle(event, ports));
+export const handler = withObservability<unknown, unknown>('act-from-slack').handler((event) => handle(event, (ports ??= wire())));

@@ -40,6 +40,7 @@ export async function handle(event: APIGatewayProxyEventV2, ports: InteractionPo
   return jsonResponse(200, {});
 }
 
-const ports: InteractionPorts = { signingSecret: signingSecret(), clicks: clicks(), dispatch: dispatch(), now: () => new Date() };
+// created with the first request, once per container (and not when a test imports `handle`)
+let ports: InteractionPorts | undefined;
 
-export const handler = withHttp('slack-interactions').handler((event) => handle(event, ports));
+export const handler = withHttp('slack-interactions').handler((event) => handle(event, (ports ??= { signingSecret: signingSecret(), clicks: clicks(), dispatch: dispatch(), now: () => new Date() })));

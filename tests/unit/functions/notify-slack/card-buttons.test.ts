@@ -79,8 +79,9 @@ describe('the buttons on a card', () => {
     expect(buttonsOf(card)).toEqual([]);
   });
 
-  it('offers nothing with the policy the project ships, which names nobody', () => {
+  it('offers Approve and Reject with the policy the project ships, which names the local stack\'s approvers', () => {
     const card = base({ actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'WAITING', at }] });
-    expect(renderCard(card).blocks.some((block) => block.block_id === 'rc-actions')).toBe(false);
+    const block = renderCard(card).blocks.find((candidate) => candidate.block_id === 'rc-actions') as ActionsBlock | undefined;
+    expect(block?.elements.map((element) => (element as Button).action_id)).toEqual(['rc:approve', 'rc:reject']);
   });
 });
