@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../../shared/aws/client-config';
-import { clickTable } from '../../shared/aws/click-table';
+import { clickClaims } from '../../shared/aws/click-table';
 import { secureString } from '../../shared/aws/secrets';
 import { dynamoDbClient } from '../../shared/runtime';
 import type { ClickLedger } from '../../shared/ports';
@@ -16,7 +16,7 @@ const required = (name: string) => {
 /** Slack's signing secret, a SecureString in Parameter Store (never an environment variable). */
 export const signingSecret = () => secureString(required('SLACK_SIGNING_SECRET_PARAMETER'));
 
-export const clicks = (): ClickLedger => clickTable(DynamoDBDocumentClient.from(dynamoDbClient()), required('LEDGER_TABLE'), Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
+export const clicks = (): Pick<ClickLedger, 'claimClick'> => clickClaims(DynamoDBDocumentClient.from(dynamoDbClient()), required('LEDGER_TABLE'), Number(process.env.LEDGER_RETENTION_DAYS ?? 400));
 
 /** An asynchronous invocation of act-from-slack: Lambda queues it and answers at once (202). */
 export function dispatch(): (click: Click) => Promise<void> {

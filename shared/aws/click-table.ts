@@ -14,11 +14,19 @@ async function conditional(write: Promise<unknown>): Promise<boolean> {
   }
 }
 
-export function clickTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): ClickLedger {
+/** The endpoint's one write: the press claimed once (a retry or a replay of it finds it claimed). */
+export function clickClaims(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Pick<ClickLedger, 'claimClick'> {
   const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
   return {
     claimClick: (clickId, at) =>
       conditional(client.send(new PutCommand({ TableName: tableName, Item: { pk: `CLICK#${clickId}`, sk: 'CLICK', at, expiresAt: expiresAt() }, ConditionExpression: 'attribute_not_exists(pk)' }))),
+  };
+}
+
+export function clickTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): ClickLedger {
+  const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
+  return {
+    ...clickClaims(client, tableName, retentionDays),
     claimIntent: (intent, holder, untilSeconds) =>
       conditional(
         client.send(
