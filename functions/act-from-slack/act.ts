@@ -1,4 +1,6 @@
 import type { ReleasePolicy } from '../../shared/release-policy';
+import { findPipeline } from '../../shared/policy-rules';
+import { consoleLinks, UNROUTED_TEAM, type ReleaseNotification } from '../../shared/release-notification';
 import { allowedPeople, authorize, PAST_TENSE, type Click } from '../../shared/slack-actions';
 import type { ClickLedger, ControlOutcome, PipelineControl } from '../../shared/ports';
 
@@ -77,4 +79,27 @@ function control(click: Click, pipelines: PipelineControl): Promise<ControlOutco
     case 'rollback':
       return pipelines.rollback({ pipeline, stage, executionId });
   }
+}
+
+/**
+ * What the card shows of a decision made from Slack: the approval action ended, by whom. The id
+ * is the press's, so a retried invocation publishes nothing twice; CodePipeline's own event for
+ * the action follows, and the card keeps who decided whichever comes first.
+ */
+export function decisionNotification(click: Click, policy: ReleasePolicy, region: string): ReleaseNotification | undefined {
+  if ((click.action !== 'approve' && click.action !== 'reject') || !click.target.action) return undefined;
+  const { pipeline, executionId, stage, action } = click.target;
+  const approved = click.action === 'approve';
+  return {
+    id: `${click.id}/decision`,
+    kind: 'action',
+    severity: approved ? 'success' : 'warning',
+    team: findPipeline(policy, pipeline)?.team ?? UNROUTED_TEAM,
+    at: click.at,
+    region,
+    result: approved ? 'SUCCEEDED' : 'FAILED',
+    pipeline: { name: pipeline, executionId, stage, action },
+    decidedBy: { slackUser: click.user.id, name: click.user.name, decision: approved ? 'approved' : 'rejected' },
+    links: [consoleLinks.execution(region, pipeline, executionId)],
+  };
 }

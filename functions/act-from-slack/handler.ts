@@ -3,12 +3,17 @@ import { withObservability } from '../../shared/middleware';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { Click } from '../../shared/slack-actions';
-import { act, type ActPorts, type ActResult } from './act';
+import { notifications } from '../../shared/runtime';
+import type { Notifications } from '../../shared/ports';
+import { act, decisionNotification, type ActPorts, type ActResult } from './act';
 import { authorEmail, clicks, control, slackPeople } from './adapters';
 
 export interface WorkerPorts extends ActPorts {
   /** The ephemeral answer to the person who pressed (Slack's response_url). */
   answer: (responseUrl: string, text: string) => Promise<void>;
+  /** The SNS topic: a decision goes onto the release's card through notify-slack, like every other change. */
+  notifications: Notifications;
+  region: string;
 }
 
 /**
@@ -28,6 +33,9 @@ export async function handle(event: unknown, ports: WorkerPorts): Promise<ActRes
   const result = await act(click, ports);
   // the audit line: who, what, on which execution, allowed or not, and what came of it
   logger.info('slack action', { approvalAction: click.target.action, allowed: result.allowed, done: result.done, message: result.message });
+  const decision = result.done ? decisionNotification(click, ports.policy, ports.region) : undefined;
+  // CodePipeline's own event for the action still reaches the card: only who decided would be missing
+  if (decision) await ports.notifications.publish([decision]).catch((error: unknown) => logger.warn('could not put the decision on the card', { error: String(error) }));
   metrics.addMetric(result.done ? 'SlackActionsDone' : result.allowed ? 'SlackActionsNotDone' : 'SlackActionsRefused', MetricUnit.Count, 1);
   // done is done: a lost answer must not make Lambda press again
   if (click.responseUrl) await ports.answer(click.responseUrl, result.message).catch((error: unknown) => logger.warn('could not answer the person in Slack', { error: String(error) }));
@@ -38,7 +46,17 @@ export async function handle(event: unknown, ports: WorkerPorts): Promise<ActRes
 let ports: WorkerPorts | undefined;
 function wire(): WorkerPorts {
   const people = slackPeople();
-  return { policy, control: control(), clicks: clicks(), groupsOfUser: people.groupsOfUser, authorEmail: authorEmail(), answer: people.answer, now: () => new Date() };
+  return {
+    policy,
+    control: control(),
+    clicks: clicks(),
+    groupsOfUser: people.groupsOfUser,
+    authorEmail: authorEmail(),
+    answer: people.answer,
+    notifications: notifications(),
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    now: () => new Date(),
+  };
 }
 
 export const handler = withObservability<unknown, unknown>('act-from-slack').handler((event) => handle(event, (ports ??= wire())));

@@ -15,7 +15,7 @@ export interface CardState {
   /** `at` is the time of the stage's own latest event (absent while only its actions were heard of); `since`, the earliest time it was heard of, orders the stages. */
   stages: { name: string; state: string; at?: string; since: string }[];
   /** Each action's latest state; a manual approval waiting is `WAITING` until its action ends. */
-  actions: { id: string; stage: string; action: string; state: string; at: string }[];
+  actions: { id: string; stage: string; action: string; state: string; at: string; decidedBy?: { slackUser: string; name?: string; decision: string; at: string } }[];
   builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
   deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
   links: { label: string; url: string }[];
@@ -71,6 +71,9 @@ export function applyNotification(previous: CardState | undefined, n: ReleaseNot
   if ((n.kind === 'approval' || n.kind === 'action') && n.pipeline?.stage && n.pipeline.action) {
     const { stage: stageOfAction, action } = n.pipeline;
     upsert(card.actions, { id: `${stageOfAction}/${action}`, stage: stageOfAction, action, state: n.kind === 'approval' ? 'WAITING' : n.result, at: n.at });
+    // who decided stays, whichever comes first: the decision from Slack or CodePipeline's own event for the action
+    const known = card.actions.find((candidate) => candidate.id === `${stageOfAction}/${action}`)!;
+    if (n.decidedBy) known.decidedBy = { ...n.decidedBy, at: n.at };
   }
   if (n.build) upsert(card.builds, { ...n.build, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
   if (n.deployment) upsert(card.deployments, { ...n.deployment, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
@@ -153,6 +156,8 @@ export function renderCard(card: CardState, actionPolicy: ReleasePolicy = policy
   if (approval) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`⏸️ *${escape(approval.action)}* in ${escape(approval.stage)} is waiting for a manual approval`, LIMIT.text) } });
   }
+  const decisions = card.actions.filter((action) => action.decidedBy !== undefined).map(decisionLine);
+  if (decisions.length > 0) blocks.push({ type: 'context', elements: decisions.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
   const work = [...card.builds.map(buildLine), ...card.deployments.map(deploymentLine)];
   if (work.length > 0) blocks.push({ type: 'context', elements: work.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
 
@@ -169,6 +174,12 @@ function tookText(card: CardState): string | undefined {
 
 function progressLine(card: CardState): string | undefined {
   return card.stages.length > 0 ? card.stages.map((stage) => `${icon(stage.state)} ${escape(stage.name)}`).join('  →  ') : undefined;
+}
+
+/** `<@U…>` is Slack's mention: it shows the person's name as the reader's workspace knows it. */
+function decisionLine({ action, stage, decidedBy }: CardState['actions'][number]): string {
+  const { slackUser, decision, at } = decidedBy!;
+  return `${decision === 'approved' ? '👍' : '👎'} ${escape(action)} in ${escape(stage)} ${decision} by <@${slackUser}> from Slack at ${at.slice(11, 16)} UTC`;
 }
 
 function buildLine(build: CardState['builds'][number]): string {

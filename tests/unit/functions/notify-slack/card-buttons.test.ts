@@ -1,6 +1,10 @@
 import type { ActionsBlock, Button } from '@slack/types';
-import { renderCard, type CardState } from '../../../../functions/notify-slack/card';
+import { applyNotification, renderCard, type CardState } from '../../../../functions/notify-slack/card';
+import { decisionNotification } from '../../../../functions/act-from-slack/act';
 import { parsePolicy } from '../../../../shared/release-policy';
+import type { ReleaseNotification } from '../../../../shared/release-notification';
+import type { Click } from '../../../../shared/slack-actions';
+import { slackMessageAsText } from '../../../../scripts/local-slack';
 
 const policy = parsePolicy(`
 teams: { platform: {} }
@@ -83,5 +87,38 @@ describe('the buttons on a card', () => {
     const card = base({ actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'WAITING', at }] });
     const block = renderCard(card).blocks.find((candidate) => candidate.block_id === 'rc-actions') as ActionsBlock | undefined;
     expect(block?.elements.map((element) => (element as Button).action_id)).toEqual(['rc:approve', 'rc:reject']);
+  });
+});
+
+describe('a decision made from Slack, on the card', () => {
+  const waiting: ReleaseNotification = {
+    id: 'waiting', kind: 'approval', severity: 'info', team: 'platform', at: '2026-11-30T11:50:00Z', region: 'us-east-1', result: 'STARTED',
+    pipeline: { name: 'MyFirstPipeline', executionId: EXECUTION, stage: 'Approval', action: 'ManualApproval' }, links: [],
+  };
+  const click: Click = {
+    id: '1764504000.123456-U0ANA-approve', action: 'approve', target: { pipeline: 'MyFirstPipeline', executionId: EXECUTION, stage: 'Approval', action: 'ManualApproval' },
+    user: { id: 'U0ANA', name: 'ana' }, at: '2026-11-30T12:00:00.000Z',
+  };
+  // CodePipeline's own event for the action, a little after the decision
+  const ended: ReleaseNotification = { ...waiting, id: 'ended', kind: 'action', result: 'SUCCEEDED', severity: 'success', at: '2026-11-30T12:00:01Z' };
+
+  it.each([
+    ['before CodePipeline\'s event', (decision: ReleaseNotification) => [waiting, decision, ended]],
+    ['after it', (decision: ReleaseNotification) => [waiting, ended, decision]],
+  ])('says who approved and when, and offers no more buttons, the decision coming %s', (_, order) => {
+    const decision = decisionNotification(click, policy, 'us-east-1')!;
+    const state = order(decision).reduce<CardState | undefined>(applyNotification, undefined)!;
+    const text = slackMessageAsText(renderCard(state, policy).blocks);
+    expect(text).toContain('👍 ManualApproval in Approval approved by <@U0ANA> from Slack at 12:00 UTC');
+    expect(text).not.toContain('waiting');
+    expect(buttonsOf(state)).toEqual([]);
+  });
+
+  it('says who rejected, and is nothing for a retry', () => {
+    const rejected = decisionNotification({ ...click, action: 'reject' }, policy, 'us-east-1')!;
+    expect(rejected).toMatchObject({ kind: 'action', result: 'FAILED', severity: 'warning', decidedBy: { slackUser: 'U0ANA', decision: 'rejected' } });
+    const state = [waiting, rejected].reduce<CardState | undefined>(applyNotification, undefined)!;
+    expect(slackMessageAsText(renderCard(state, policy).blocks)).toContain('👎 ManualApproval in Approval rejected by <@U0ANA>');
+    expect(decisionNotification({ ...click, action: 'retry' }, policy, 'us-east-1')).toBeUndefined();
   });
 });
