@@ -63,6 +63,20 @@ async function answersTo(id: string, expected = 1): Promise<string[]> {
   return found;
 }
 
+/** The latest text the local Slack shows for the execution's card, once it holds `expected`. */
+async function cardText(executionId: string, expected: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    const calls = (await (await fetch(`${slackUrl()}/_calls`)).json()) as { blocks?: unknown[] }[];
+    text = calls.map((call) => JSON.stringify(call.blocks ?? [])).filter((blocks) => blocks.includes(executionId)).at(-1) ?? '';
+    if (text.includes(expected)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  outputs.push(text);
+  return text;
+}
+
 const recordedFor = async (executionId: string) => (await readRecordedCalls(localFiles(localDir()).pipelineActions)).filter((call) => call.executionId === executionId);
 
 /** No effect: after time enough for act-from-slack to have run, nothing recorded and nobody answered. */
@@ -135,6 +149,8 @@ describe('a signed press acts once, for the people release-policy.yml names', ()
     expect(await recordedFor(executionId)).toEqual([
       expect.objectContaining({ call: 'PutApprovalResult', pipeline: 'MyFirstPipeline', stage: 'Approval', action: 'ManualApproval', approved: true, summary: expect.stringMatching(/^Approved from Slack by u0localdev \(Slack U0LOCALDEV\) at /) }),
     ]);
+    // and the release's card says who approved, through the topic and notify-slack
+    expect(await cardText(executionId, 'approved by <@U0LOCALDEV>')).toMatch(/👍 ManualApproval in Approval approved by <@U0LOCALDEV> from Slack at \d\d:\d\d UTC/);
   });
 
   it('approves for a member of a group the policy names', async () => {
