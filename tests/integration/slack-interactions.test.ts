@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -230,6 +230,32 @@ describe('a signed press acts once, for the people release-policy.yml names', ()
     }
     expect((await recordedFor(executionId)).map((call) => call.call)).toEqual(['RetryStageExecution', 'RollbackStage']);
   });
+});
+
+describe('npm run slack -- click', () => {
+  const cli = (...args: string[]) =>
+    new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), join(__dirname, '../../scripts/slack.ts'), 'click', ...args, '--api', process.env.RC_TEST_HTTP_URL!, '--slack', slackUrl(), '--ssm', process.env.RC_TEST_SSM_URL!], { encoding: 'utf8' }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+
+  it('presses a button as Slack would, signed with the secret in the local Parameter Store, and prints the answer', async () => {
+    const executionId = randomUUID();
+    const output = await cli('approve', '--execution', executionId, '--stage', 'Approval', '--action', 'ManualApproval');
+    outputs.push(output);
+    expect(output).toContain('POST /slack/interactions: 200');
+    expect(output).toContain(`Slack (only you see this): ✅ You approved MyFirstPipeline / Approval / ManualApproval (execution ${executionId})`);
+    expect(await recordedFor(executionId)).toHaveLength(1);
+  }, 60_000);
+
+  it('prints the refusal for someone the policy does not name', async () => {
+    const executionId = randomUUID();
+    const output = await cli('retry', '--execution', executionId, '--stage', 'Deploy', '--user', 'U0EVE');
+    outputs.push(output);
+    expect(output).toContain('Slack (only you see this): 🚫 Not retried');
+    expect(await recordedFor(executionId)).toEqual([]);
+  }, 60_000);
 });
 
 describe('no secret in any output', () => {
