@@ -17,6 +17,7 @@ import { localFiles } from '../shared/local/files';
 import { createLocalRepository, putEvents } from './local-codecommit';
 import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
 import { slackMessageAsText } from './local-slack';
+import { approveFromSlack } from './demo-approval';
 import { entryFromEvent, readEvents, type SavedEvent } from './replay';
 import { duration, formatReport } from './report';
 import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
@@ -194,6 +195,7 @@ async function main(): Promise<void> {
     }
     const promoted = (await readRecordedStarts(localFiles(localDir).pipelineStarts)).find((start) => start.context.reason.startsWith('promoted'));
     if (promoted) {
+      await approveFromSlack(stack, promoted.executionId, () => story.tell(), '10b. A manual approval waits in MyFirstPipeline: approved from Slack, the card says by whom');
       const deployed = sample('codepipeline/pipeline-succeeded.json');
       deployed.detail = { ...(deployed.detail as object), 'execution-id': promoted.executionId };
       await replay('11. MyFirstPipeline (production) deploys the promoted commit: the ledger measures it', [deployed], story, stack.eventBridgeUrl);

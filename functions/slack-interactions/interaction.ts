@@ -14,6 +14,13 @@ const BlockActions = z.object({
   actions: z.array(z.object({ action_id: z.string(), value: z.optional(z.string()), action_ts: z.string().check(z.regex(/^\d{1,12}\.\d{1,9}$/)) })).check(z.minLength(1), z.maxLength(1)),
 });
 
+/**
+ * Where a press's answers may go: Slack's own hooks (the local stack's Slack on loopback). The
+ * payload is signed, so this holds only if the signing secret leaked: even then the worker posts
+ * nowhere else.
+ */
+const responseUrlPrefix = () => process.env.SLACK_RESPONSE_URL_PREFIX || 'https://hooks.slack.com/';
+
 /** The raw body as Slack sent it: API Gateway hands over text, or base64 when it took the body for binary. */
 export function rawBody(event: { body?: string; isBase64Encoded: boolean }): Buffer {
   const body = event.body ?? '';
@@ -37,6 +44,7 @@ export function parseInteraction(raw: Buffer, now: Date): Click {
   const parsed = BlockActions.safeParse(json(payload));
   if (!parsed.success) throw new ClientError(400, 'MalformedInteraction', 'expected a block_actions payload with one action');
   const { user, actions, response_url } = parsed.data;
+  if (response_url !== undefined && !response_url.startsWith(responseUrlPrefix())) throw new ClientError(400, 'MalformedInteraction', "expected a response_url of Slack's");
   const [pressed] = actions;
   const action = actionOf(pressed!.action_id);
   if (!action) throw new ClientError(400, 'UnknownAction', 'expected one of the actions rc:approve, rc:reject, rc:retry, rc:rollback');

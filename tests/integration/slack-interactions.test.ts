@@ -134,6 +134,12 @@ describe('POST /slack/interactions refuses what is not a signed Slack press, wit
     await expectNoEffect(id, executionId);
   });
 
+  it('a response_url that is not Slack\'s, signed: 400, no effect (nothing posted there)', async () => {
+    const { id, executionId, body } = press({ responseUrl: `${process.env.RC_TEST_HTTP_URL}/actions/${randomUUID()}` });
+    expect(await post(body, signedHeaders(signingSecret(), body))).toMatchObject({ status: 400, body: { error: 'MalformedInteraction', message: "expected a response_url of Slack's" } });
+    await expectNoEffect(id, executionId);
+  });
+
   it('an unknown action, signed: 400, no effect', async () => {
     const { id, executionId, body } = press({ action: 'rc:deploy' });
     expect(await post(body, signedHeaders(signingSecret(), body))).toMatchObject({ status: 400, body: { error: 'UnknownAction' } });
