@@ -12,7 +12,7 @@ const SAMPLES = join(__dirname, '..', 'events', 'samples');
  * Approve, and someone the policy names presses it, signed as Slack signs it; the answer only they
  * see, and the card saying who approved.
  */
-export async function approveFromSlack(stack: LocalStack, executionId: string, tell: () => Promise<void>, title: string): Promise<void> {
+export async function approveFromSlack(stack: LocalStack, tell: () => Promise<void>, title: string, executionId: string = randomUUID()): Promise<void> {
   const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[0m` : text);
   process.stdout.write(`\n${bold(title)}\n`);
   const [waiting] = readEvents(join(SAMPLES, 'codepipeline/action-started.json'));

@@ -1,11 +1,14 @@
 /**
  * `npm run demo`: the whole release story on a laptop. Starts the local stack, creates the local
- * CodeCommit repository MyDemoRepo, pushes the seed's sample application and feature-branch
- * changes with real `git push`, then replays the AWS sample events that would follow (build,
- * deployment, pipeline) and shows what every function decided and why. Nothing is sent to AWS.
+ * CodeCommit repository MyDemoRepo and pushes the seed's sample application with real `git push`es;
+ * the stack runs each pipeline the pushes start as the toolchain declares it
+ * (infra/local/pipeline-runner.ts: the buildspec's commands on the pushed commit, then a CodeDeploy
+ * deployment), and the demo shows what AWS would have said, what every function decided and why,
+ * and the Slack card as it follows the release. One release to production, a feature promoted to
+ * it, a commit that fails its build and its fix. Nothing is sent to AWS.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,16 +17,14 @@ import { ledgerTable } from '../shared/aws/ledger-table';
 import { doraReport } from '../shared/dora';
 import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
-import { createLocalRepository, putEvents } from './local-codecommit';
+import { runnerFiles } from '../infra/local/pipeline-runner';
+import { createLocalRepository } from './local-codecommit';
 import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
-import { slackMessageAsText } from './local-slack';
+import { slackMessageAsText, type SlackCall } from './local-slack';
 import { approveFromSlack } from './demo-approval';
-import { entryFromEvent, readEvents, type SavedEvent } from './replay';
 import { duration, formatReport } from './report';
 import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
 
-
-const SAMPLES = join(PROJECT_DIR, 'events', 'samples');
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
 /** A structured log line as the functions write it; only the fields the story needs are typed. */
@@ -58,7 +59,7 @@ export function describe(line: LogLine): string | undefined {
     case 'deployment did not succeed':
       return `${fn} ✗ deployment ${line.deploymentId} of ${line.application}: ${line.state}${line.error ? ` (${line.error.code ?? ''} ${line.error.message})` : ''}`;
     case 'pipeline state':
-      return `${fn} pipeline ${line.pipeline} execution ${String(line.executionId).slice(0, 8)}: ${line.state}`;
+      return `${fn} pipeline ${line.pipeline ?? ''} ${line.executionId ? `execution ${String(line.executionId).slice(0, 8)}` : ''}: ${line.state}`.replace(/ +:/, ':');
     case 'stage state':
       return `${fn}   stage ${line.stage}: ${line.state}`;
     case 'action state':
@@ -74,57 +75,74 @@ export function describe(line: LogLine): string | undefined {
   }
 }
 
+// what the card and the pipeline runner's lines already show, stage by stage
+const SHOWN_ELSEWHERE = new Set(['stage state', 'action state', 'build in progress', 'deployment state']);
+
 class StoryTeller {
   private seen = 0;
   private slackSeen = 0;
+  private pipelineSeen = 0;
+  private lastSlackLine = '';
   constructor(private readonly stack: LocalStack) {}
 
-  /** Waits until the functions have gone quiet after an action (or 3 s pass with none running), then prints what they decided. */
-  async tell(timeoutMs = 20_000): Promise<void> {
+  /**
+   * Follows what an action set going, printing it as it happens: the laptop's CodePipeline, CodeBuild
+   * and CodeDeploy, what the functions decided, the Slack card. Ends once the pipelines have ended and
+   * the functions have gone quiet (or, when nothing ran, after 3 s).
+   */
+  async follow(timeoutMs = 45_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const started = Date.now();
     let count = this.seen;
     let quietSince = Date.now();
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
+      this.tell();
       const now = this.stack.logLines().length;
       if (now !== count) [count, quietSince] = [now, Date.now()];
-      else if (Date.now() - quietSince > (count > this.seen ? 800 : 3000)) break;
+      const runnerIdle = (this.stack.pipelineRunner?.idleMs() ?? Infinity) > 1000;
+      if (runnerIdle && Date.now() - quietSince > (Date.now() - started > 3000 ? 800 : 3000)) break;
     }
-    const lines = this.stack.logLines().slice(this.seen);
-    this.seen = lines.length + this.seen;
-    const told = lines.map(describe).filter((text) => text !== undefined);
-    for (const text of told.length > 0 ? told : ['(no function ran)']) process.stdout.write(`    ${text}\n`);
-    this.showSlack();
+    this.tell();
   }
 
-  /** The Slack messages notify-slack sent since last time, as a person would read them. */
-  private showSlack(): void {
+  private tell(): void {
+    const out = (text: string) => process.stdout.write(`    ${text}\n`);
+    const lines = this.stack.logLines().slice(this.seen);
+    this.seen += lines.length;
+    const pipelines = this.stack.pipelineLines().slice(this.pipelineSeen);
+    this.pipelineSeen += pipelines.length;
+    // what the functions decided and what the laptop's AWS did, in the order it happened
+    const told = [
+      ...lines.filter((line) => !SHOWN_ELSEWHERE.has(String(line.message))).map((line) => ({ at: String(line.timestamp ?? ''), text: describe(line) })),
+      ...pipelines.map(({ at, text }) => ({ at, text: `${'local AWS'.padEnd(11)} ${text}` })),
+    ];
+    for (const { text } of told.sort((a, b) => a.at.localeCompare(b.at))) if (text !== undefined) out(text);
     const calls = this.stack.slack.calls().slice(this.slackSeen);
     this.slackSeen += calls.length;
     for (const call of calls) {
-      const what = call.thread_ts ? `reply in the thread of ${call.thread_ts}` : call.method === 'chat.update' ? `chat.update of ${call.ts} (the same message, in place)` : `chat.postMessage → ${call.ts}`;
-      process.stdout.write(`    Slack ${call.channel}: ${what}\n${slackMessageAsText(call.blocks).replace(/^/gm, '      │ ')}\n`);
+      const text = slackCallAsText(call);
+      // an update that changed nothing a person would see in one line (its details did) is not worth a line here
+      if (text !== this.lastSlackLine) out(text);
+      this.lastSlackLine = text;
     }
   }
+}
+
+/** A Slack call as a person sees it: a new message or a reply in full, an update of the card as its headline and stages, in full once it ends. */
+function slackCallAsText(call: SlackCall): string {
+  const text = slackMessageAsText(call.blocks);
+  const full = (what: string) => `Slack ${call.channel}: ${what}\n${text.replace(/^/gm, '      │ ')}`;
+  if (call.thread_ts) return full(`reply in the thread of ${call.thread_ts}`);
+  if (call.method !== 'chat.update') return full(`chat.postMessage → ${call.ts}`);
+  const [headline = ''] = text.split('\n');
+  if (/Succeeded|Failed|Stopped|Superseded/.test(headline)) return full(`chat.update of ${call.ts} (the same message, in place)`);
+  const stages = text.split('\n').find((line) => line.includes('  →  ') || /^[^\w\s]+ \w+$/u.test(line));
+  return `Slack ${call.channel}: chat.update of ${call.ts}: ${headline}${stages ? `  │ ${stages}` : ''}`;
 }
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Mina Kim', '-c', 'user.email=mina@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-async function replay(title: string, events: SavedEvent[], story: StoryTeller, eventBridgeUrl: string): Promise<void> {
-  process.stdout.write(`\n${bold(title)}\n`);
-  for (const event of events) {
-    // as it would happen now, after the pushes above
-    await putEvents(eventBridgeUrl, [entryFromEvent({ ...event, time: new Date().toISOString() })]);
-    await story.tell();
-  }
-}
-
-function sample(path: string): SavedEvent {
-  const [event] = readEvents(join(SAMPLES, path));
-  if (!event) throw new Error(`no event in events/samples/${path}`);
-  return event;
 }
 
 async function main(): Promise<void> {
@@ -145,72 +163,50 @@ async function main(): Promise<void> {
     const push = async (title: string, ...args: string[]) => {
       process.stdout.write(`\n${bold(title)}\n    $ git push origin ${args.join(' ')}\n`);
       git(work, 'push', '--quiet', 'origin', ...args);
-      await story.tell();
+      await story.follow();
     };
 
     git(work, 'add', '-A');
     git(work, 'commit', '--quiet', '-m', 'Add sample application files');
-    await push('3. Push the sample application (appspec.yml, index.html, scripts/) to main', 'main');
+    await push('3. Push the sample application to main: MyFirstPipeline builds it (buildspec.yml) and deploys it to production', 'main');
 
     git(work, 'checkout', '--quiet', '-b', 'feature/banner');
     writeFileSync(join(work, 'index.html'), readFileSync(join(work, 'index.html'), 'utf8').replace('<h1>Congratulations</h1>', '<h1>Congratulations, again</h1>'));
     git(work, 'commit', '--quiet', '-am', 'Say congratulations again');
-    await push('4. A new feature branch: every path counts as changed', 'feature/banner');
+    await push('4. A feature branch: feature-preview builds it, and promotes the commit to MyFirstPipeline when it passes', 'feature/banner');
+
+    git(work, 'checkout', '--quiet', 'main');
+    git(work, 'merge', '--quiet', '--ff-only', 'feature/banner');
+    writeFileSync(join(work, 'index.html'), readFileSync(join(work, 'index.html'), 'utf8').replace('</html>', ''));
+    git(work, 'commit', '--quiet', '-am', 'Tidy the page');
+    await push("5. A commit that breaks the page: the buildspec's check fails the build, and the pipeline stops before production", 'main');
+
+    writeFileSync(join(work, 'index.html'), `${readFileSync(join(work, 'index.html'), 'utf8').trimEnd()}\n</html>\n`);
+    git(work, 'commit', '--quiet', '-am', 'Close the html element again');
+    await push('6. Its fix: built, deployed, production again', 'main');
 
     writeFileSync(join(work, 'NOTES.md'), '# Notes\n');
     git(work, 'add', 'NOTES.md');
-    git(work, 'commit', '--quiet', '-m', 'Add notes');
-    await push('5. A change outside the pipeline paths', 'feature/banner');
+    git(work, 'commit', '--quiet', '-m', 'Add notes [skip ci]');
+    await push('7. A commit that says [skip ci]: nothing runs', 'main');
 
-    writeFileSync(join(work, 'scripts', 'start_server'), '#!/bin/bash\nservice httpd start\nservice httpd status\n');
-    git(work, 'commit', '--quiet', '-am', 'Check the server after starting it');
-    await push('6. A change under scripts/', 'feature/banner');
+    const served = join(runnerFiles(localDir).instances, 'MyCodePipelineDemo', 'var', 'www', 'html', 'revision.txt');
+    if (existsSync(served)) process.stdout.write(`\n${bold('8. Production (the instance tagged MyCodePipelineDemo) serves revision.txt:')} ${readFileSync(served, 'utf8').trim()}\n    (appspec hooks are not run on a laptop: they install and start Apache as root)\n`);
 
-    writeFileSync(join(work, 'index.html'), readFileSync(join(work, 'index.html'), 'utf8').replace('again', 'once more'));
-    git(work, 'commit', '--quiet', '-am', 'Fix a typo [skip ci]');
-    await push('7. A commit that says [skip ci]', 'feature/banner');
+    await approveFromSlack(stack, () => story.follow(), "8b. A release waits for a manual approval (the laptop's runner runs none: CodePipeline's event is replayed); approved from Slack, the card says by whom");
 
-    git(work, 'tag', 'v1.0.0');
-    await push('8. A tag: the rule matches branches only, so nothing runs', 'v1.0.0');
-
-    const starts = await readRecordedStarts(localFiles(localDir).pipelineStarts);
-    const preview = starts.filter((start) => start.pipeline === 'feature-preview').at(-1);
-    await replay('9. What AWS sends next, replayed from events/samples (AWS documentation examples)', [
-      sample('codebuild/build-in-progress.json'),
-      sample('codebuild/build-failed.json'),
-      sample('codebuild/build-succeeded.json'),
-      sample('codedeploy/deployment-start.json'),
-      sample('codedeploy/deployment-failure.json'),
-      sample('codepipeline/pipeline-started.json'),
-      sample('codepipeline/stage-failed.json'),
-      sample('codepipeline/action-failed.json'),
-      sample('codepipeline/pipeline-failed.json'),
-    ], story, stack.eventBridgeUrl);
-
-    const now = () => new Date().toISOString();
-    if (preview) {
-      const succeeded = sample('codepipeline/pipeline-succeeded.json');
-      succeeded.detail = { ...(succeeded.detail as object), pipeline: 'feature-preview', 'execution-id': preview.executionId };
-      await replay(`10. feature-preview succeeds (execution ${preview.executionId.slice(0, 8)}): promote its commit to MyFirstPipeline`, [succeeded], story, stack.eventBridgeUrl);
-    }
-    const promoted = (await readRecordedStarts(localFiles(localDir).pipelineStarts)).find((start) => start.context.reason.startsWith('promoted'));
-    if (promoted) {
-      await approveFromSlack(stack, promoted.executionId, () => story.tell(), '10b. A manual approval waits in MyFirstPipeline: approved from Slack, the card says by whom');
-      const deployed = sample('codepipeline/pipeline-succeeded.json');
-      deployed.detail = { ...(deployed.detail as object), 'execution-id': promoted.executionId };
-      await replay('11. MyFirstPipeline (production) deploys the promoted commit: the ledger measures it', [deployed], story, stack.eventBridgeUrl);
-      const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
-      const today = new Date(`${now().slice(0, 10)}T00:00:00Z`);
-      const report = doraReport(await ledger.endedExecutions('MyFirstPipeline'), today, new Date(today.getTime() + 86_400_000));
-      process.stdout.write(`\n${bold('12. npm run report, for today:')}\n${formatReport(report, today, new Date(today.getTime() + 86_400_000), ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`);
-    }
+    const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
+    const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    const report = doraReport(await ledger.endedExecutions('MyFirstPipeline'), today, tomorrow);
+    process.stdout.write(`\n${bold('9. npm run report, for today')} (as shared/ledger.md defines them: the failed execution of the production pipeline counts as a change failure, and its fix ends the time to restore):\n${formatReport(report, today, tomorrow, ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`);
 
     const recorded = await readRecordedStarts(localFiles(localDir).pipelineStarts);
     process.stdout.write(`\n${bold(`Dry run: ${recorded.length} pipeline starts recorded`)} in ${localFiles(localDir).pipelineStarts}\n`);
     for (const start of recorded) {
       process.stdout.write(`    ${start.pipeline.padEnd(16)} ${start.context.commitId.slice(0, 7)}  ${start.context.branch ?? ''}  ${start.context.reason}\n`);
     }
-    process.stdout.write(`\nFunction logs: ${stack.logFile}\n`);
+    process.stdout.write(`\nFunction logs: ${stack.logFile}\nBuild logs: ${runnerFiles(localDir).buildLogs}\n`);
   } finally {
     await stack.stop();
   }

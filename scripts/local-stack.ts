@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { eventBridgeEmitter, startPipelineRunner, type PipelineRunner } from '../infra/local/pipeline-runner';
 import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './local-dynamodb';
 import { startLocalSlack, type LocalSlack } from './local-slack';
 import { startLocalSsm } from './local-ssm';
@@ -32,6 +33,10 @@ export interface LocalStack {
   process: ChildProcess;
   /** The JSON log lines the functions have written so far. */
   logLines(): Record<string, unknown>[];
+  /** The laptop's CodePipeline, running every recorded start (infra/local/pipeline-runner.ts); none when RC_LOCAL_PIPELINES=record. */
+  pipelineRunner?: PipelineRunner;
+  /** What the pipeline runner said so far, a line each with its time (also in `<localDir>/pipeline-runner.log`). */
+  pipelineLines(): { at: string; text: string }[];
   stop(): Promise<void>;
 }
 
@@ -121,7 +126,10 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
   }
+  const pipelineLines: { at: string; text: string }[] = [];
+  let pipelineRunner: PipelineRunner | undefined;
   const stop = async () => {
+    await pipelineRunner?.stop();
     if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
     await Promise.all([localConsole.close(), dynamo.close(), slack.close(), ssm.close()]);
   };
@@ -140,9 +148,24 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
     logFile,
     process: child,
     logLines,
+    pipelineLines: () => [...pipelineLines],
     stop,
   };
   await waitUntilAnswering(`${stack.httpUrl}/`, stack);
+  // Pipeline starts are recorded, never sent (dry run); unless told only to record them, the stack runs them as the toolchain declares them
+  if (process.env.RC_LOCAL_PIPELINES !== 'record') {
+    const runnerLog = join(localDir, 'pipeline-runner.log');
+    stack.pipelineRunner = pipelineRunner = startPipelineRunner({
+      localDir,
+      emit: eventBridgeEmitter(stack.eventBridgeUrl),
+      log: (text) => {
+        const at = new Date().toISOString();
+        pipelineLines.push({ at, text });
+        appendFileSync(runnerLog, `${at} ${text}\n`);
+        if (echo) process.stdout.write(`local pipelines: ${text}\n`);
+      },
+    });
+  }
   return stack;
 }
 

@@ -15,6 +15,7 @@ import { snsNotifications } from './aws/sns';
 import { sqsDeadLetters } from './aws/sqs';
 import { gitSource } from './local/git-source';
 import { recordedPipelines } from './local/recorded-pipelines';
+import { recordedDeployments } from './local/recorded-deployments';
 import { fileDeadLetters } from './local/file-dead-letters';
 import { localFiles } from './local/files';
 import type { DeadLetters, Deployments, Ledger, Notifications, Pipelines, SourceReader } from './ports';
@@ -32,12 +33,14 @@ export function sourceReader(): SourceReader {
 
 /** Dry run (the default locally) records pipeline starts instead of sending them. */
 export function pipelines(): Pipelines {
-  return dryRun ? recordedPipelines(localFiles(localDir ?? '/tmp').pipelineStarts) : codePipelines(new CodePipelineClient(awsClientConfig()));
+  if (!dryRun) return codePipelines(new CodePipelineClient(awsClientConfig()));
+  const files = localFiles(localDir ?? '/tmp');
+  return recordedPipelines(files.pipelineStarts, files.pipelineActions);
 }
 
-/** There is no local CodeDeploy, so locally a deployment's duration and error are not known. */
+/** Locally, CodeDeploy is the pipeline runner's stand-in: its deployments file says how each went. */
 export function deployments(): Deployments {
-  return localDir ? { outcome: async () => ({}) } : codeDeployDeployments(new CodeDeployClient(awsClientConfig()));
+  return localDir ? recordedDeployments(localFiles(localDir).deployments) : codeDeployDeployments(new CodeDeployClient(awsClientConfig()));
 }
 
 export function deadLetters(): DeadLetters {

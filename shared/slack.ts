@@ -164,8 +164,11 @@ export function slackBot(token: () => Promise<string>, slackApiUrl = 'https://sl
     updatesInPlace: true,
     async post(channel, { text, blocks }, { key, threadTs, deadline }) {
       let doubtful = false;
+      // Before posting again after an attempt went unanswered: was it taken? A search that fails is
+      // retried like the post (then Lambda retries the invocation); only a Slack that cannot be
+      // asked at all (no history scope) leaves the post doubtful.
       const lookUp = async (): Promise<WebApiAnswer | undefined> => {
-        const posted = await slack.postedSince(channel, Date.now() - 60_000, { threadTs, deadline }).catch(() => undefined);
+        const posted = await slack.postedSince(channel, Date.now() - 60_000, { threadTs, deadline });
         const found = posted?.get(key);
         if (found) return { ok: true, ...found };
         doubtful ||= posted === undefined;

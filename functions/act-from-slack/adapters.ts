@@ -20,7 +20,7 @@ const required = (name: string) => {
 
 /** Dry run (the default locally) records approvals, retries and roll backs instead of sending them. */
 export function control(): PipelineControl {
-  return dryRun ? recordedControl(localFiles(resolve(process.env.RC_LOCAL_DIR || '/tmp')).pipelineActions) : codePipelineControl(new CodePipelineClient(awsClientConfig()));
+  return dryRun ? recordedControl(localFiles(resolve(process.env.RC_LOCAL_DIR || '/tmp')).pipelineControl) : codePipelineControl(new CodePipelineClient(awsClientConfig()));
 }
 
 export const clicks = (): ClickLedger => clickTable(DynamoDBDocumentClient.from(dynamoDbClient()), required('LEDGER_TABLE'), Number(process.env.LEDGER_RETENTION_DAYS ?? 400));

@@ -4,17 +4,33 @@ import { createHash } from 'node:crypto';
 import { logger } from '../logger';
 import type { PipelineStart, Pipelines } from '../ports';
 
-interface RecordedStart extends PipelineStart {
+export interface RecordedStart extends PipelineStart {
   executionId: string;
   recordedAt: string;
 }
 
 /**
- * Dry run: a pipeline start is logged and appended to a JSON-lines file, never sent to AWS.
- * The file also answers `executionRevision` for the executions it recorded, so a promotion can be
- * followed locally end to end.
+ * One state of an action the local pipeline runner ran (infra/local/pipeline-runner.ts), with the id
+ * its provider gave it: what ListActionExecutions would list.
  */
-export function recordedPipelines(recordFile: string): Pipelines {
+export interface RecordedAction {
+  pipeline: string;
+  executionId: string;
+  stage: string;
+  action: string;
+  actionExecutionId: string;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  /** The commit, CodeBuild build id (`project:uuid`) or CodeDeploy deployment id. */
+  externalExecutionId?: string;
+  at: string;
+}
+
+/**
+ * Dry run: a pipeline start is logged and appended to a JSON-lines file, never sent to AWS. The file
+ * answers `executionRevision` for the executions it recorded, and the actions file, which the local
+ * pipeline runner writes as it runs them, answers what ListActionExecutions would.
+ */
+export function recordedPipelines(recordFile: string, actionsFile?: string): Pipelines {
   return {
     async start(request) {
       // a fake execution id in CodePipeline's UUID shape, stable per request token (so a retry records the same id)
@@ -26,9 +42,18 @@ export function recordedPipelines(recordFile: string): Pipelines {
       await appendFile(recordFile, `${JSON.stringify(recorded)}\n`);
       return { executionId };
     },
-    // nothing runs locally, so no action has an id of its provider's
-    actionExecutions: async () => [],
-    findActionExecution: async () => undefined,
+    async actionExecutions(pipeline, executionId) {
+      const actions = await latestActions(actionsFile);
+      return actions
+        .filter((action) => action.pipeline === pipeline && action.executionId === executionId)
+        .map(({ stage, action, externalExecutionId }) => ({ stage, action, externalExecutionId }));
+    },
+    async findActionExecution(pipeline, externalExecutionId) {
+      // as ListActionExecutions with maxResults 100: the pipeline's newest actions first
+      const newest = (await latestActions(actionsFile)).filter((action) => action.pipeline === pipeline).reverse().slice(0, 100);
+      const found = newest.find((action) => action.externalExecutionId === externalExecutionId);
+      return found && { executionId: found.executionId, stage: found.stage, action: found.action };
+    },
     async executionRevision(pipeline, executionId) {
       const recorded = (await readRecordedStarts(recordFile)).find((start) => start.pipeline === pipeline && start.executionId === executionId);
       if (!recorded) return undefined;
@@ -38,9 +63,24 @@ export function recordedPipelines(recordFile: string): Pipelines {
 }
 
 export async function readRecordedStarts(recordFile: string): Promise<RecordedStart[]> {
-  const text = await readFile(recordFile, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RecordedStart);
+  return readJsonLines<RecordedStart>(recordFile);
+}
+
+/** Each action's latest state, in the order the actions started. */
+async function latestActions(actionsFile: string | undefined): Promise<RecordedAction[]> {
+  const latest = new Map<string, RecordedAction>();
+  for (const action of actionsFile ? await readJsonLines<RecordedAction>(actionsFile) : []) latest.set(action.actionExecutionId, { ...latest.get(action.actionExecutionId), ...action });
+  return [...latest.values()];
+}
+
+/** A JSON-lines file another process appends to: a last line still being written is skipped. */
+export async function readJsonLines<T>(file: string): Promise<T[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line) as T] : [];
+    } catch {
+      return [];
+    }
+  });
 }

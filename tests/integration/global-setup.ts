@@ -10,6 +10,8 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   // Lambda retries a failed asynchronous invocation after a minute; the tests that expect a retry wait seconds
   process.env.RC_LOCAL_RETRY_DELAYS_MS ??= '1000,2000';
+  // the tests send the pipeline events they need themselves; local-pipeline.test.ts runs its own pipeline runner, for its own commits
+  process.env.RC_LOCAL_PIPELINES ??= 'record';
   const stack = await startLocalStack(mkdtempSync(join(tmpdir(), 'rc-stack-')));
   globalThis.localStack = stack;
   process.env.RC_TEST_HTTP_URL = stack.httpUrl;

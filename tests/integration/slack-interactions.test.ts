@@ -77,7 +77,7 @@ async function cardText(executionId: string, expected: string): Promise<string> 
   return text;
 }
 
-const recordedFor = async (executionId: string) => (await readRecordedCalls(localFiles(localDir()).pipelineActions)).filter((call) => call.executionId === executionId);
+const recordedFor = async (executionId: string) => (await readRecordedCalls(localFiles(localDir()).pipelineControl)).filter((call) => call.executionId === executionId);
 
 /** No effect: after time enough for act-from-slack to have run, nothing recorded and nobody answered. */
 async function expectNoEffect(id: string, executionId: string) {
@@ -220,7 +220,7 @@ describe('a signed press acts once, for the people release-policy.yml names', ()
 
   it('an approval no longer waiting (decided in the console): refused in Slack, nothing more recorded', async () => {
     const executionId = randomUUID();
-    appendFileSync(localFiles(localDir()).pipelineActions, `${JSON.stringify({ call: 'PutApprovalResult', pipeline: 'MyFirstPipeline', executionId, stage: 'Approval', action: 'ManualApproval', approved: true, summary: 'in the console' })}\n`);
+    appendFileSync(localFiles(localDir()).pipelineControl, `${JSON.stringify({ call: 'PutApprovalResult', pipeline: 'MyFirstPipeline', executionId, stage: 'Approval', action: 'ManualApproval', approved: true, summary: 'in the console' })}\n`);
     const { id, body } = press({ executionId, action: 'reject' });
     await post(body, signedHeaders(signingSecret(), body));
     expect(await answersTo(id)).toEqual([`🚫 Not rejected: MyFirstPipeline / Approval / ManualApproval (execution ${executionId}): the approval is no longer waiting (decided, expired or superseded).`]);
