@@ -4,6 +4,7 @@ import { putEvents } from './local-codecommit';
 import type { LocalStack } from './local-stack';
 import { entryFromEvent, readEvents } from './replay';
 import { interactionBody, signedHeaders } from './slack-click';
+import { slackMessageAsText } from './local-slack';
 
 const SAMPLES = join(__dirname, '..', 'events', 'samples');
 
@@ -34,4 +35,6 @@ export async function approveFromSlack(stack: LocalStack, tell: () => Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await tell();
+  const card = stack.slack.calls().filter((call) => JSON.stringify(call.blocks ?? []).includes(executionId)).at(-1);
+  if (card) process.stdout.write(`    The card now, in full:\n${slackMessageAsText(card.blocks).replace(/^/gm, '      │ ')}\n`);
 }
