@@ -3,7 +3,8 @@
  * (chat.postMessage with message metadata, chat.update, conversations.history / .replies / .list)
  * and an incoming webhook, answering as Slack does, checking the bot token, and keeping every call
  * for `GET /_calls`. A button's `response_url` (`POST /actions/...`) keeps the ephemeral answers for
- * `GET /_responses`; `usergroups.users.list` answers the groups it was started with. `POST /_faults` makes the next calls fail (a status and Retry-After, a
+ * `GET /_responses` (chat.postEphemeral's too, as `ephemeral/<channel>/<user>`), views.open keeps the
+ * modals for `GET /_views`; `usergroups.users.list` answers the groups it was started with. `POST /_faults` makes the next calls fail (a status and Retry-After, a
  * connection reset, no answer, a post taken and then no answer) or answer slowly, so the tests can
  * see retries; `POST /_faults` with `{ "random": ... }` does it to a share of all calls.
  */
@@ -87,6 +88,7 @@ const answer = (response: ServerResponse, status: number, body: unknown, headers
 export async function startLocalSlack(botToken: string, port = 0, usergroups: Record<string, string[]> = {}): Promise<LocalSlack> {
   const calls: SlackCall[] = [];
   const responses: SlackResponse[] = [];
+  const views: { trigger_id: string; view: Record<string, unknown> }[] = [];
   const channels = new Map<string, string>();
   let faults: Fault[] = [];
   let random: (RandomFaults & { next(): number }) | undefined;
@@ -145,6 +147,12 @@ export async function startLocalSlack(botToken: string, port = 0, usergroups: Re
       case 'conversations.replies':
         if (channelId(channelName) !== channelName) return { ok: false, error: 'channel_not_found' };
         return { ok: true, ...asHistory(posts(channelName).filter((call) => call.ts === args.ts || call.thread_ts === args.ts), args) };
+      case 'views.open':
+        views.push({ trigger_id: String(args.trigger_id), view: (typeof args.view === 'string' ? JSON.parse(args.view) : args.view) as Record<string, unknown> });
+        return { ok: true, view: { id: `V${String(views.length).padStart(8, '0')}` } };
+      case 'chat.postEphemeral':
+        responses.push({ id: `ephemeral/${String(args.channel)}/${String(args.user)}`, response_type: 'ephemeral', text: args.text as string });
+        return { ok: true, message_ts: nextTs() };
       case 'usergroups.users.list': {
         const users = usergroups[String(args.usergroup)];
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
@@ -161,6 +169,7 @@ export async function startLocalSlack(botToken: string, port = 0, usergroups: Re
       const path = request.url ?? '';
       if (request.method === 'GET' && path === '/_calls') return answer(response, 200, calls);
       if (request.method === 'GET' && path === '/_responses') return answer(response, 200, responses);
+      if (request.method === 'GET' && path === '/_views') return answer(response, 200, views);
       if (request.method === 'POST' && path.startsWith('/actions/')) {
         const { response_type, replace_original, text } = JSON.parse(body) as SlackResponse;
         responses.push({ id: path.slice('/actions/'.length), response_type, replace_original, text });

@@ -48,3 +48,28 @@ export function signedHeaders(secret: string, body: string, timestamp = Math.flo
     'x-slack-signature': slackSignature(secret, String(timestamp), body),
   };
 }
+
+/**
+ * The modal's submission as Slack sends it (https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload):
+ * the view with its private_metadata as it was opened, and the values entered.
+ */
+export function viewSubmissionBody({ viewId, privateMetadata, decision, comment, user }: { viewId: string; privateMetadata: string; decision: string; comment?: string; user: string }): string {
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0LOCAL', domain: 'local' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0LOCAL' },
+    api_app_id: 'A0LOCAL',
+    trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
+    view: {
+      id: viewId,
+      team_id: 'T0LOCAL',
+      type: 'modal',
+      callback_id: 'rc:decide',
+      private_metadata: privateMetadata,
+      hash: randomBytes(8).toString('hex'),
+      state: { values: { decision: { decision: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: decision }, value: decision } } }, comment: { comment: { type: 'plain_text_input', value: comment ?? null } } } },
+    },
+    response_urls: [],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -12,6 +12,10 @@ export type SlackAction = (typeof SLACK_ACTIONS)[number];
 const ACTION_ID = /^rc:(approve|reject|retry|rollback)$/;
 export const actionIdOf = (action: SlackAction) => `rc:${action}`;
 export const actionOf = (actionId: string): SlackAction | undefined => ACTION_ID.exec(actionId)?.[1] as SlackAction | undefined;
+/** The button that opens the modal to approve or reject with a comment, and the modal's callback. */
+export const DECIDE_WITH_COMMENT = 'rc:decide';
+/** The longest comment the modal takes: PutApprovalResult's summary is at most 512 characters, with who and when. */
+export const LONGEST_COMMENT = 300;
 
 /** A button's value: facts anyone in the channel may see, never a token (the worker reads that from CodePipeline at click time). */
 export const ButtonValue = z.strictObject({
@@ -32,6 +36,10 @@ export const Click = z.object({
   user: z.object({ id: z.string(), name: z.optional(z.string()) }),
   /** Where the ephemeral answer goes; Slack's, valid 30 minutes for 5 answers. */
   responseUrl: z.optional(z.string()),
+  /** Where to answer when there is no response_url (a modal's submission): the card's channel. */
+  channel: z.optional(z.string()),
+  /** What the person wrote in the modal, for the approval's summary and the card. */
+  comment: z.optional(z.string().check(z.maxLength(LONGEST_COMMENT))),
   at: z.string(),
 });
 export type Click = z.infer<typeof Click>;
@@ -73,3 +81,34 @@ export function slackIdOf(policy: ReleasePolicy, email: string): string | undefi
 export type Outcome = { done: true; detail: string } | { done: false; reason: string };
 
 export const PAST_TENSE: Record<SlackAction, string> = { approve: 'approved', reject: 'rejected', retry: 'retried', rollback: 'rolled back' };
+
+/**
+ * The modal that approves or rejects with a comment (https://docs.slack.dev/reference/views/modal-views):
+ * the target and the card's channel ride in private_metadata, which Slack hands back, signed, on submission.
+ */
+export function decideModal(target: ButtonValue, channel: string | undefined) {
+  return {
+    type: 'modal',
+    callback_id: DECIDE_WITH_COMMENT,
+    private_metadata: JSON.stringify({ target, channel }),
+    title: { type: 'plain_text', text: 'Approve or reject' },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${target.action ?? ''}* in ${target.stage} of ${target.pipeline}`.replace(/[<>&]/g, '') } },
+      {
+        type: 'input',
+        block_id: 'decision',
+        label: { type: 'plain_text', text: 'Decision' },
+        element: { type: 'radio_buttons', action_id: 'decision', options: [{ text: { type: 'plain_text', text: 'Approve' }, value: 'approve' }, { text: { type: 'plain_text', text: 'Reject' }, value: 'reject' }] },
+      },
+      {
+        type: 'input',
+        block_id: 'comment',
+        optional: true,
+        label: { type: 'plain_text', text: 'Comment' },
+        element: { type: 'plain_text_input', action_id: 'comment', multiline: true, max_length: LONGEST_COMMENT },
+      },
+    ],
+  };
+}

@@ -73,7 +73,11 @@ function control(click: Click, pipelines: PipelineControl): Promise<ControlOutco
   switch (click.action) {
     case 'approve':
     case 'reject':
-      return pipelines.decide({ pipeline, stage, action, executionId, approved: click.action === 'approve', summary: `${click.action === 'approve' ? 'Approved' : 'Rejected'} from Slack by ${who} at ${click.at}` });
+      return pipelines.decide({
+        pipeline, stage, action, executionId,
+        approved: click.action === 'approve',
+        summary: `${click.action === 'approve' ? 'Approved' : 'Rejected'} from Slack by ${who} at ${click.at}${click.comment ? `: ${click.comment}` : ''}`,
+      });
     case 'retry':
       return pipelines.retry({ pipeline, stage, executionId });
     case 'rollback':
@@ -99,7 +103,7 @@ export function decisionNotification(click: Click, policy: ReleasePolicy, region
     region,
     result: approved ? 'SUCCEEDED' : 'FAILED',
     pipeline: { name: pipeline, executionId, stage, action },
-    decidedBy: { slackUser: click.user.id, name: click.user.name, decision: approved ? 'approved' : 'rejected' },
+    decidedBy: { slackUser: click.user.id, name: click.user.name, decision: approved ? 'approved' : 'rejected', comment: click.comment },
     links: [consoleLinks.execution(region, pipeline, executionId)],
   };
 }

@@ -64,6 +64,16 @@ export function slackPeople() {
       );
       return member.filter((group) => group !== undefined);
     },
+    async answerInChannel(channel: string, user: string, text: string): Promise<void> {
+      const response = await fetch(`${apiUrl}chat.postEphemeral`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token()}`, 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ channel, user, text }),
+        signal: AbortSignal.timeout(3_000),
+      });
+      const answer = (await response.json()) as SlackAnswer;
+      if (!answer.ok) throw new Error(`Slack's chat.postEphemeral answered ${answer.error ?? response.status}`);
+    },
     async answer(responseUrl: string, text: string): Promise<void> {
       const response = await fetch(responseUrl, {
         method: 'POST',

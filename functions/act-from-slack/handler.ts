@@ -11,6 +11,8 @@ import { authorEmail, clicks, control, slackPeople } from './adapters';
 export interface WorkerPorts extends ActPorts {
   /** The ephemeral answer to the person who pressed (Slack's response_url). */
   answer: (responseUrl: string, text: string) => Promise<void>;
+  /** The same, where there is no response_url (a modal's submission): chat.postEphemeral to the user in the card's channel. */
+  answerInChannel: (channel: string, user: string, text: string) => Promise<void>;
   /** The SNS topic: a decision goes onto the release's card through notify-slack, like every other change. */
   notifications: Notifications;
   region: string;
@@ -38,7 +40,8 @@ export async function handle(event: unknown, ports: WorkerPorts): Promise<ActRes
   if (decision) await ports.notifications.publish([decision]).catch((error: unknown) => logger.warn('could not put the decision on the card', { error: String(error) }));
   metrics.addMetric(result.done ? 'SlackActionsDone' : result.allowed ? 'SlackActionsNotDone' : 'SlackActionsRefused', MetricUnit.Count, 1);
   // done is done: a lost answer must not make Lambda press again
-  if (click.responseUrl) await ports.answer(click.responseUrl, result.message).catch((error: unknown) => logger.warn('could not answer the person in Slack', { error: String(error) }));
+  const answered = click.responseUrl ? ports.answer(click.responseUrl, result.message) : click.channel ? ports.answerInChannel(click.channel, click.user.id, result.message) : Promise.resolve();
+  await answered.catch((error: unknown) => logger.warn('could not answer the person in Slack', { error: String(error) }));
   return result;
 }
 
@@ -53,6 +56,7 @@ function wire(): WorkerPorts {
     groupsOfUser: people.groupsOfUser,
     authorEmail: authorEmail(),
     answer: people.answer,
+    answerInChannel: people.answerInChannel,
     notifications: notifications(),
     region: process.env.AWS_REGION ?? 'us-east-1',
     now: () => new Date(),

@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import policy from '../../release-policy.yml';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import { clipText as clip, type ReleaseNotification } from '../../shared/release-notification';
-import { actionIdOf, allowedPeople, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
+import { actionIdOf, allowedPeople, DECIDE_WITH_COMMENT, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
 import type { SlackMessage } from '../../shared/slack';
 
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
@@ -15,7 +15,7 @@ export interface CardState {
   /** `at` is the time of the stage's own latest event (absent while only its actions were heard of); `since`, the earliest time it was heard of, orders the stages. */
   stages: { name: string; state: string; at?: string; since: string }[];
   /** Each action's latest state; a manual approval waiting is `WAITING` until its action ends. */
-  actions: { id: string; stage: string; action: string; state: string; at: string; decidedBy?: { slackUser: string; name?: string; decision: string; at: string } }[];
+  actions: { id: string; stage: string; action: string; state: string; at: string; decidedBy?: { slackUser: string; name?: string; decision: string; comment?: string; at: string } }[];
   builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
   deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
   links: { label: string; url: string }[];
@@ -178,8 +178,8 @@ function progressLine(card: CardState): string | undefined {
 
 /** `<@U…>` is Slack's mention: it shows the person's name as the reader's workspace knows it. */
 function decisionLine({ action, stage, decidedBy }: CardState['actions'][number]): string {
-  const { slackUser, decision, at } = decidedBy!;
-  return `${decision === 'approved' ? '👍' : '👎'} ${escape(action)} in ${escape(stage)} ${decision} by <@${slackUser}> from Slack at ${at.slice(11, 16)} UTC`;
+  const { slackUser, decision, comment, at } = decidedBy!;
+  return `${decision === 'approved' ? '👍' : '👎'} ${escape(action)} in ${escape(stage)} ${decision} by <@${slackUser}> from Slack at ${at.slice(11, 16)} UTC${comment ? `: “${escape(comment)}”` : ''}`;
 }
 
 function buildLine(build: CardState['builds'][number]): string {
@@ -249,6 +249,8 @@ function actionButtons(card: CardState, actionPolicy: ReleasePolicy): ActionsBlo
     if (offered('reject', approval.stage)) {
       buttons.push(button('reject', 'Reject', target, { style: 'danger', confirm: confirm('Reject?', `Reject ${approval.action} in ${approval.stage}? The execution stops.`, 'Reject') }));
     }
+    // the modal to approve or reject with a comment
+    if (offered('approve', approval.stage) || offered('reject', approval.stage)) buttons.push({ ...button('approve', 'With a comment…', target), action_id: DECIDE_WITH_COMMENT });
   }
   if (result === 'FAILED') {
     for (const stage of card.stages.filter((candidate) => candidate.state === 'FAILED' && offered('retry', candidate.name))) {

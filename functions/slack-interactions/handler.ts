@@ -4,16 +4,18 @@ import { ClientError, jsonResponse } from '../../shared/http';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { checkSlackSignature } from '../../shared/slack-signature';
-import type { Click } from '../../shared/slack-actions';
+import { decideModal, type Click } from '../../shared/slack-actions';
 import type { ClickLedger } from '../../shared/ports';
 import { parseInteraction, rawBody } from './interaction';
-import { clicks, dispatch, signingSecret } from './adapters';
+import { clicks, dispatch, openModal, signingSecret } from './adapters';
 
 export interface InteractionPorts {
   signingSecret: () => Promise<string>;
   clicks: Pick<ClickLedger, 'claimClick'>;
   /** Hands the press to act-from-slack without waiting for it: Slack wants an answer within 3 seconds. */
   dispatch: (click: Click) => Promise<void>;
+  /** Opens the modal to decide with a comment (Slack's views.open, with the press's trigger_id, good for 3 seconds). */
+  openModal: (triggerId: string, view: object) => Promise<void>;
   now: () => Date;
 }
 
@@ -27,7 +29,13 @@ export async function handle(event: APIGatewayProxyEventV2, ports: InteractionPo
   const headers = event.headers ?? {};
   const check = checkSlackSignature({ timestamp: headers['x-slack-request-timestamp'], signature: headers['x-slack-signature'], rawBody: raw }, await ports.signingSecret(), Math.floor(ports.now().getTime() / 1000));
   if (!check.valid) throw new ClientError(401, 'InvalidSignature', check.reason);
-  const click = parseInteraction(raw, ports.now());
+  const interaction = parseInteraction(raw, ports.now());
+  if (interaction.kind === 'open-modal') {
+    await ports.openModal(interaction.triggerId, decideModal(interaction.target, interaction.channel));
+    metrics.addMetric('SlackModalsOpened', MetricUnit.Count, 1);
+    return jsonResponse(200, {});
+  }
+  const { click } = interaction;
   logger.appendKeys({ clickId: click.id, user: click.user.id, action: click.action, pipeline: click.target.pipeline, executionId: click.target.executionId });
   if (!(await ports.clicks.claimClick(click.id, click.at))) {
     logger.info('slack click seen before: not acted on again', { slackRetry: headers['x-slack-retry-num'] });
@@ -43,4 +51,4 @@ export async function handle(event: APIGatewayProxyEventV2, ports: InteractionPo
 // created with the first request, once per container (and not when a test imports `handle`)
 let ports: InteractionPorts | undefined;
 
-export const handler = withHttp('slack-interactions').handler((event) => handle(event, (ports ??= { signingSecret: signingSecret(), clicks: clicks(), dispatch: dispatch(), now: () => new Date() })));
+export const handler = withHttp('slack-interactions').handler((event) => handle(event, (ports ??= { signingSecret: signingSecret(), clicks: clicks(), dispatch: dispatch(), openModal: openModal(), now: () => new Date() })));

@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localFiles } from '../../shared/local/files';
 import { readRecordedCalls } from '../../shared/local/recorded-control';
 import { createLocalRepository } from '../../scripts/local-codecommit';
-import { interactionBody, signedHeaders, type Interaction } from '../../scripts/slack-click';
+import { interactionBody, signedHeaders, viewSubmissionBody, type Interaction } from '../../scripts/slack-click';
 import { slackSignature } from '../../shared/slack-signature';
 import { eventBridgeUrl, localDir, secrets, slackUrl } from '../support/local-stack-env';
 import { assertNoSecret } from '../support/secrets';
@@ -235,6 +235,38 @@ describe('a signed press acts once, for the people release-policy.yml names', ()
       expect(await answersTo(id)).toEqual([expect.stringMatching(/^✅ You (retried|rolled back) MyFirstPipeline \/ Deploy/)]);
     }
     expect((await recordedFor(executionId)).map((call) => call.call)).toEqual(['RetryStageExecution', 'RollbackStage']);
+  });
+});
+
+describe('approve or reject with a comment, in a modal', () => {
+  it('opens the modal on a press, and its submission rejects with the comment, answered only to the person, once, and shown on the card', async () => {
+    const executionId = randomUUID();
+    const { body } = press({ executionId, action: 'rc:decide' });
+    expect(await post(body, signedHeaders(signingSecret(), body))).toMatchObject({ status: 200 });
+    const views = (await (await fetch(`${slackUrl()}/_views`)).json()) as { view: { callback_id: string; private_metadata: string } }[];
+    const opened = views.find(({ view }) => view.private_metadata.includes(executionId));
+    expect(opened?.view).toMatchObject({ callback_id: 'rc:decide', private_metadata: JSON.stringify({ target: { pipeline: 'MyFirstPipeline', executionId, stage: 'Approval', action: 'ManualApproval' }, channel: 'C00000001' }) });
+    outputs.push(JSON.stringify(opened));
+    expect(await recordedFor(executionId)).toEqual([]);
+
+    const submitted = viewSubmissionBody({ viewId: `V${randomBytes(6).toString('hex').toUpperCase()}`, privateMetadata: opened!.view.private_metadata, decision: 'reject', comment: 'breaks login', user: 'U0LOCALDEV' });
+    const headers = signedHeaders(signingSecret(), submitted);
+    expect((await Promise.all([post(submitted, headers), post(submitted, headers)])).map((answer) => answer.status)).toEqual([200, 200]);
+    const answered = async () => (await responses()).filter((answer) => answer.id === 'ephemeral/C00000001/U0LOCALDEV' && answer.text.includes(executionId)).map((answer) => answer.text);
+    const deadline = Date.now() + 20_000;
+    while ((await answered()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await answered()).toEqual([expect.stringMatching(/^✅ You rejected MyFirstPipeline \/ Approval \/ ManualApproval/)]);
+    expect(await recordedFor(executionId)).toEqual([expect.objectContaining({ call: 'PutApprovalResult', approved: false, summary: expect.stringMatching(/^Rejected from Slack by u0localdev \(Slack U0LOCALDEV\) at .*: breaks login$/) })]);
+    expect(await cardText(executionId, 'breaks login')).toMatch(/👎 ManualApproval in Approval rejected by <@U0LOCALDEV> from Slack at \d\d:\d\d UTC: “breaks login”/);
+  });
+
+  it('refuses a submission signed with another secret, acting on nothing', async () => {
+    const executionId = randomUUID();
+    const submitted = viewSubmissionBody({ viewId: 'V0FORGED1', privateMetadata: JSON.stringify({ target: { pipeline: 'MyFirstPipeline', executionId, stage: 'Approval', action: 'ManualApproval' } }), decision: 'approve', user: 'U0LOCALDEV' });
+    expect(await post(submitted, signedHeaders(`${signingSecret()}x`, submitted))).toMatchObject({ status: 401, body: { error: 'InvalidSignature' } });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await recordedFor(executionId)).toEqual([]);
   });
 });
 

@@ -28,6 +28,7 @@ function setUp(over: Partial<WorkerPorts> = {}) {
     groupsOfUser: async () => [],
     authorEmail: async () => undefined,
     answer: async (_url, text) => void answers.push(text),
+    answerInChannel: async (channel, user, text) => void answers.push(`${channel}/${user}: ${text}`),
     notifications: { publish: async (notifications) => void published.push(...notifications) },
     region: 'us-east-1',
     now: () => new Date('2026-11-30T12:00:00Z'),
@@ -60,6 +61,16 @@ describe('act-from-slack', () => {
     ports.control.decide = async (request) => (decided.push(request), { done: true, detail: 'approved' });
     await expect(handle(click, ports)).resolves.toMatchObject({ done: true });
     expect(decided).toHaveLength(1);
+  });
+
+  it('answers a modal\'s submission in the card\'s channel, only to the person, and carries the comment to CodePipeline and the card', async () => {
+    const { ports, published, answers } = setUp();
+    const summaries: string[] = [];
+    ports.control.decide = async (request) => (summaries.push(request.summary), { done: true, detail: 'approved' });
+    await handle({ ...click, id: 'V0MODAL-U0ANA-approve', responseUrl: undefined, channel: 'C00000001', comment: 'checked on staging' }, ports);
+    expect(answers).toEqual([expect.stringMatching(/^C00000001\/U0ANA: ✅ You approved/)]);
+    expect(summaries).toEqual(['Approved from Slack by ana (Slack U0ANA) at 2026-11-30T12:00:00.000Z: checked on staging']);
+    expect(published[0]!.decidedBy).toEqual({ slackUser: 'U0ANA', name: 'ana', decision: 'approved', comment: 'checked on staging' });
   });
 
   it('drops an event that is not a press, acting on nothing', async () => {

@@ -54,6 +54,7 @@ describe('the buttons on a card', () => {
     expect(buttonsOf(card)).toEqual([
       { id: 'rc:approve', label: 'Approve', value, confirms: false },
       { id: 'rc:reject', label: 'Reject', value, confirms: true },
+      { id: 'rc:decide', label: 'With a comment…', value, confirms: false },
     ]);
   });
 
@@ -86,7 +87,7 @@ describe('the buttons on a card', () => {
   it('offers Approve and Reject with the policy the project ships, which names the local stack\'s approvers', () => {
     const card = base({ actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'WAITING', at }] });
     const block = renderCard(card).blocks.find((candidate) => candidate.block_id === 'rc-actions') as ActionsBlock | undefined;
-    expect(block?.elements.map((element) => (element as Button).action_id)).toEqual(['rc:approve', 'rc:reject']);
+    expect(block?.elements.map((element) => (element as Button).action_id)).toEqual(['rc:approve', 'rc:reject', 'rc:decide']);
   });
 });
 
@@ -110,6 +111,7 @@ describe('a decision made from Slack, on the card', () => {
     const state = order(decision).reduce<CardState | undefined>(applyNotification, undefined)!;
     const text = slackMessageAsText(renderCard(state, policy).blocks);
     expect(text).toContain('👍 ManualApproval in Approval approved by <@U0ANA> from Slack at 12:00 UTC');
+    expect(text).not.toContain('“');
     expect(text).not.toContain('waiting');
     expect(buttonsOf(state)).toEqual([]);
   });
@@ -120,5 +122,8 @@ describe('a decision made from Slack, on the card', () => {
     const state = [waiting, rejected].reduce<CardState | undefined>(applyNotification, undefined)!;
     expect(slackMessageAsText(renderCard(state, policy).blocks)).toContain('👎 ManualApproval in Approval rejected by <@U0ANA>');
     expect(decisionNotification({ ...click, action: 'retry' }, policy, 'us-east-1')).toBeUndefined();
+    const commented = decisionNotification({ ...click, action: 'reject', comment: 'breaks <b>login</b>' }, policy, 'us-east-1')!;
+    const withComment = [waiting, commented].reduce<CardState | undefined>(applyNotification, undefined)!;
+    expect(JSON.stringify(renderCard(withComment, policy).blocks)).toContain('rejected by <@U0ANA> from Slack at 12:00 UTC: “breaks &lt;b&gt;login&lt;/b&gt;”');
   });
 });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handle, type InteractionPorts } from '../../../../functions/slack-interactions/handler';
 import type { Click } from '../../../../shared/slack-actions';
-import { interactionBody, signedHeaders } from '../../../../scripts/slack-click';
+import { interactionBody, signedHeaders, viewSubmissionBody } from '../../../../scripts/slack-click';
 
 const SECRET = 'unit-test-signing-secret';
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -22,14 +22,16 @@ const eventOf = (body: string, headers: Record<string, string>, isBase64Encoded 
 
 function setUp() {
   const dispatched: Click[] = [];
+  const opened: { triggerId: string; view: object }[] = [];
   const claimed = new Set<string>();
   const ports: InteractionPorts = {
     signingSecret: async () => SECRET,
     clicks: { claimClick: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)) },
     dispatch: async (click) => void dispatched.push(click),
+    openModal: async (triggerId, view) => void opened.push({ triggerId, view }),
     now: () => NOW,
   };
-  return { ports, dispatched };
+  return { ports, dispatched, opened };
 }
 
 describe('POST /slack/interactions', () => {
@@ -58,6 +60,30 @@ describe('POST /slack/interactions', () => {
   it('refuses a body changed after signing with 401, and hands nothing on', async () => {
     const { ports, dispatched } = setUp();
     await expect(handle(eventOf(body.replace('U0ANA', 'U0EVE'), headers), ports)).rejects.toMatchObject({ statusCode: 401, code: 'InvalidSignature' });
+    expect(dispatched).toEqual([]);
+  });
+
+  it('opens the modal to decide with a comment, the target and channel in its private_metadata, and acts on nothing yet', async () => {
+    const { ports, dispatched, opened } = setUp();
+    const pressed = interactionBody({ action: 'rc:decide', value, user: 'U0ANA', responseUrl: 'https://hooks.slack.com/actions/T0/1/x' });
+    expect(await handle(eventOf(pressed, signedHeaders(SECRET, pressed, NOW.getTime() / 1000)), ports)).toMatchObject({ statusCode: 200 });
+    expect(dispatched).toEqual([]);
+    expect(opened).toEqual([{ triggerId: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]{32}$/), view: expect.objectContaining({ type: 'modal', callback_id: 'rc:decide', private_metadata: JSON.stringify({ target: value, channel: 'C00000001' }) }) }]);
+  });
+
+  it("hands the modal's submission on as a press with its comment, once", async () => {
+    const { ports, dispatched } = setUp();
+    const submitted = viewSubmissionBody({ viewId: 'V0MODAL01', privateMetadata: JSON.stringify({ target: value, channel: 'C00000001' }), decision: 'reject', comment: ' breaks login ', user: 'U0ANA' });
+    const signed = eventOf(submitted, signedHeaders(SECRET, submitted, NOW.getTime() / 1000));
+    await handle(signed, ports);
+    await handle(signed, ports);
+    expect(dispatched).toEqual([{ id: 'V0MODAL01-U0ANA-reject', action: 'reject', target: value, user: { id: 'U0ANA', name: 'u0ana' }, channel: 'C00000001', comment: 'breaks login', at: NOW.toISOString() }]);
+  });
+
+  it('refuses a submission whose private_metadata names no approval', async () => {
+    const { ports, dispatched } = setUp();
+    const submitted = viewSubmissionBody({ viewId: 'V0MODAL02', privateMetadata: JSON.stringify({ target: { ...value, action: undefined } }), decision: 'approve', user: 'U0ANA' });
+    await expect(handle(eventOf(submitted, signedHeaders(SECRET, submitted, NOW.getTime() / 1000)), ports)).rejects.toMatchObject({ statusCode: 400, code: 'MalformedInteraction' });
     expect(dispatched).toEqual([]);
   });
 });
