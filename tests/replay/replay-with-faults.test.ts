@@ -301,7 +301,8 @@ describe(`a replay of ${EXECUTIONS} executions against AWS, DynamoDB and Slack t
     const dynamoState = JSON.stringify(seen.faults);
     process.stderr.write(
       `replay: ${phases.join(', ')}; ${cards.length} executions, ${latencies.length} Slack deliveries; AWS faults ${dynamoState}; ` +
-        `killed ${kills}, failed attempts ${JSON.stringify(Object.fromEntries(failedAttempts))}; dead-lettered ${deadLettered().size}; lost 0, doubled starts 0; ` +
+        `killed ${kills}, failed attempts ${JSON.stringify(Object.fromEntries(failedAttempts))}; dead-lettered ${deadLettered().size} ` +
+        `(after three attempts: ${JSON.stringify(Object.fromEntries(Object.entries(Object.groupBy(failures, ({ functionName }) => functionName)).map(([name, list]) => [name, list!.length])))}); lost 0, doubled starts 0; ` +
         `duplicate posts ${duplicates} (counted ${counted}); event to message p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms\n`,
     );
   });
