@@ -14,5 +14,8 @@ module.exports = () => {
   return {
     repositoryArns: Object.keys(policy.repositories).map((name) => arn('codecommit', name)),
     pipelineArns: [...new Set(pipelines)].map((name) => arn('codepipeline', name)),
+    // PutApprovalResult's resource is the action (<pipeline>/<stage>/<action>), RetryStageExecution's and RollbackStage's the stage
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html)
+    pipelineStageArns: [...new Set(pipelines)].map((name) => arn('codepipeline', `${name}/*`)),
   };
 };

@@ -21,6 +21,7 @@ import { runnerFiles } from '../infra/local/pipeline-runner';
 import { createLocalRepository } from './local-codecommit';
 import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
 import { slackMessageAsText, type SlackCall } from './local-slack';
+import { approveFromSlack } from './demo-approval';
 import { duration, formatReport } from './report';
 import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
 
@@ -191,6 +192,8 @@ async function main(): Promise<void> {
 
     const served = join(runnerFiles(localDir).instances, 'MyCodePipelineDemo', 'var', 'www', 'html', 'revision.txt');
     if (existsSync(served)) process.stdout.write(`\n${bold('8. Production (the instance tagged MyCodePipelineDemo) serves revision.txt:')} ${readFileSync(served, 'utf8').trim()}\n    (appspec hooks are not run on a laptop: they install and start Apache as root)\n`);
+
+    await approveFromSlack(stack, () => story.follow(), "8b. A release waits for a manual approval (the laptop's runner runs none: CodePipeline's event is replayed); approved from Slack, the card says by whom");
 
     const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);

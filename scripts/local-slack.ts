@@ -2,7 +2,9 @@
  * Slack on loopback for `npm start`, the demo and the tests: the Web API methods notify-slack calls
  * (chat.postMessage with message metadata, chat.update, conversations.history / .replies / .list)
  * and an incoming webhook, answering as Slack does, checking the bot token, and keeping every call
- * for `GET /_calls`. `POST /_faults` makes the next calls fail (a status and Retry-After, a
+ * for `GET /_calls`. A button's `response_url` (`POST /actions/...`) keeps the ephemeral answers for
+ * `GET /_responses` (chat.postEphemeral's too, as `ephemeral/<channel>/<user>`), views.open keeps the
+ * modals for `GET /_views`; `usergroups.users.list` answers the groups it was started with. `POST /_faults` makes the next calls fail (a status and Retry-After, a
  * connection reset, no answer, a post taken and then no answer) or answer slowly, so the tests can
  * see retries; `POST /_faults` with `{ "random": ... }` does it to a share of all calls.
  */
@@ -21,12 +23,24 @@ export interface SlackCall {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** What a function answered a click with, through its response_url. */
+export interface SlackResponse {
+  id: string;
+  response_type?: string;
+  replace_original?: boolean;
+  text?: string;
+}
+
 export interface LocalSlack {
   url: string;
   /** The Web API base URL (`SLACK_API_URL`). */
   apiUrl: string;
   webhookUrl: string;
+  /** Where a click's ephemeral answers go, as Slack's response_url: one per interaction. */
+  responseUrl(id: string): string;
   calls(): SlackCall[];
+  /** The answers posted to response_urls, oldest first. */
+  responses(): SlackResponse[];
   close(): Promise<void>;
 }
 
@@ -70,8 +84,11 @@ const answer = (response: ServerResponse, status: number, body: unknown, headers
   response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 };
 
-export async function startLocalSlack(botToken: string, port = 0): Promise<LocalSlack> {
+/** `usergroups`: each Slack user group's member ids, for usergroups.users.list. */
+export async function startLocalSlack(botToken: string, port = 0, usergroups: Record<string, string[]> = {}): Promise<LocalSlack> {
   const calls: SlackCall[] = [];
+  const responses: SlackResponse[] = [];
+  const views: { trigger_id: string; view: Record<string, unknown> }[] = [];
   const channels = new Map<string, string>();
   let faults: Fault[] = [];
   let random: (RandomFaults & { next(): number }) | undefined;
@@ -130,6 +147,16 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
       case 'conversations.replies':
         if (channelId(channelName) !== channelName) return { ok: false, error: 'channel_not_found' };
         return { ok: true, ...asHistory(posts(channelName).filter((call) => call.ts === args.ts || call.thread_ts === args.ts), args) };
+      case 'views.open':
+        views.push({ trigger_id: String(args.trigger_id), view: (typeof args.view === 'string' ? JSON.parse(args.view) : args.view) as Record<string, unknown> });
+        return { ok: true, view: { id: `V${String(views.length).padStart(8, '0')}` } };
+      case 'chat.postEphemeral':
+        responses.push({ id: `ephemeral/${String(args.channel)}/${String(args.user)}`, response_type: 'ephemeral', text: args.text as string });
+        return { ok: true, message_ts: nextTs() };
+      case 'usergroups.users.list': {
+        const users = usergroups[String(args.usergroup)];
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'conversations.list':
         return { ok: true, channels: [...channels].map(([name, id]) => ({ id, name: name.replace(/^#/, '') })), response_metadata: { next_cursor: '' } };
       default:
@@ -141,6 +168,13 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
     void readBody(request).then(async (body) => {
       const path = request.url ?? '';
       if (request.method === 'GET' && path === '/_calls') return answer(response, 200, calls);
+      if (request.method === 'GET' && path === '/_responses') return answer(response, 200, responses);
+      if (request.method === 'GET' && path === '/_views') return answer(response, 200, views);
+      if (request.method === 'POST' && path.startsWith('/actions/')) {
+        const { response_type, replace_original, text } = JSON.parse(body) as SlackResponse;
+        responses.push({ id: path.slice('/actions/'.length), response_type, replace_original, text });
+        return answer(response, 200, { ok: true });
+      }
       if (request.method === 'POST' && path === '/_faults') {
         const fault = JSON.parse(body) as Fault | RandomFaults;
         if ('rate' in fault) {
@@ -177,7 +211,9 @@ export async function startLocalSlack(botToken: string, port = 0): Promise<Local
     url,
     apiUrl: `${url}/api/`,
     webhookUrl: `${url}/webhook/T000/B000/local`,
+    responseUrl: (id) => `${url}/actions/${encodeURIComponent(id)}`,
     calls: () => calls,
+    responses: () => responses,
     close: () => {
       // a hung call would keep the server open
       server.closeAllConnections();

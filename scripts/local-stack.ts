@@ -22,8 +22,12 @@ export interface LocalStack {
   slack: LocalSlack;
   /** The local console: the Slack channel, the dashboard and the releases in a browser. */
   consoleUrl: string;
-  /** What must never appear in a log line (the Slack bot token). */
+  /** What must never appear in a log line (the Slack bot token and signing secret). */
   secrets: string[];
+  /** The Slack app's signing secret the local stack checks interactions with (in the local Parameter Store too). */
+  signingSecret: string;
+  /** The local Parameter Store, where `npm run slack -- click` reads the signing secret. */
+  ssmUrl: string;
   localDir: string;
   logFile: string;
   process: ChildProcess;
@@ -64,6 +68,11 @@ export async function freePort(): Promise<number> {
 
 /** Where the local stage's notify-slack finds its bot token (serverless.yml param slackBotTokenParameter). */
 export const LOCAL_BOT_TOKEN_PARAMETER = '/release-conductor/local/slack-bot-token';
+/** The local Slack workspace's user groups (release-policy.yml names S0RELEASE among the approvers). */
+export const LOCAL_USERGROUPS = { S0RELEASE: ['U0RELEASER'] };
+
+/** Where the local stage's slack-interactions finds the signing secret (serverless.yml param slackSigningSecretParameter). */
+export const LOCAL_SIGNING_SECRET_PARAMETER = '/release-conductor/local/slack-signing-secret';
 
 /**
  * Starts DynamoDB (dynalite, with the ledger table), Slack and Parameter Store stand-ins, and
@@ -80,8 +89,9 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   await createLedgerTable(dynamo.endpoint);
   // a new token each start, kept only in the stand-ins: the tests check no log line ever shows it
   const botToken = `xoxb-local-${randomBytes(12).toString('hex')}`;
-  const slack = await startLocalSlack(botToken, slackPort);
-  const ssm = await startLocalSsm({ [LOCAL_BOT_TOKEN_PARAMETER]: botToken }, ssmPort);
+  const signingSecret = randomBytes(16).toString('hex');
+  const slack = await startLocalSlack(botToken, slackPort, LOCAL_USERGROUPS);
+  const ssm = await startLocalSsm({ [LOCAL_BOT_TOKEN_PARAMETER]: botToken, [LOCAL_SIGNING_SECRET_PARAMETER]: signingSecret }, ssmPort);
   const logFile = join(localDir, 'stack.log');
   const logLines = () => parseLogLines(readFileSync(logFile, 'utf8'));
   const localConsole = await startConsole({ port: consolePort, slackUrl: slack.url, dynamoDbUrl: dynamo.endpoint, localDir, logFile, logLines });
@@ -99,7 +109,8 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
       RC_EVENTBRIDGE_PUBSUB_PORT: String(pubSub),
       RC_SNS_PORT: String(sns),
       RC_SLACK_PORT: new URL(slack.url).port,
-      // the functions' AWS SDK finds DynamoDB, SNS and Parameter Store here; nothing else local takes credentials
+      // the functions' AWS SDK finds DynamoDB, SNS, Parameter Store and Lambda's Invoke (serverless-offline's) here; nothing else local takes credentials
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambda}`,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${sns}`,
       AWS_ENDPOINT_URL_SSM: ssm.url,
@@ -130,7 +141,9 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
     snsUrl: `http://127.0.0.1:${sns}`,
     slack,
     consoleUrl: localConsole.url,
-    secrets: [botToken],
+    secrets: [botToken, signingSecret],
+    signingSecret,
+    ssmUrl: ssm.url,
     localDir,
     logFile,
     process: child,
@@ -202,7 +215,7 @@ if (require.main === module) {
   startLocalStack(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local'), ports, true).then(
     (stack) => {
       process.stdout.write(
-        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls).\nConsole: ${stack.consoleUrl} (the Slack channel, the dashboard and the releases, live). Ctrl-C stops it.\n`,
+        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls).\nConsole: ${stack.consoleUrl} (the Slack channel, the dashboard and the releases, live).\nPress a card's button as Slack would: npm run slack -- click approve --execution <id> --stage <stage> --action <approval action> (docs/slack-actions.md). Ctrl-C stops it.\n`,
       );
       const stop = () => void stack.stop().then(() => process.exit(0));
       process.once('SIGINT', stop).once('SIGTERM', stop);

@@ -6,6 +6,8 @@ import type { ReleaseNotification } from './release-notification';
 export interface Commit {
   commitId: string;
   author: string;
+  /** The author's email, which release-policy.yml's `people` maps to a Slack user (no self-approval). */
+  authorEmail?: string;
   message: string;
   /** When the author made the commit, ISO-8601. */
   authoredAt?: string;
@@ -135,4 +137,45 @@ export interface ExecutionLink {
 /** Where handlers tell teams what happened: the SNS topic. */
 export interface Notifications {
   publish(notifications: ReleaseNotification[]): Promise<void>;
+}
+
+/**
+ * What a click on a card may do to a pipeline. The approval token never crosses this port: the
+ * adapter reads it with GetPipelineState at the moment it decides, and forgets it.
+ */
+export interface PipelineControl {
+  /** Approves or rejects the manual approval action if it is waiting in this execution now. */
+  decide(request: { pipeline: string; stage: string; action: string; executionId: string; approved: boolean; summary: string }): Promise<ControlOutcome>;
+  /** Retries the failed actions of the stage in this execution (RetryStageExecution, FAILED_ACTIONS). */
+  retry(request: { pipeline: string; stage: string; executionId: string }): Promise<ControlOutcome>;
+  /** Rolls the stage back to the pipeline's last successful execution before this one (V2 RollbackStage). */
+  rollback(request: { pipeline: string; stage: string; executionId: string }): Promise<ControlOutcome>;
+}
+
+/** Done, with what CodePipeline answered; or refused, with why in words a person can act on. */
+export type ControlOutcome = { done: true; detail: string } | { done: false; reason: string };
+
+/** Where the clicks on cards are claimed and audited (the ledger table, shared/ledger.md). */
+export interface ClickLedger {
+  /** Claims the press once: false when this very press (a Slack retry, a replay) was claimed before. */
+  claimClick(clickId: string, at: string): Promise<boolean>;
+  /** Claims the action on its target until `untilSeconds` (epoch): false while another press holds it (a double click). */
+  claimIntent(intent: string, holder: string, untilSeconds: number): Promise<boolean>;
+  /** Frees an intent its holder was refused on, so that a permitted person may press again at once. */
+  releaseIntent(intent: string, holder: string): Promise<void>;
+  audit(entry: ClickAudit): Promise<void>;
+}
+
+export interface ClickAudit {
+  clickId: string;
+  at: string;
+  user: string;
+  action: string;
+  pipeline: string;
+  executionId: string;
+  stage: string;
+  approvalAction?: string;
+  allowed: boolean;
+  /** Why it was refused, or what CodePipeline answered. */
+  outcome: string;
 }

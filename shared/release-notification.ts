@@ -49,6 +49,8 @@ export const ReleaseNotification = z.object({
     }),
   ),
   durationSeconds: z.optional(z.number()),
+  /** Who approved or rejected a manual approval from Slack (act-from-slack), and which. */
+  decidedBy: z.optional(z.object({ slackUser: z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/)), name: z.optional(z.string()), decision: z.enum(['approved', 'rejected']), comment: z.optional(z.string()) })),
   links: z.array(z.object({ label: z.string(), url: z.string() })),
 });
 export type ReleaseNotification = z.infer<typeof ReleaseNotification>;

@@ -38,6 +38,22 @@ const variableValue = z
     error: `expected only the placeholders \${${TEMPLATE_KEYS.join('}, ${')}}`,
   });
 
+// Slack's ids: https://docs.slack.dev/reference/objects/user-object (U or W) and usergroup-object (S)
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
+const SLACK_GROUP = /^S[A-Z0-9]{2,20}$/;
+const slackUser = z.string({ error: 'expected a Slack user id such as U012AB3CD' }).regex(SLACK_USER, 'expected a Slack user id such as U012AB3CD (a member ID, not a display name)');
+
+/** Who may take one action from Slack: Slack user ids and user group ids, at least one of them. */
+const AllowedSchema = z
+  .strictObject({
+    users: z.array(slackUser, { error: 'expected a list of Slack user ids' }).default([]),
+    groups: z.array(z.string().regex(SLACK_GROUP, 'expected a Slack user group id such as S0614TZR7'), { error: 'expected a list of Slack user group ids' }).default([]),
+  })
+  .refine((allowed) => allowed.users.length + allowed.groups.length > 0, { error: 'expected at least one user or group' });
+
+/** The buttons a card may show, each for the people named; an action not named here shows no button. */
+const ActionsSchema = z.strictObject({ approve: AllowedSchema.optional(), reject: AllowedSchema.optional(), retry: AllowedSchema.optional(), rollback: AllowedSchema.optional() });
+
 const PipelineRuleSchema = z.strictObject({
   name: pipelineName,
   branches: globList('branch'),
@@ -47,10 +63,22 @@ const PipelineRuleSchema = z.strictObject({
   pipelineType: z.enum(['V1', 'V2'], { error: 'expected V1 or V2' }).default('V2'),
   sourceAction: z.string().regex(PIPELINE_NAME, 'expected the name of the pipeline\'s source action').default('Source'),
   promote: z.strictObject({ to: pipelineName }).optional(),
+  /** Who may act on this pipeline's executions from Slack; `stages` replaces an action's people for one stage. */
+  actions: ActionsSchema.optional(),
+  stages: z.record(z.string().regex(PIPELINE_NAME, 'expected a stage name: 1-100 of A-Z a-z 0-9 . @ - _'), z.strictObject({ actions: ActionsSchema })).optional(),
 });
 
 const PolicySchema = z
   .strictObject({
+    /** Commit author emails to Slack user ids: nobody approves their own change. */
+    people: z
+      .record(z.string(), slackUser)
+      .superRefine((people, ctx) => {
+        for (const email of Object.keys(people)) {
+          if (!z.email().safeParse(email).success) ctx.addIssue({ code: 'custom', path: [email], message: 'expected a commit author email as the key, such as "ana@example.com"' });
+        }
+      })
+      .default({}),
     teams: z.record(z.string(), z.strictObject({ slack: z.strictObject({ channel: z.string().min(1, 'expected a Slack channel') }).optional() })),
     repositories: z.record(
       z.string(),
@@ -71,12 +99,23 @@ const PolicySchema = z
         if (target !== undefined && (target === pipeline.name || !declared.has(target))) {
           ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'pipelines', index, 'promote', 'to'], message: 'expected another pipeline declared in this policy' });
         }
+        // RollbackStage is V2's, and a roll back is offered on production pipelines only
+        const rollbacks: PropertyKey[][] = [
+          ...(pipeline.actions?.rollback ? [['actions', 'rollback']] : []),
+          ...Object.entries(pipeline.stages ?? {}).flatMap(([stage, { actions }]) => (actions.rollback ? [['stages', stage, 'actions', 'rollback']] : [])),
+        ];
+        for (const path of rollbacks) {
+          if (pipeline.pipelineType !== 'V2' || !pipeline.production) {
+            ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'pipelines', index, ...path], message: 'expected rollback only on a production V2 pipeline (CodePipeline\'s RollbackStage is V2\'s)' });
+          }
+        }
       });
     }
   });
 
 export type ReleasePolicy = z.infer<typeof PolicySchema>;
 export type PipelineRule = z.infer<typeof PipelineRuleSchema>;
+export type AllowedPeople = z.infer<typeof AllowedSchema>;
 
 /** A policy file that cannot be used, with every problem as `file: path: expected ...`. */
 export class PolicyError extends Error {

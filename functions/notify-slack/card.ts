@@ -1,5 +1,8 @@
-import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import policy from '../../release-policy.yml';
+import type { ReleasePolicy } from '../../shared/release-policy';
 import { clipText as clip, type ReleaseNotification } from '../../shared/release-notification';
+import { actionIdOf, allowedPeople, DECIDE_WITH_COMMENT, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
 import type { SlackMessage } from '../../shared/slack';
 
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
@@ -12,7 +15,7 @@ export interface CardState {
   /** `at` is the time of the stage's own latest event (absent while only its actions were heard of); `since`, the earliest time it was heard of, orders the stages. */
   stages: { name: string; state: string; at?: string; since: string }[];
   /** Each action's latest state; a manual approval waiting is `WAITING` until its action ends. */
-  actions: { id: string; stage: string; action: string; state: string; at: string }[];
+  actions: { id: string; stage: string; action: string; state: string; at: string; decidedBy?: { slackUser: string; name?: string; decision: string; comment?: string; at: string } }[];
   builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
   deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
   links: { label: string; url: string }[];
@@ -68,6 +71,9 @@ export function applyNotification(previous: CardState | undefined, n: ReleaseNot
   if ((n.kind === 'approval' || n.kind === 'action') && n.pipeline?.stage && n.pipeline.action) {
     const { stage: stageOfAction, action } = n.pipeline;
     upsert(card.actions, { id: `${stageOfAction}/${action}`, stage: stageOfAction, action, state: n.kind === 'approval' ? 'WAITING' : n.result, at: n.at });
+    // who decided stays, whichever comes first: the decision from Slack or CodePipeline's own event for the action
+    const known = card.actions.find((candidate) => candidate.id === `${stageOfAction}/${action}`)!;
+    if (n.decidedBy) known.decidedBy = { ...n.decidedBy, at: n.at };
   }
   if (n.build) upsert(card.builds, { ...n.build, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
   if (n.deployment) upsert(card.deployments, { ...n.deployment, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
@@ -122,8 +128,12 @@ function headline(card: CardState): string {
   return `*Deployment ${escape(deployment.application)} / ${escape(deployment.deploymentGroup)}* ${icon(deployment.state)} ${words(deployment.state)}`;
 }
 
-/** The message for a card: headline, source, stage progress on one line, builds and deployments, and the console links. */
-export function renderCard(card: CardState): SlackMessage {
+/**
+ * The message for a card: headline, source, stage progress on one line, builds and deployments,
+ * the buttons for what may be done now (`actionPolicy` says who may; the deployed policy by
+ * default), and the console links.
+ */
+export function renderCard(card: CardState, actionPolicy: ReleasePolicy = policy): SlackMessage {
   const title = headline(card);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(title, LIMIT.text) } } satisfies SectionBlock];
 
@@ -146,10 +156,12 @@ export function renderCard(card: CardState): SlackMessage {
   if (approval) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`⏸️ *${escape(approval.action)}* in ${escape(approval.stage)} is waiting for a manual approval`, LIMIT.text) } });
   }
+  const decisions = card.actions.filter((action) => action.decidedBy !== undefined).map(decisionLine);
+  if (decisions.length > 0) blocks.push({ type: 'context', elements: decisions.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
   const work = [...card.builds.map(buildLine), ...card.deployments.map(deploymentLine)];
   if (work.length > 0) blocks.push({ type: 'context', elements: work.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
 
-  blocks.push(...linkButtons(card.links));
+  blocks.push(...actionButtons(card, actionPolicy), ...linkButtons(card.links));
   return { text: clip(plainText(card), LIMIT.text), blocks };
 }
 
@@ -162,6 +174,12 @@ function tookText(card: CardState): string | undefined {
 
 function progressLine(card: CardState): string | undefined {
   return card.stages.length > 0 ? card.stages.map((stage) => `${icon(stage.state)} ${escape(stage.name)}`).join('  →  ') : undefined;
+}
+
+/** `<@U…>` is Slack's mention: it shows the person's name as the reader's workspace knows it. */
+function decisionLine({ action, stage, decidedBy }: CardState['actions'][number]): string {
+  const { slackUser, decision, comment, at } = decidedBy!;
+  return `${decision === 'approved' ? '👍' : '👎'} ${escape(action)} in ${escape(stage)} ${decision} by <@${slackUser}> from Slack at ${at.slice(11, 16)} UTC${comment ? `: “${escape(comment)}”` : ''}`;
 }
 
 function buildLine(build: CardState['builds'][number]): string {
@@ -204,6 +222,62 @@ export function failureReply(n: ReleaseNotification): SlackMessage | undefined {
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMIT.text) } }, ...linkButtons(buttons)];
   return { text: clip(text.replace(/[*>]/g, ''), LIMIT.text), blocks };
 }
+
+/**
+ * The buttons for what can be done now and the policy lets someone do (who exactly is checked at
+ * the click): Approve and Reject on the waiting approval, Retry on a failed stage of a failed
+ * execution, Roll back on an ended stage of a production pipeline after its first stage. A
+ * button's value names its target, nothing secret: the approval token is read at the click.
+ */
+function actionButtons(card: CardState, actionPolicy: ReleasePolicy): ActionsBlock[] {
+  const { name: pipeline, executionId, result } = card.pipeline ?? {};
+  if (!pipeline || !executionId) return [];
+  const rule = Object.values(actionPolicy.repositories).flatMap((repository) => repository.pipelines).find((candidate) => candidate.name === pipeline);
+  const offered = (action: SlackAction, stage: string) => allowedPeople(actionPolicy, pipeline, stage, action) !== undefined;
+  const button = (action: SlackAction, label: string, value: ButtonValue, extra: Partial<Button> = {}): Button => ({
+    type: 'button',
+    action_id: actionIdOf(action),
+    text: { type: 'plain_text', text: clip(label, LIMIT.buttonText) },
+    value: JSON.stringify(value),
+    ...extra,
+  });
+  const buttons: Button[] = [];
+  const approval = waitingApproval(card);
+  if (approval) {
+    const target = { pipeline, executionId, stage: approval.stage, action: approval.action };
+    if (offered('approve', approval.stage)) buttons.push(button('approve', 'Approve', target, { style: 'primary' }));
+    if (offered('reject', approval.stage)) {
+      buttons.push(button('reject', 'Reject', target, { style: 'danger', confirm: confirm('Reject?', `Reject ${approval.action} in ${approval.stage}? The execution stops.`, 'Reject') }));
+    }
+    // the modal to approve or reject with a comment
+    if (offered('approve', approval.stage) || offered('reject', approval.stage)) buttons.push({ ...button('approve', 'With a comment…', target), action_id: DECIDE_WITH_COMMENT });
+  }
+  if (result === 'FAILED') {
+    for (const stage of card.stages.filter((candidate) => candidate.state === 'FAILED' && offered('retry', candidate.name))) {
+      buttons.push(button('retry', `Retry ${stage.name}`, { pipeline, executionId, stage: stage.name }));
+    }
+  }
+  if (rule?.production && !approval && result !== undefined && ENDED.has(result)) {
+    for (const stage of card.stages.slice(1).filter((candidate) => ENDED.has(candidate.state) && offered('rollback', candidate.name))) {
+      buttons.push(
+        button('rollback', `Roll back ${stage.name}`, { pipeline, executionId, stage: stage.name }, {
+          style: 'danger',
+          confirm: confirm('Roll back?', `Roll ${stage.name} of ${pipeline} back to its last successful execution before this one?`, 'Roll back'),
+        }),
+      );
+    }
+  }
+  return buttons.length > 0 ? [{ type: 'actions', block_id: 'rc-actions', elements: buttons.slice(0, LIMIT.elements) }] : [];
+}
+
+// Slack's confirm dialog: title 100, text 300, buttons 30 characters (https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object)
+const confirm = (title: string, text: string, yes: string) => ({
+  title: { type: 'plain_text' as const, text: clip(title, 100) },
+  text: { type: 'plain_text' as const, text: clip(text, 300) },
+  confirm: { type: 'plain_text' as const, text: clip(yes, 30) },
+  deny: { type: 'plain_text' as const, text: 'Cancel' },
+  style: 'danger' as const,
+});
 
 /** The console links as buttons (none when there are none: Slack rejects an empty actions block). */
 function linkButtons(links: { label: string; url: string }[]): ActionsBlock[] {

@@ -8,6 +8,7 @@ export function codeCommitSource(client: CodeCommitClient): SourceReader {
       return {
         commitId,
         author: commit?.author?.name ?? commit?.committer?.name ?? 'unknown',
+        authorEmail: commit?.author?.email,
         message: commit?.message ?? '',
         // CodeCommit's date is "<epoch seconds> <tz offset>", e.g. "1484167798 -0800"
         authoredAt: epochToIso(commit?.author?.date),

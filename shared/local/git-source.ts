@@ -11,8 +11,8 @@ export function gitSource(reposDir: string): SourceReader {
     (await git('git', ['--git-dir', join(reposDir, `${repository}.git`), ...args], { maxBuffer: 64 * 1024 * 1024 })).stdout;
   return {
     async getCommit(repository, commitId) {
-      const [author = 'unknown', authoredAt = '', ...message] = (await run(repository, ['show', '-s', '--format=%an%x00%aI%x00%B', commitId])).split('\0');
-      return { commitId, author, message: message.join('\0').trimEnd(), authoredAt: new Date(authoredAt).toISOString() };
+      const [author = 'unknown', authorEmail = '', authoredAt = '', ...message] = (await run(repository, ['show', '-s', '--format=%an%x00%ae%x00%aI%x00%B', commitId])).split('\0');
+      return { commitId, author, authorEmail: authorEmail || undefined, message: message.join('\0').trimEnd(), authoredAt: new Date(authoredAt).toISOString() };
     },
     async changedPaths(repository, before, after) {
       const output = await run(repository, ['diff', '--name-only', '--no-renames', '-z', before, after]);

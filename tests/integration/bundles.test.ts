@@ -1,7 +1,7 @@
 import { bundle } from '../support/bundles';
 
 // What npm run bench measured to cost cold start, kept out of every deployed bundle (README "Performance").
-const FUNCTIONS = ['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack'];
+const FUNCTIONS = ['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack', 'slack-interactions', 'act-from-slack'];
 const bundles = new Map<string, Awaited<ReturnType<typeof bundle>>>();
 beforeAll(async () => {
   for (const name of FUNCTIONS) bundles.set(name, await bundle(`functions/${name}/handler.ts`));

@@ -23,4 +23,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.RC_TEST_SNS_URL = stack.snsUrl;
   process.env.RC_TEST_CONSOLE_URL = stack.consoleUrl;
   process.env.RC_TEST_SECRETS = JSON.stringify(stack.secrets);
+  process.env.RC_TEST_SIGNING_SECRET = stack.signingSecret;
+  process.env.RC_TEST_SSM_URL = stack.ssmUrl;
 }

@@ -97,6 +97,31 @@ describe('parsePolicy', () => {
   });
 });
 
+describe('who may act from Slack', () => {
+  const withActions = (actions: string, extra = '') =>
+    `people: { "ana@example.com": U0ANA }\n${valid.replace('production: true', `production: true\n        actions: ${actions}${extra}`)}`;
+
+  it('reads who may approve, reject, retry and roll back, per pipeline and per stage, and the people map', () => {
+    const policy = parsePolicy(withActions('{ approve: { users: [U0ANA], groups: [S0RELEASE] }, rollback: { users: [U0BOB] } }', '\n        stages: { Deploy: { actions: { retry: { groups: [S0ONCALL] } } } }'));
+    const rule = policy.repositories.MyDemoRepo!.pipelines[0]!;
+    expect(rule.actions).toEqual({ approve: { users: ['U0ANA'], groups: ['S0RELEASE'] }, rollback: { users: ['U0BOB'], groups: [] } });
+    expect(rule.stages).toEqual({ Deploy: { actions: { retry: { users: [], groups: ['S0ONCALL'] } } } });
+    expect(policy.people).toEqual({ 'ana@example.com': 'U0ANA' });
+  });
+
+  it.each([
+    ['a display name for a user', withActions('{ approve: { users: ["@ana"] } }'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].actions.approve.users[0]: expected a Slack user id such as U012AB3CD (a member ID, not a display name)'],
+    ['a user id for a group', withActions('{ approve: { groups: [U0ANA] } }'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].actions.approve.groups[0]: expected a Slack user group id such as S0614TZR7'],
+    ['an action nobody may take', withActions('{ approve: {} }'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].actions.approve: expected at least one user or group'],
+    ['an unknown action', withActions('{ deploy: { users: [U0ANA] } }'), 'release-policy.yml: repositories.MyDemoRepo.pipelines[0].actions: Unrecognized key: "deploy"'],
+    ['a people key that is not an email', `people: { ana: U0ANA }\n${valid}`, 'release-policy.yml: people.ana: expected a commit author email as the key, such as "ana@example.com"'],
+    ['a roll back outside production', valid.replace('promote: { to: MyFirstPipeline }', 'promote: { to: MyFirstPipeline }\n        actions: { rollback: { users: [U0ANA] } }'), "release-policy.yml: repositories.MyDemoRepo.pipelines[1].actions.rollback: expected rollback only on a production V2 pipeline (CodePipeline's RollbackStage is V2's)"],
+    ['a roll back on a V1 pipeline', withActions('{ rollback: { users: [U0ANA] } }').replace('production: true', 'production: true\n        pipelineType: V1'), "release-policy.yml: repositories.MyDemoRepo.pipelines[0].actions.rollback: expected rollback only on a production V2 pipeline (CodePipeline's RollbackStage is V2's)"],
+  ])('rejects %s, naming the file, the path and what was expected', (_, text, problem) => {
+    expect(problemsOf(text)).toContain(problem);
+  });
+});
+
 describe('policy rules', () => {
   const policy = parsePolicy(valid);
 

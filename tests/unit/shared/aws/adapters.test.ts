@@ -16,13 +16,14 @@ describe('codeCommitSource', () => {
   beforeEach(() => codecommit.reset());
   const source = codeCommitSource(new CodeCommitClient({ region: 'us-east-1' }));
 
-  it('reads author, message and author date from GetCommit', async () => {
+  it('reads author, author email, message and author date from GetCommit', async () => {
     codecommit.on(GetCommitCommand, { repositoryName: 'MyDemoRepo', commitId: COMMIT }).resolves({
       commit: { commitId: COMMIT, message: 'Add sample application files\n', author: { name: 'Mina Kim', email: 'mina@example.com', date: '1484167798 -0800' }, committer: { name: 'x' } },
     });
     expect(await source.getCommit('MyDemoRepo', COMMIT)).toEqual({
       commitId: COMMIT,
       author: 'Mina Kim',
+      authorEmail: 'mina@example.com',
       message: 'Add sample application files\n',
       authoredAt: '2017-01-11T20:49:58.000Z',
     });

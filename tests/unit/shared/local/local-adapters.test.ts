@@ -32,7 +32,7 @@ describe('gitSource', () => {
 
   it('reads a commit as CodeCommit GetCommit would', async () => {
     const commit = await gitSource(join(dir, 'git')).getCommit('MyDemoRepo', second);
-    expect(commit).toMatchObject({ commitId: second, author: 'Mina Kim', message: 'Second line one\n\nbody [skip ci]' });
+    expect(commit).toMatchObject({ commitId: second, author: 'Mina Kim', authorEmail: 'mina@example.com', message: 'Second line one\n\nbody [skip ci]' });
     expect(Date.parse(commit.authoredAt!)).toBeGreaterThan(0);
   });
 
