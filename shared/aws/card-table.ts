@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditional } from './conditional-write';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReleaseNotification } from '../release-notification';
 
@@ -54,16 +55,6 @@ export interface CardStore<State> {
 // (`SLACK` items are cards of the earlier, unleased shape: left to expire.)
 const cardKey = (key: string) => ({ pk: `CARD#${key}`, sk: 'MESSAGE' });
 const aliasKey = (externalId: string) => ({ pk: `CARD#ALIAS#${externalId}`, sk: 'SLACK' });
-
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
 
 export function cardTable<State>(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): CardStore<State> {
   const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;

@@ -1,19 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditional } from './conditional-write';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClickLedger } from '../ports';
 
 // In the ledger table (shared/ledger.md): CLICK# claims a press once, ACT# holds an action on its
 // target while one press works on it, AUDIT# keeps every press beside its execution.
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
 /** The endpoint's one write: the press claimed once (a retry or a replay of it finds it claimed). */
 export function clickClaims(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Pick<ClickLedger, 'claimClick'> {
   const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
