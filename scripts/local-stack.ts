@@ -94,7 +94,10 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   const ssm = await startLocalSsm({ [LOCAL_BOT_TOKEN_PARAMETER]: botToken, [LOCAL_SIGNING_SECRET_PARAMETER]: signingSecret }, ssmPort);
   const logFile = join(localDir, 'stack.log');
   const logLines = () => parseLogLines(readFileSync(logFile, 'utf8'));
-  const localConsole = await startConsole({ port: consolePort, slackUrl: slack.url, dynamoDbUrl: dynamo.endpoint, localDir, logFile, logLines });
+  const localConsole = await startConsole({
+    port: consolePort, slackUrl: slack.url, dynamoDbUrl: dynamo.endpoint, localDir, logFile, logLines,
+    interactions: { url: `http://127.0.0.1:${http}/slack/interactions`, signingSecret },
+  });
   const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--stage', 'local'], {
     cwd: PROJECT_DIR,
     detached: true,
