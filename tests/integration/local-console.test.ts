@@ -253,6 +253,18 @@ describe('the local console', () => {
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'slack-press-refused.png'), animations: 'disabled' });
 
+    // the console's server signs only the presses of buttons a message shows, from its own page
+    const ts = (await card.getAttribute('data-ts'))!;
+    const channel = (await slackCalls()).find((call) => call.ts === ts)!.channel;
+    const forged = { channel, ts, actionId: 'rc:approve', value: JSON.stringify({ pipeline: 'MyFirstPipeline', executionId: waiting.executionId, stage: 'Prod' }), user: 'U0LOCALDEV' };
+    const pressFrom = (body: object, headers: Record<string, string> = {}) => fetch(`${consoleUrl()}/api/press`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await pressFrom(forged)).status).toBe(409);
+    const shown = await button('Approve').getAttribute('data-value');
+    expect((await pressFrom({ ...forged, value: shown }, { origin: 'https://example.com' })).status).toBe(403);
+    expect((await pressFrom({ ...forged, value: shown, user: 'mallory' })).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await recorded()).toEqual([]);
+
     // "With a comment…" opens Slack's modal for the one who pressed
     await page.locator('#acting-user').fill('U0LOCALDEV');
     await button('With a comment').click();

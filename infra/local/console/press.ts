@@ -30,6 +30,8 @@ export interface Pressed {
   channel: string;
   ts: string;
   user: string;
+  /** What the console tells of it itself: a refusal by the endpoint, a modal Slack would open. */
+  notes: string[];
 }
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -52,22 +54,25 @@ export async function sendPress(press: Press, { slackUrl, interactionsUrl, signi
   const response = await fetch(interactionsUrl, { method: 'POST', headers: signedHeaders(signingSecret, body), body });
   const answer = (await response.json().catch(() => ({}))) as { error?: string };
   const result: PressResult = { status: response.status, ...(response.ok ? {} : { error: answer.error ?? response.statusText }) };
+  const notes = response.ok ? [] : [`The press was not taken: POST /slack/interactions answered ${response.status} ${result.error}`];
   // the endpoint opens a modal within the press's 3 seconds, before it answers
   const triggerId = (JSON.parse(new URLSearchParams(body).get('payload')!) as { trigger_id: string }).trigger_id;
   const views = (await (await fetch(`${slackUrl}/_views`)).json()) as { trigger_id: string; view: { title?: { text?: string } } }[];
   const opened = views.find((view) => view.trigger_id === triggerId);
-  if (opened) result.modal = opened.view.title?.text ?? 'a modal';
-  return { pressed: { id, channel: press.channel, ts: press.ts, user: press.user }, result };
+  if (opened) {
+    result.modal = opened.view.title?.text ?? 'a modal';
+    notes.push(`Slack opened a modal for you: *${result.modal}* (the console does not draw modals; the local Slack keeps it at GET /_views)`);
+  }
+  return { pressed: { id, channel: press.channel, ts: press.ts, user: press.user, notes }, result };
 }
 
-/** The answers to the console's presses, by the message they were pressed on. */
+/** The answers to the console's presses (and what it tells of them), by the message they were pressed on, in the order pressed. */
 export function answersByMessage(pressed: Pressed[], responses: SlackResponse[]): Map<string, { user: string; text: string }[]> {
   const byMessage = new Map<string, { user: string; text: string }[]>();
-  for (const response of responses) {
-    const press = pressed.find((candidate) => candidate.id === response.id);
-    if (!press || response.text === undefined) continue;
+  for (const press of pressed) {
+    const texts = [...press.notes, ...responses.filter((response) => response.id === press.id && response.text !== undefined).map((response) => response.text!)];
     const key = `${press.channel}/${press.ts}`;
-    byMessage.set(key, [...(byMessage.get(key) ?? []), { user: press.user, text: response.text }]);
+    byMessage.set(key, [...(byMessage.get(key) ?? []), ...texts.map((text) => ({ user: press.user, text }))]);
   }
   return byMessage;
 }

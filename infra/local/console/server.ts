@@ -136,6 +136,9 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
       request.on('end', () => {
         const interactions = options.interactions;
         if (!interactions) return send(404, { error: 'no interaction endpoint in this stack' });
+        // only the console's own page presses: another site's form or script in the same browser is refused
+        const origin = request.headers.origin;
+        if (!request.headers['content-type']?.startsWith('application/json') || (origin !== undefined && origin !== `http://${request.headers.host}`)) return send(403, { error: 'presses come from the console\'s own page' });
         let press;
         try {
           press = parsePress(JSON.parse(text));

@@ -12,7 +12,7 @@ async function json(path) {
   return body;
 }
 
-// notes: what the console itself has to tell about a press (a refusal by the endpoint, a modal opened), by message ts
+// notes: a press the console's server could not send, by message ts
 const state = { tab: 'slack', channel: undefined, thread: undefined, seen: new Map(), data: {}, texts: {}, shells: {}, charts: new Map(), notes: new Map() };
 
 // ---- Slack ----
@@ -228,9 +228,9 @@ async function press(button) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ channel: state.channel, ts: message.dataset.ts, actionId: button.dataset.actionId, value: button.dataset.value, user }),
     });
-    const result = await response.json();
-    if (result.modal) note(`Slack opened a modal for you: *${result.modal}* (the console does not draw modals; the local Slack keeps it at GET /_views)`);
-    else if (response.status !== 200 || result.status !== 200) note(`The press was not taken: ${result.error ?? response.statusText}${result.status ? ` (POST /slack/interactions answered ${result.status})` : ''}`);
+    // what came of it (the endpoint's refusal, a modal opened) the server tells with the answers
+    if (!response.ok) note(`The press was not sent: ${(await response.json()).error ?? response.statusText}`);
+    else await load('slack');
   } catch (error) {
     note(`The press was not sent: ${error.message}`);
   } finally {
