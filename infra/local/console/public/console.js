@@ -65,7 +65,8 @@ function showSlack() {
   const picker = $('#acting-user');
   $('.acting-user').hidden = !canPress;
   $('#policy-users').innerHTML = users.map((user) => `<option value="${escapeHtml(user)}">`).join('');
-  if (!picker.value && users.length) picker.value = users[0];
+  // the first approver until the person picks another
+  if (!picker.dataset.set && users.length) [picker.value, picker.dataset.set] = [users[0], 'yes'];
   const channel = channels.find((candidate) => candidate.id === state.channel) ?? channels[0];
   state.channel = channel?.id;
   $('#channel-list').innerHTML = channels
