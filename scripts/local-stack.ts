@@ -94,7 +94,10 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
   const ssm = await startLocalSsm({ [LOCAL_BOT_TOKEN_PARAMETER]: botToken, [LOCAL_SIGNING_SECRET_PARAMETER]: signingSecret }, ssmPort);
   const logFile = join(localDir, 'stack.log');
   const logLines = () => parseLogLines(readFileSync(logFile, 'utf8'));
-  const localConsole = await startConsole({ port: consolePort, slackUrl: slack.url, dynamoDbUrl: dynamo.endpoint, localDir, logFile, logLines });
+  const localConsole = await startConsole({
+    port: consolePort, slackUrl: slack.url, dynamoDbUrl: dynamo.endpoint, localDir, logFile, logLines,
+    interactions: { url: `http://127.0.0.1:${http}/slack/interactions`, signingSecret },
+  });
   const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--stage', 'local'], {
     cwd: PROJECT_DIR,
     detached: true,
@@ -215,7 +218,7 @@ if (require.main === module) {
   startLocalStack(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local'), ports, true).then(
     (stack) => {
       process.stdout.write(
-        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls).\nConsole: ${stack.consoleUrl} (the Slack channel, the dashboard and the releases, live).\nPress a card's button as Slack would: npm run slack -- click approve --execution <id> --stage <stage> --action <approval action> (docs/slack-actions.md). Ctrl-C stops it.\n`,
+        `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls).\nConsole: ${stack.consoleUrl} (the Slack channel, the dashboard and the releases, live).\nPress a card's button as Slack would, in the console or: npm run slack -- click approve --execution <id> --stage <stage> --action <approval action> (docs/slack-actions.md). Ctrl-C stops it.\n`,
       );
       const stop = () => void stack.stop().then(() => process.exit(0));
       process.once('SIGINT', stop).once('SIGTERM', stop);

@@ -10,21 +10,24 @@ export interface Interaction {
   responseUrl: string;
   /** Slack's action_ts: the same press sent again has the same one. */
   actionTs?: string;
+  /** The channel and message the button is on (a placeholder's unless given). */
+  channel?: string;
+  messageTs?: string;
 }
 
 /**
  * A button press as Slack sends it (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload):
  * a form body with the block_actions payload as JSON, not the whole of what Slack sends but every field the endpoint reads.
  */
-export function interactionBody({ action, value, user, userName, responseUrl, actionTs }: Interaction): string {
+export function interactionBody({ action, value, user, userName, responseUrl, actionTs, channel = 'C00000001', messageTs = '1700000000.000100' }: Interaction): string {
   const payload = {
     type: 'block_actions',
     user: { id: user, username: userName ?? user.toLowerCase(), name: userName ?? user.toLowerCase(), team_id: 'T0LOCAL' },
     api_app_id: 'A0LOCAL',
-    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C00000001', is_ephemeral: false },
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
     trigger_id: `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(16).toString('hex')}`,
     team: { id: 'T0LOCAL', domain: 'local' },
-    channel: { id: 'C00000001', name: 'deploys' },
+    channel: { id: channel, name: 'deploys' },
     response_url: responseUrl,
     actions: [
       {

@@ -7,9 +7,10 @@ import { createLocalRepository, putEvents } from '../../scripts/local-codecommit
 import type { SlackCall } from '../../scripts/local-slack';
 import { entryFromEvent } from '../../scripts/replay';
 import { localFiles } from '../../shared/local/files';
+import { readRecordedCalls } from '../../shared/local/recorded-control';
 import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
 import { openChromium } from '../support/chromium';
-import { consoleUrl, eventBridgeUrl, linesAfter, localDir, slackUrl } from '../support/local-stack-env';
+import { consoleUrl, eventBridgeUrl, linesAfter, localDir, secrets, slackUrl } from '../support/local-stack-env';
 import { sample } from '../support/samples';
 
 // Two releases of MyFirstPipeline through the local stack, as in the demo: the first fails in its
@@ -214,4 +215,73 @@ describe('the local console', () => {
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'slack-block-kit.png'), animations: 'disabled' });
   });
+
+  it("presses a card's buttons as Slack would: signed to the local endpoint, as the user picked, the answer shown only to them", async () => {
+    const bare = createLocalRepository(localDir(), 'MyDemoRepo', eventBridgeUrl());
+    const work = mkdtempSync(join(tmpdir(), 'rc-console-press-'));
+    git(work, 'init', '--quiet', '--initial-branch=main');
+    const waiting = await push(work, bare, 'Ask before the banner ships');
+    const c = release(waiting.executionId);
+    for (const event of [
+      c.pipeline('codepipeline/pipeline-started.json', 0),
+      c.stage('Build', 'STARTED', 0),
+      c.action('Build', 'Build', 'SUCCEEDED', 1, 'Build', 'my-sample-project:0c0501e1-aaaa-4bbb-8ccc-000000000003'),
+      c.stage('Build', 'SUCCEEDED', 1),
+      c.stage('Approve', 'STARTED', 2),
+      c.action('Approve', 'Manual', 'STARTED', 2, 'Approval'),
+    ]) {
+      await publish(event);
+    }
+    await page.goto(`${consoleUrl()}/#slack`);
+    const card = messageOf(page, waiting.commitId);
+    // the page may still show another channel: #deploys is the policy's
+    await page.locator('.channel', { hasText: 'deploys' }).click();
+    await headerOf(page, waiting.commitId).filter({ hasText: 'Waiting for approval' }).waitFor({ timeout: 15_000 });
+    const button = (label: string) => card.locator('button.sk-button', { hasText: label });
+    const answers = card.locator('.ephemeral');
+    const recorded = async () => (await readRecordedCalls(localFiles(localDir()).pipelineControl)).filter((call) => call.executionId === waiting.executionId);
+    // the picker offers the users release-policy.yml names, its first approver first
+    expect(await page.locator('#acting-user').inputValue()).toBe('U0LOCALDEV');
+    expect(await page.locator('#policy-users option').evaluateAll((options) => options.map((option) => option.getAttribute('value')))).toEqual(expect.arrayContaining(['U0LOCALDEV', 'U0MINA']));
+
+    // someone release-policy.yml does not name: refused, only they see why, nothing done
+    await page.locator('#acting-user').fill('U0EVE');
+    await button('Approve').click();
+    await answers.filter({ hasText: 'Not approved' }).waitFor({ timeout: 20_000 });
+    expect(await answers.first().innerText()).toMatch(/^Only visible to you \(U0EVE\)\n🚫 Not approved: MyFirstPipeline \/ Approve \/ Manual .*you are not among the people release-policy.yml lets approve MyFirstPipeline \/ Approve\./s);
+    expect(await recorded()).toEqual([]);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'slack-press-refused.png'), animations: 'disabled' });
+
+    // the console's server signs only the presses of buttons a message shows, from its own page
+    const ts = (await card.getAttribute('data-ts'))!;
+    const channel = (await slackCalls()).find((call) => call.ts === ts)!.channel;
+    const forged = { channel, ts, actionId: 'rc:approve', value: JSON.stringify({ pipeline: 'MyFirstPipeline', executionId: waiting.executionId, stage: 'Prod' }), user: 'U0LOCALDEV' };
+    const pressFrom = (body: object, headers: Record<string, string> = {}) => fetch(`${consoleUrl()}/api/press`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await pressFrom(forged)).status).toBe(409);
+    const shown = await button('Approve').getAttribute('data-value');
+    expect((await pressFrom({ ...forged, value: shown }, { origin: 'https://example.com' })).status).toBe(403);
+    expect((await pressFrom({ ...forged, value: shown, user: 'mallory' })).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await recorded()).toEqual([]);
+
+    // "With a comment…" opens Slack's modal for the one who pressed
+    await page.locator('#acting-user').fill('U0LOCALDEV');
+    await button('With a comment').click();
+    await answers.filter({ hasText: 'Slack opened a modal for you: Approve or reject' }).waitFor({ timeout: 15_000 });
+    expect(await recorded()).toEqual([]);
+
+    // an approver: approved (the dry run records PutApprovalResult, naming them), and the card says who approved
+    await button('Approve').click();
+    await answers.filter({ hasText: 'You approved' }).waitFor({ timeout: 20_000 });
+    expect(await answers.filter({ hasText: 'You approved' }).innerText()).toContain(`✅ You approved MyFirstPipeline / Approve / Manual (execution ${waiting.executionId}): approved (dry run: recorded, not sent).`);
+    await card.filter({ hasText: 'approved by @U0LOCALDEV from Slack' }).waitFor({ timeout: 20_000 });
+    expect(await recorded()).toEqual([expect.objectContaining({ call: 'PutApprovalResult', pipeline: 'MyFirstPipeline', stage: 'Approve', action: 'Manual', approved: true, summary: expect.stringMatching(/^Approved from Slack by u0localdev \(Slack U0LOCALDEV\)/) })]);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'slack-press-approved.png'), animations: 'disabled' });
+
+    // the signing secret stays in the console's server: not in the page, nor in what it fetched
+    const seen = [await page.content(), await page.evaluate(async () => (await fetch('/api/slack')).text())].join('\n');
+    for (const secret of secrets()) expect(seen).not.toContain(secret);
+  }, 120_000);
 });

@@ -11,13 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SlackCall } from '../../../scripts/local-slack';
+import type { SlackCall, SlackResponse } from '../../../scripts/local-slack';
 import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../../scripts/local-dynamodb';
 import { readRecordedStarts } from '../../../shared/local/recorded-pipelines';
 import { localFiles } from '../../../shared/local/files';
 import { parsePolicy } from '../../../shared/release-policy';
 import { drawDashboard, localDashboardSettings } from './dashboard';
 import { emfDatapoints } from './emf';
+import { answersByMessage, parsePress, sendPress, showsButton, type Pressed } from './press';
 import { releasesFromLedger, scanLedger } from './releases';
 import { slackChannels } from './slack-channels';
 
@@ -36,6 +37,8 @@ export interface ConsoleOptions {
   /** The JSON lines in it. */
   logLines(): Record<string, unknown>[];
   policyFile?: string;
+  /** Where the console sends a button's press, signed as Slack signs it (the secret stays in this process). */
+  interactions?: { url: string; signingSecret: string };
 }
 
 export interface LocalConsole {
@@ -64,12 +67,29 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
   const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: options.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
 
   const slackCalls = async () => (await (await fetch(`${options.slackUrl}/_calls`)).json()) as SlackCall[];
+  const slackResponses = async () => (await (await fetch(`${options.slackUrl}/_responses`)).json()) as SlackResponse[];
+  // who may press: the Slack users release-policy.yml names, its first approver first
+  const users = [
+    ...new Set(
+      Object.values(policy.repositories)
+        .flatMap((repository) => repository.pipelines)
+        .flatMap((pipeline) => [pipeline.actions, ...Object.values(pipeline.stages ?? {}).map((stage) => stage.actions)])
+        .flatMap((actions) => [actions?.approve, actions?.reject, actions?.retry, actions?.rollback].flatMap((allowed) => allowed?.users ?? []))
+        .concat(Object.values(policy.people ?? {})),
+    ),
+  ];
+  const pressed: Pressed[] = [];
   const api: Record<string, (query: URLSearchParams) => Promise<unknown>> = {
     '/api/slack': async () => {
-      const calls = await slackCalls();
+      const [calls, responses] = await Promise.all([slackCalls(), slackResponses()]);
       // the local Slack records channel ids only: one channel in the policy and one in the calls are the same
       const one = channelsInPolicy.length === 1 && new Set(calls.flatMap((call) => (call.channel ? [call.channel] : []))).size === 1;
-      return { channels: slackChannels(calls, (id) => (one ? channelsInPolicy[0]!.replace(/^#/, '') : id)) };
+      const answers = answersByMessage(pressed, responses);
+      const channels = slackChannels(calls, (id) => (one ? channelsInPolicy[0]!.replace(/^#/, '') : id)).map((channel) => ({
+        ...channel,
+        messages: channel.messages.map((message) => ({ ...message, answers: answers.get(`${channel.id}/${message.ts}`) ?? [] })),
+      }));
+      return { channels, users, canPress: options.interactions !== undefined };
     },
     '/api/dashboard': async (query) => {
       const period = query.get('period') === 'deployed' ? undefined : LOCAL_PERIOD_SECONDS;
@@ -90,7 +110,7 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
   let version = '';
   const watch = setInterval(() => {
     if (listeners.size === 0) return;
-    void Promise.all([slackCalls().then((calls) => calls.length), stat(options.logFile).then((file) => file.size)])
+    void Promise.all([slackCalls().then((calls) => calls.length), slackResponses().then((responses) => responses.length), stat(options.logFile).then((file) => file.size)])
       .then((parts) => {
         const now = parts.join(':');
         if (now === version) return;
@@ -106,6 +126,35 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' }).write(`data: ${version}\n\n`);
       listeners.add(response);
       request.once('close', () => listeners.delete(response));
+      return;
+    }
+    if (url.pathname === '/api/press' && request.method === 'POST') {
+      const send = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+      let text = '';
+      // a press is a few hundred bytes: more is not read
+      request.setEncoding('utf8').on('data', (chunk: string) => void (text.length < 16_384 && (text += chunk)));
+      request.on('end', () => {
+        const interactions = options.interactions;
+        if (!interactions) return send(404, { error: 'no interaction endpoint in this stack' });
+        // only the console's own page presses: another site's form or script in the same browser is refused
+        const origin = request.headers.origin;
+        if (!request.headers['content-type']?.startsWith('application/json') || (origin !== undefined && origin !== `http://${request.headers.host}`)) return send(403, { error: 'presses come from the console\'s own page' });
+        let press;
+        try {
+          press = parsePress(JSON.parse(text));
+        } catch {
+          press = undefined;
+        }
+        if (!press) return send(400, { error: 'expected channel, ts, actionId, value and a Slack user id (U…)' });
+        void slackCalls()
+          .then(async (calls) => {
+            if (!showsButton(calls, press)) return send(409, { error: 'the message no longer shows that button' });
+            const sent = await sendPress(press, { slackUrl: options.slackUrl, interactionsUrl: interactions.url, signingSecret: interactions.signingSecret });
+            pressed.push(sent.pressed);
+            return send(200, sent.result);
+          })
+          .catch((error: Error) => send(502, { error: error.message }));
+      });
       return;
     }
     const handle = api[url.pathname];

@@ -64,7 +64,7 @@ function element(item) {
       const label = escapeHtml(item.text?.text ?? '');
       return item.url && safeUrl(item.url)
         ? `<a class="sk-button${style}" href="${escapeHtml(item.url)}" target="_blank" rel="noopener noreferrer">${label}</a>`
-        : `<button type="button" class="sk-button${style}" title="Slack would send this to the app's interaction endpoint (action_id ${escapeHtml(item.action_id ?? '')})">${label}</button>`;
+        : `<button type="button" class="sk-button${style}" data-action-id="${escapeHtml(item.action_id ?? '')}" data-value="${escapeHtml(item.value ?? '')}"${item.confirm ? ` data-confirm="${escapeHtml(item.confirm.text?.text ?? '')}"` : ''} title="Sends a signed interaction to the local endpoint, as Slack would (action_id ${escapeHtml(item.action_id ?? '')})">${label}</button>`;
     }
     case 'image':
       return imagePlaceholder(item.alt_text ?? '', 'sk-image-small');

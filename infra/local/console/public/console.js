@@ -1,6 +1,6 @@
 // The local console's page: three tabs (Slack, Dashboard, Releases), redrawn whenever the server's
 // event stream says the local Slack or the functions' log changed.
-import { messageContent } from './block-kit.js';
+import { messageContent, mrkdwn } from './block-kit.js';
 
 const $ = (selector) => document.querySelector(selector);
 const escapeHtml = (text) => String(text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -12,7 +12,8 @@ async function json(path) {
   return body;
 }
 
-const state = { tab: 'slack', channel: undefined, thread: undefined, seen: new Map(), data: {}, texts: {}, shells: {}, charts: new Map() };
+// notes: a press the console's server could not send, by message ts
+const state = { tab: 'slack', channel: undefined, thread: undefined, seen: new Map(), data: {}, texts: {}, shells: {}, charts: new Map(), notes: new Map() };
 
 // ---- Slack ----
 
@@ -38,7 +39,11 @@ function messageHtml(message, { continued = false, inThread = false } = {}) {
     ? `<div class="gutter-time">${escapeHtml(when)}</div>`
     : `<div class="avatar" aria-hidden="true">RC</div>`;
   const meta = continued ? '' : `<div class="meta"><span class="sender">Release Conductor</span><span class="app-badge">APP</span><time>${escapeHtml(when)}</time></div>`;
-  return `<div class="message${continued ? ' continued' : ''}${fresh ? ' fresh' : ''}" data-ts="${escapeHtml(message.ts)}">${head}<div class="message-body">${meta}<div class="blocks">${messageContent(message)}</div>${edited}${thread}</div></div>`;
+  // the answers to presses made here, as Slack shows an ephemeral message: to the one who pressed
+  const answers = [...(message.answers ?? []), ...(state.notes.get(message.ts) ?? [])]
+    .map((answer) => `<div class="ephemeral"><small>Only visible to you (${escapeHtml(answer.user)})</small>${mrkdwn(answer.text)}</div>`)
+    .join('');
+  return `<div class="message${continued ? ' continued' : ''}${fresh ? ' fresh' : ''}" data-ts="${escapeHtml(message.ts)}">${head}<div class="message-body">${meta}<div class="blocks">${messageContent(message)}</div>${edited}${answers}${thread}</div></div>`;
 }
 
 function messagesHtml(messages, options) {
@@ -56,7 +61,12 @@ function messagesHtml(messages, options) {
 }
 
 function showSlack() {
-  const { channels = [] } = state.data.slack ?? {};
+  const { channels = [], users = [], canPress = false } = state.data.slack ?? {};
+  const picker = $('#acting-user');
+  $('.acting-user').hidden = !canPress;
+  $('#policy-users').innerHTML = users.map((user) => `<option value="${escapeHtml(user)}">`).join('');
+  // the first approver until the person picks another
+  if (!picker.dataset.set && users.length) [picker.value, picker.dataset.set] = [users[0], 'yes'];
   const channel = channels.find((candidate) => candidate.id === state.channel) ?? channels[0];
   state.channel = channel?.id;
   $('#channel-list').innerHTML = channels
@@ -203,7 +213,35 @@ function showTab(tab) {
   if (state.data[state.tab]) void SHOW[state.tab]();
 }
 
+/** A press on an interactive button: the console's server sends it to the local endpoint, signed, as Slack would. */
+async function press(button) {
+  const message = button.closest('[data-ts]');
+  const user = $('#acting-user').value.trim();
+  if (button.dataset.confirm !== undefined && !window.confirm(button.dataset.confirm)) return;
+  const note = (text) => {
+    state.notes.set(message.dataset.ts, [...(state.notes.get(message.dataset.ts) ?? []), { user, text }]);
+    showSlack();
+  };
+  button.setAttribute('aria-busy', 'true');
+  try {
+    const response = await fetch('/api/press', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: state.channel, ts: message.dataset.ts, actionId: button.dataset.actionId, value: button.dataset.value, user }),
+    });
+    // what came of it (the endpoint's refusal, a modal opened) the server tells with the answers
+    if (!response.ok) note(`The press was not sent: ${(await response.json()).error ?? response.statusText}`);
+    else await load('slack');
+  } catch (error) {
+    note(`The press was not sent: ${error.message}`);
+  } finally {
+    button.removeAttribute('aria-busy');
+  }
+}
+
 document.addEventListener('click', (event) => {
+  const button = event.target.closest('button.sk-button[data-action-id]');
+  if (button && state.data.slack?.canPress) return void press(button);
   const target = event.target.closest('[data-tab], [data-channel], [data-thread], .close-thread');
   if (!target) return;
   if (target.dataset.tab) location.hash = target.dataset.tab;
