@@ -67,11 +67,12 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
           ...productionPipelines.flatMap((pipeline, i) => [
             ours('ProductionFailures', { pipeline }, { id: `failed${i}`, visible: false }),
             ours('ProductionDeployments', { pipeline }, { id: `succeeded${i}`, visible: false }),
-            [{ expression: `100 * failed${i} / (failed${i} + succeeded${i})`, label: pipeline, id: `rate${i}` }] as MetricRow,
+            [{ expression: `100 * FILL(failed${i}, 0) / (FILL(failed${i}, 0) + FILL(succeeded${i}, 0))`, label: pipeline, id: `rate${i}` }] as MetricRow,
           ]),
           ours('ProductionFailures', {}, { id: 'failed', visible: false }),
           ours('ProductionDeployments', {}, { id: 'succeeded', visible: false }),
-          [{ expression: '100 * failed / (failed + succeeded)', label: 'all production pipelines', id: 'rate' }],
+          // a period with deployments and no failure is 0 %, one with failures only 100 %: CloudWatch leaves a period out where a series has no value
+          [{ expression: '100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0))', label: 'all production pipelines', id: 'rate' }],
         ],
       },
     },

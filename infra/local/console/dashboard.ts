@@ -156,7 +156,7 @@ function searchSeries({ namespace, dimensions, terms, stat }: Search, datapoints
 
 /**
  * A metric math row over the series before it. As in CloudWatch, a period has a result only where
- * every series the expression names has a value.
+ * every series the expression names has a value, but for those it fills (FILL(id, value)).
  */
 function mathSeries(row: { expression: string; label?: string; id: string }, known: Series[], notes: Set<string>): Series {
   const shown: Series = { id: row.id, label: row.label ?? row.id, visible: true, points: new Map() };
@@ -166,22 +166,26 @@ function mathSeries(row: { expression: string; label?: string; id: string }, kno
     return shown;
   }
   const inputs = compiled.ids.map((id) => known.find((series) => series.id === id));
-  const [first, ...rest] = inputs;
-  if (!first || rest.some((series) => !series)) return shown;
-  for (const time of first.points.keys()) {
-    if (!inputs.every((series) => series!.points.has(time))) continue;
-    const value = compiled.evaluate(Object.fromEntries(inputs.map((series) => [series!.id!, series!.points.get(time)!])));
+  if (inputs.some((series) => !series)) return shown;
+  const times = new Set(inputs.flatMap((series) => [...series!.points.keys()]));
+  for (const time of [...times].sort((a, b) => a - b)) {
+    if (!inputs.every((series) => compiled.filled.has(series!.id!) || series!.points.has(time))) continue;
+    const value = compiled.evaluate(Object.fromEntries(inputs.flatMap((series) => (series!.points.has(time) ? [[series!.id!, series!.points.get(time)!]] : []))));
     if (Number.isFinite(value)) shown.points.set(time, value);
   }
   return shown;
 }
 
-/** Arithmetic on ids and numbers (+ - * / and parentheses); anything else (functions) is undefined. */
-export function compileMath(expression: string): { ids: string[]; evaluate(values: Record<string, number>): number } | undefined {
-  const tokens = expression.match(/\d+(?:\.\d+)?|[a-z]\w*|[-+*/()]|\S/g) ?? [];
+/** Arithmetic on ids and numbers (+ - * / and parentheses) and FILL(id, number); any other function is undefined. */
+export function compileMath(expression: string): { ids: string[]; filled: Set<string>; evaluate(values: Record<string, number>): number } | undefined {
+  const tokens = expression.match(/\d+(?:\.\d+)?|[A-Za-z]\w*|[-+*/(),]|\S/g) ?? [];
   let at = 0;
   const ids = new Set<string>();
+  const filled = new Set<string>();
   type Node = (values: Record<string, number>) => number;
+  const expect = (token: string) => {
+    if (tokens[at++] !== token) throw new SyntaxError(expression);
+  };
   const binary = (next: () => Node, operators: string): Node => {
     let left = next();
     while (operators.includes(tokens[at] ?? '\u0000')) {
@@ -196,7 +200,7 @@ export function compileMath(expression: string): { ids: string[]; evaluate(value
     const token = tokens[at++];
     if (token === '(') {
       const inner = expr();
-      if (tokens[at++] !== ')') throw new SyntaxError(expression);
+      expect(')');
       return inner;
     }
     if (token === '-') {
@@ -204,6 +208,18 @@ export function compileMath(expression: string): { ids: string[]; evaluate(value
       return (values) => -inner(values);
     }
     if (token !== undefined && /^\d/.test(token)) return () => Number(token);
+    if (token === 'FILL' && tokens[at] === '(') {
+      at += 1;
+      const id = tokens[at++]!;
+      if (!/^[a-z]\w*$/.test(id)) throw new SyntaxError(expression);
+      expect(',');
+      const fill = Number(tokens[at++]);
+      if (!Number.isFinite(fill)) throw new SyntaxError(expression);
+      expect(')');
+      ids.add(id);
+      filled.add(id);
+      return (values) => values[id] ?? fill;
+    }
     if (token !== undefined && /^[a-z]\w*$/.test(token) && tokens[at] !== '(') {
       ids.add(token);
       return (values) => values[token]!;
@@ -212,7 +228,7 @@ export function compileMath(expression: string): { ids: string[]; evaluate(value
   };
   try {
     const evaluate = expr();
-    return at === tokens.length ? { ids: [...ids], evaluate } : undefined;
+    return at === tokens.length ? { ids: [...ids], filled, evaluate } : undefined;
   } catch {
     return undefined;
   }

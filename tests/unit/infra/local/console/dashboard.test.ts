@@ -40,10 +40,19 @@ describe('the local dashboard', () => {
     expect(rows(lines, 'Lead time for changes (median, seconds)', 60).values[0]).toEqual({ time: T0, metric: 'MyFirstPipeline', value: 120 });
   });
 
-  it('works out the change failure rate only where both of its series have a value, as CloudWatch does', () => {
-    const lines = [production(T0, { ProductionFailures: 1 }), production(T0 + 1_000, { ProductionDeployments: 1 }), production(T0 + 60_000, { ProductionDeployments: 1 })];
+  it('works out the change failure rate for every period with a deployment or a failure: the deployed math fills what is missing', () => {
+    const lines = [
+      production(T0, { ProductionFailures: 1 }),
+      production(T0 + 1_000, { ProductionDeployments: 1 }),
+      production(T0 + 60_000, { ProductionDeployments: 1 }),
+      production(T0 + 120_000, { ProductionFailures: 1 }),
+    ];
     const { values } = rows(lines, 'Change failure rate (%)', 60);
-    expect(values.filter(({ metric }) => metric === 'MyFirstPipeline')).toEqual([{ time: T0, metric: 'MyFirstPipeline', value: 50 }]);
+    expect(values.filter(({ metric }) => metric === 'MyFirstPipeline')).toEqual([
+      { time: T0, metric: 'MyFirstPipeline', value: 50 },
+      { time: T0 + 60_000, metric: 'MyFirstPipeline', value: 0 },
+      { time: T0 + 120_000, metric: 'MyFirstPipeline', value: 100 },
+    ]);
     // the series it is worked out from are hidden, as on the deployed dashboard
     expect(new Set(values.map(({ metric }) => metric))).toEqual(new Set(['MyFirstPipeline', 'all production pipelines']));
   });
@@ -72,7 +81,9 @@ describe('metric math', () => {
     expect(rate.ids.sort()).toEqual(['failed', 'succeeded']);
     expect(rate.evaluate({ failed: 1, succeeded: 3 })).toBe(25);
     expect(compileMath('-a - -2')!.evaluate({ a: 1 })).toBe(1);
-    expect(compileMath('FILL(m1, 0)')).toBeUndefined();
+    expect(compileMath('FILL(m1, 0)')!.evaluate({})).toBe(0);
+    expect(compileMath('FILL(m1, 0)')!.evaluate({ m1: 3 })).toBe(3);
+    expect(compileMath('RATE(m1)')).toBeUndefined();
     expect(compileMath('(a + b')).toBeUndefined();
   });
 });
