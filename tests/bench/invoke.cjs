@@ -22,7 +22,7 @@ const context = {
   const events = JSON.parse(readFileSync(eventsFile, 'utf8'));
   const { handler } = require(bundle);
   await handler(events[0], context);
-  // from the process's start, as a Lambda cold start counts it (../shared/DESIGN.md "Budgets")
+  // from the process's start, as a Lambda cold start counts it
   const coldMs = performance.now();
   const latencies = [];
   const coldCpu = process.cpuUsage();
