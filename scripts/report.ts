@@ -71,6 +71,14 @@ export async function chart(report: DoraReport): Promise<string> {
   return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
 }
 
+/** What to start or name when the ledger cannot be read; undefined for any other error. */
+function ledgerMissing(error: Error, tableName: string, endpoint: string | undefined): string | undefined {
+  const refused = (error as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(`${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`);
+  if (refused) return `no DynamoDB answers at ${endpoint}: start the local stack (npm start) first, or name a deployed ledger with --table release-conductor-<stage>-ledger`;
+  if (error.name === 'ResourceNotFoundException') return `there is no table ${tableName}${endpoint ? ` at ${endpoint}` : ' in this region'}: name the ledger with --table release-conductor-<stage>-ledger`;
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -90,11 +98,15 @@ async function main(): Promise<void> {
 
   // without --table, the ledger `npm start` runs
   const local = values.table === undefined;
-  const client = new DynamoDBClient(local ? { endpoint: values.endpoint ?? `http://127.0.0.1:${process.env.RC_DYNAMODB_PORT ?? 4012}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS } : { endpoint: values.endpoint });
-  const ledger = ledgerTable(DynamoDBDocumentClient.from(client), values.table ?? LOCAL_LEDGER_TABLE, 0);
+  const endpoint = values.endpoint ?? (local ? `http://127.0.0.1:${process.env.RC_DYNAMODB_PORT ?? 4012}` : undefined);
+  const client = new DynamoDBClient(local ? { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 } : { endpoint });
+  const tableName = values.table ?? LOCAL_LEDGER_TABLE;
+  const ledger = ledgerTable(DynamoDBDocumentClient.from(client), tableName, 0);
   const policy = parsePolicy(readFileSync(values.policy, 'utf8'), values.policy);
   const pipelines = [...new Set(Object.values(policy.repositories).flatMap((repository) => repository.pipelines.filter((rule) => rule.production).map((rule) => rule.name)))];
-  const executions = (await Promise.all(pipelines.map((pipeline) => ledger.endedExecutions(pipeline)))).flat();
+  const executions = (await Promise.all(pipelines.map((pipeline) => ledger.endedExecutions(pipeline))).catch((error: Error) => {
+    throw new Error(ledgerMissing(error, tableName, endpoint) ?? error.message);
+  })).flat();
   const report = doraReport(executions, from, to);
 
   process.stdout.write(`${formatReport(report, from, to, pipelines)}\n`);
