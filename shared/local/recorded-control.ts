@@ -1,7 +1,8 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { logger } from '../logger';
 import type { PipelineControl } from '../ports';
+import { readJsonLines } from './recorded-pipelines';
 
 interface RecordedCall {
   call: string;
@@ -36,10 +37,4 @@ export function recordedControl(recordFile: string): PipelineControl {
   };
 }
 
-export async function readRecordedCalls(recordFile: string): Promise<RecordedCall[]> {
-  const text = await readFile(recordFile, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RecordedCall);
-}
+export const readRecordedCalls = (recordFile: string) => readJsonLines<RecordedCall>(recordFile);
