@@ -1,5 +1,7 @@
 /**
- * Unit tests run alone; integration tests share one local stack started in globalSetup; the
+ * Unit tests call the functions' `handle` and the domain with in-memory ports and start no server;
+ * integration tests talk to servers on loopback (dynalite, the stand-ins, the local stack that
+ * globalSetup starts once for them all); the
  * replay against injected faults runs on its own after them (npm test), since it keeps both cores busy.
  */
 const transform = {
@@ -30,6 +32,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/support/lambda-environment.ts'],
       globalSetup: '<rootDir>/tests/integration/global-setup.ts',
       globalTeardown: '<rootDir>/tests/integration/global-teardown.ts',
       moduleFileExtensions,

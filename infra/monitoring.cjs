@@ -1,20 +1,20 @@
 // The dashboard and alarms of infra/monitoring.ts, for serverless.yml: ${file(infra/monitoring.cjs)}
 const tsx = require('tsx/cjs/api');
 const { readPolicy } = require('./release-policy-file.cjs');
+const { policyPipelines } = tsx.require('../shared/policy-rules.ts', __filename);
 
 const { dashboardBody, alarms } = tsx.require('./monitoring.ts', __filename);
 
 module.exports = async ({ resolveVariable }) => {
   const [service, stage, namespace, functions] = await Promise.all(['self:service', 'sls:stage', 'param:metricsNamespace', 'self:functions'].map((name) => resolveVariable(name)));
   const { policy } = readPolicy(); // infra/policy-resources.cjs has already stopped a bad policy
-  const rules = Object.values(policy.repositories).flatMap((repository) => repository.pipelines);
   const settings = {
     service,
     stage,
     namespace,
     region: '${AWS::Region}',
-    pipelines: [...new Set(rules.map((rule) => rule.name))],
-    productionPipelines: [...new Set(rules.filter((rule) => rule.production).map((rule) => rule.name))],
+    pipelines: policyPipelines(policy),
+    productionPipelines: policyPipelines(policy, 'production'),
     functions: Object.keys(functions).map((name) => `${service}-${stage}-${name}`),
     deadLetterQueue: `${service}-${stage}-dead-letters`,
     undeliveredNotificationsQueue: `${service}-${stage}-undelivered-notifications`,

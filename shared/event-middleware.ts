@@ -15,8 +15,8 @@ export interface EventFunction<S extends z.ZodMiniType> {
   /** The event contract: what does not parse is dead-lettered with the reason. */
   schema: S;
   deadLetters: DeadLetters;
-  /** Powertools idempotency records, keyed on the EventBridge event's `id`: a redelivered event gets the first answer again and does nothing. */
-  idempotency?: BasePersistenceLayer;
+  /** Powertools idempotency records for the function, keyed on the EventBridge event's `id`: a redelivered event gets the first answer again and does nothing. */
+  idempotencyRecords?: (functionName: string) => BasePersistenceLayer;
 }
 
 /**
@@ -26,10 +26,10 @@ export interface EventFunction<S extends z.ZodMiniType> {
  * idempotency records and `handle`. Errors from `handle` propagate, so Lambda's retries and
  * on-failure destination take over.
  */
-export function withEvents<S extends z.ZodMiniType, R>({ functionName, schema, deadLetters, idempotency }: EventFunction<S>, handle: (event: z.infer<S>, context: Context) => Promise<R>) {
+export function withEvents<S extends z.ZodMiniType, R>({ functionName, schema, deadLetters, idempotencyRecords }: EventFunction<S>, handle: (event: z.infer<S>, context: Context) => Promise<R>) {
   // as Lambda will answer it, JSON: the idempotency record stores it, and DynamoDB refuses undefined fields
   const answer = async (event: z.infer<S>, context: Context) => JSON.parse(JSON.stringify(await handle(event, context)) ?? 'null') as R;
-  const run = idempotency ? makeIdempotent(answer, { persistenceStore: idempotency, config: new IdempotencyConfig({ eventKeyJmesPath: 'id' }) }) : answer;
+  const run = idempotencyRecords ? makeIdempotent(answer, { persistenceStore: idempotencyRecords(functionName), config: new IdempotencyConfig({ eventKeyJmesPath: 'id' }) }) : answer;
   return withObservability<unknown, R | DeadLettered>(functionName).handler(async (event, context) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

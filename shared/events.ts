@@ -82,11 +82,6 @@ export const CodeBuildStateEvent = envelope(
 );
 export type CodeBuildStateEvent = z.infer<typeof CodeBuildStateEvent>;
 
-/** A build's id as CodePipeline and the console write it (`project:uuid`), from the ARN the build event carries. */
-export function shortBuildId(buildId: string): string {
-  return buildId.replace(/^arn:[^:]+:codebuild:[^:]+:\d+:build\//, '');
-}
-
 /** https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-cloudwatch-events.html */
 export const CodeDeployStateEvent = envelope(
   'aws.codedeploy',
@@ -142,6 +137,10 @@ export const ActionExecutionEvent = envelope(
     'execution-result': z.optional(z.object({ 'external-execution-id': z.optional(z.string()) })),
   }),
 );
+
+export type PipelineExecutionEvent = z.infer<typeof PipelineExecutionEvent>;
+export type StageExecutionEvent = z.infer<typeof StageExecutionEvent>;
+export type ActionExecutionEvent = z.infer<typeof ActionExecutionEvent>;
 
 export const CodePipelineEvent = z.discriminatedUnion('detail-type', [PipelineExecutionEvent, StageExecutionEvent, ActionExecutionEvent]);
 export type CodePipelineEvent = z.infer<typeof CodePipelineEvent>;

@@ -24,7 +24,7 @@ export function clientRequestToken(eventId: string, pipeline: string, commitId: 
 }
 
 /** Carries out a plan: the one side effect of a decision. */
-export async function startPipelines(plan: StartPlan, pipelines: Pipelines): Promise<{ pipeline: string; executionId: string }[]> {
+export async function startPipelines(plan: StartPlan, pipelines: Pick<Pipelines, 'start'>): Promise<{ pipeline: string; executionId: string }[]> {
   const started = [];
   for (const request of plan.start) {
     const { executionId } = await pipelines.start(request);

@@ -1,10 +1,5 @@
-import type { PipelineRule, ReleasePolicy } from './release-policy';
+import { TEMPLATE, type PipelineRule, type ReleasePolicy, type TemplateContext } from './release-policy';
 import { UNROUTED_TEAM } from './release-notification';
-
-/** Placeholders a policy variable may use, filled in from the push or the promoted execution. */
-export const TEMPLATE_KEYS = ['branch', 'commitId', 'shortCommitId', 'repository'] as const;
-export const TEMPLATE = /\$\{([^}]*)\}/g;
-export type TemplateContext = Partial<Record<(typeof TEMPLATE_KEYS)[number], string>>;
 
 export function findPipeline(policy: ReleasePolicy, name: string): { repository: string; team: string; rule: PipelineRule } | undefined {
   for (const [repository, { team, pipelines }] of Object.entries(policy.repositories)) {
@@ -32,4 +27,10 @@ export function teamFor(policy: ReleasePolicy, { repository, pipeline }: { repos
   if (team) return team;
   const teams = Object.keys(policy.teams);
   return teams.length === 1 ? teams[0]! : UNROUTED_TEAM;
+}
+
+/** Every pipeline the policy names, once each (several repositories may feed one), or only its production pipelines. */
+export function policyPipelines(policy: ReleasePolicy, only?: 'production'): string[] {
+  const rules = Object.values(policy.repositories).flatMap((repository) => repository.pipelines);
+  return [...new Set(rules.filter((rule) => only !== 'production' || rule.production).map((rule) => rule.name))];
 }

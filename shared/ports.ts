@@ -1,7 +1,13 @@
-/** What the domain needs from the outside world; adapters in shared/aws and shared/local provide it. */
+/**
+ * Every port: what the functions need from the outside world. Adapters provide them, side by side:
+ * AWS's in shared/aws, the local stage's in shared/local, Slack's in shared/slack; shared/adapters.ts
+ * chooses which.
+ */
 
+import type { KnownBlock } from '@slack/types';
 import type { EndedExecution } from './dora';
 import type { ReleaseNotification } from './release-notification';
+import type { Click } from './slack-actions';
 
 export interface Commit {
   commitId: string;
@@ -178,4 +184,114 @@ export interface ClickAudit {
   allowed: boolean;
   /** Why it was refused, or what CodePipeline answered. */
   outcome: string;
+}
+
+/** Who may talk to Slack for a card, until when (epoch ms). A holder that dies leaves it to run out. */
+export interface Lease {
+  owner: string;
+  since: number;
+  until: number;
+}
+
+/**
+ * A release's Slack message. Deliveries add notifications to the `inbox` (never touching Slack);
+ * the one holding the lease folds them into `state`, shows it, and saves it as shown.
+ */
+export interface StoredCard<State> {
+  channel: string;
+  /** The message's ts, once posted. */
+  ts?: string;
+  /** What the message shows, as of `shownVersion`. */
+  state?: State;
+  /** Recorded, not yet shown, oldest first. */
+  inbox: ReleaseNotification[];
+  /** How many notifications the card has recorded. */
+  version: number;
+  shownVersion: number;
+  lease?: Lease;
+}
+
+export interface CardStore<State> {
+  get(key: string): Promise<StoredCard<State> | undefined>;
+  /** Adds the notification to the card's inbox (creating the card for `channel`); answers the card's version once it holds it. A notification seen before adds nothing. */
+  record(key: string, channel: string, notification: ReleaseNotification): Promise<number>;
+  /** Takes the lease if it is free or has run out; answers the card as it was then (with a lease that ran out, if any), or undefined when another delivery holds it. */
+  acquire(key: string, lease: Lease): Promise<StoredCard<State> | undefined>;
+  /** Where the message went, as soon as Slack says; false when `owner` no longer holds the lease. */
+  posted(key: string, owner: string, message: { channel: string; ts?: string }): Promise<boolean>;
+  /**
+   * Ends the lease now without saving anything: its holder failed, maybe after posting. The next
+   * delivery takes it over as from a holder that died, and asks Slack what was posted.
+   */
+  expire(key: string, owner: string): Promise<boolean>;
+  /** Saves what Slack shows now (`state` after the inbox's first `folded`, as of `version`) and frees the lease; false when `owner` no longer held it. */
+  release(key: string, owner: string, shown: { state: State; version: number; folded: number }): Promise<boolean>;
+  /** The card a build or deployment belongs to, once its pipeline action has named it. */
+  cardOf(externalId: string): Promise<string | undefined>;
+  /** Names the card of a build or deployment, and hands back what was held for it (kept until it expires: a retry gets it again). */
+  link(externalId: string, key: string): Promise<ReleaseNotification[]>;
+  /** Keeps a notification until its card is known; answers the card instead when it already is. */
+  hold(externalId: string, notification: ReleaseNotification): Promise<string | undefined>;
+}
+
+export interface SlackMessage {
+  /** The notification text: what screen readers, push notifications and the webhook fallback show. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** Every Slack call of an invocation ends by `deadline` (epoch ms), Retry-After waits included. */
+export interface SlackCallOptions {
+  deadline: number;
+}
+
+export interface PostOptions extends SlackCallOptions {
+  /** Carried in the message's metadata, so a post whose answer was lost can be found again. */
+  key: string;
+  threadTs?: string;
+}
+
+export interface Posted {
+  channel: string;
+  ts?: string;
+  /** The post may have reached Slack twice: an attempt went unanswered and Slack could not say whether it was taken. */
+  doubtful: boolean;
+}
+
+export interface Slack {
+  /** A bot token can change a message it posted; an incoming webhook cannot, so each event is a new message. */
+  readonly updatesInPlace: boolean;
+  /** Posts a message (a threaded reply with `threadTs`); answers the channel's id and the message's ts, which `update` needs. */
+  post(channel: string, message: SlackMessage, options: PostOptions): Promise<Posted>;
+  update(channel: string, ts: string, message: SlackMessage, options: SlackCallOptions): Promise<void>;
+  /**
+   * The keys of the messages posted to the channel (or to the thread of `threadTs`) since `since`
+   * (epoch ms), with where they are; undefined when Slack cannot tell (a webhook, a missing scope).
+   */
+  postedSince(channel: string, since: number, options: SlackCallOptions & { threadTs?: string }): Promise<Map<string, { channel: string; ts: string }> | undefined>;
+}
+
+/** Slack refused the call for a reason a retry cannot change (a missing channel, a bad token, a malformed message). */
+export class SlackRefused extends Error {
+  override name = 'SlackRefused';
+}
+
+/** Who a person is to Slack, and the answers only they see (act-from-slack). */
+export interface SlackPeople {
+  /** Which of `groups` (user group ids) the user is in (scope usergroups:read). */
+  groupsOfUser(userId: string, groups: string[]): Promise<string[]>;
+  /** The ephemeral answer to the person who pressed, through the press's response_url. */
+  answer(responseUrl: string, text: string): Promise<void>;
+  /** The same, where there is no response_url (a modal's submission): chat.postEphemeral in the card's channel. */
+  answerInChannel(channel: string, user: string, text: string): Promise<void>;
+}
+
+/** Slack's modals (views.open), opened with a press's trigger_id within its 3 seconds. */
+export interface SlackModals {
+  open(triggerId: string, view: object): Promise<void>;
+}
+
+/** Hands a claimed press to act-from-slack without waiting for it (an asynchronous Lambda invocation). */
+export interface ClickDispatch {
+  dispatch(click: Click): Promise<void>;
 }

@@ -2,16 +2,16 @@ import type { ReleasePolicy } from '../../shared/release-policy';
 import { findPipeline } from '../../shared/policy-rules';
 import { consoleLinks, UNROUTED_TEAM, type ReleaseNotification } from '../../shared/release-notification';
 import { allowedPeople, authorize, PAST_TENSE, type Click } from '../../shared/slack-actions';
-import type { ClickLedger, ControlOutcome, PipelineControl } from '../../shared/ports';
+import type { ClickLedger, ControlOutcome, PipelineControl, Pipelines, SlackPeople, SourceReader } from '../../shared/ports';
 
 export interface ActPorts {
   policy: ReleasePolicy;
   control: PipelineControl;
   clicks: ClickLedger;
-  /** Which of these Slack user groups the user is in (Slack's usergroups.users.list). */
-  groupsOfUser: (userId: string, groups: string[]) => Promise<string[]>;
-  /** The email of the author of the execution's commit, when it can be known. */
-  authorEmail: (pipeline: string, executionId: string) => Promise<string | undefined>;
+  people: Pick<SlackPeople, 'groupsOfUser'>;
+  /** The execution's source revision and its commit: who wrote the change may not approve it. */
+  pipelines: Pick<Pipelines, 'executionRevision'>;
+  source: Pick<SourceReader, 'getCommit'>;
   now: () => Date;
 }
 
@@ -25,6 +25,13 @@ export interface ActResult {
 /** How long a press holds its action against a second press (a double click, a colleague at the same moment). */
 const HOLD_SECONDS = 120;
 
+/** The email of the author of the execution's commit, where the policy names its repository and the execution has a commit. */
+async function authorEmailOf(pipeline: string, executionId: string, { policy, pipelines, source }: ActPorts): Promise<string | undefined> {
+  const repository = findPipeline(policy, pipeline)?.repository;
+  const revision = repository && (await pipelines.executionRevision(pipeline, executionId));
+  return revision ? (await source.getCommit(repository, revision.commitId)).authorEmail : undefined;
+}
+
 /** approve and reject are one decision: whichever press comes first decides. */
 const intentOf = ({ action, target }: Click) =>
   [target.pipeline, target.executionId, target.stage, target.action ?? '', action === 'approve' || action === 'reject' ? 'decide' : action].join('#');
@@ -36,8 +43,8 @@ const intentOf = ({ action, target }: Click) =>
 export async function act(click: Click, ports: ActPorts): Promise<ActResult> {
   const { target, user, action } = click;
   const people = allowedPeople(ports.policy, target.pipeline, target.stage, action);
-  const groupsOfUser = people && !people.users.includes(user.id) && people.groups.length > 0 ? await ports.groupsOfUser(user.id, people.groups) : [];
-  const authorEmail = action === 'approve' ? await ports.authorEmail(target.pipeline, target.executionId) : undefined;
+  const groupsOfUser = people && !people.users.includes(user.id) && people.groups.length > 0 ? await ports.people.groupsOfUser(user.id, people.groups) : [];
+  const authorEmail = action === 'approve' ? await authorEmailOf(target.pipeline, target.executionId, ports) : undefined;
   const verdict = authorize(click, ports.policy, { groupsOfUser, authorEmail });
 
   let outcome: ControlOutcome;

@@ -1,9 +1,8 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import policy from '../../release-policy.yml';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import { clipText as clip, type ReleaseNotification } from '../../shared/release-notification';
 import { actionIdOf, allowedPeople, DECIDE_WITH_COMMENT, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
-import type { SlackMessage } from '../../shared/slack';
+import type { SlackMessage } from '../../shared/ports';
 
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
 export interface CardState {
@@ -130,10 +129,9 @@ function headline(card: CardState): string {
 
 /**
  * The message for a card: headline, source, stage progress on one line, builds and deployments,
- * the buttons for what may be done now (`actionPolicy` says who may; the deployed policy by
- * default), and the console links.
+ * the buttons for what may be done now (`actionPolicy` says who may), and the console links.
  */
-export function renderCard(card: CardState, actionPolicy: ReleasePolicy = policy): SlackMessage {
+export function renderCard(card: CardState, actionPolicy: ReleasePolicy): SlackMessage {
   const title = headline(card);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(title, LIMIT.text) } } satisfies SectionBlock];
 

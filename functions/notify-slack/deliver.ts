@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { CardStore, StoredCard } from '../../shared/aws/card-table';
+import type { CardStore, Slack, SlackMessage, StoredCard } from '../../shared/ports';
 import { bounded, type ReleaseNotification } from '../../shared/release-notification';
-import type { Slack, SlackMessage } from '../../shared/slack';
+import type { ReleasePolicy } from '../../shared/release-policy';
 import { applyNotification, failureReply, renderCard, type CardState } from './card';
 
 export interface DeliveryPorts {
   cards: CardStore<CardState>;
   slack: Slack;
-  /** The team's Slack channel from release-policy.yml. */
-  channelFor(team: string): string | undefined;
+  /** The teams' Slack channels, and who may press which button on a card. */
+  policy: ReleasePolicy;
   /** When the invocation ends (epoch ms): Lambda stops it then, so its lease on a card runs out then too. */
   deadline: number;
 }
@@ -44,7 +44,7 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
   const target = await cardFor(notification, ports.cards);
   if (!target) return { outcome: 'held' };
   const { key, held } = target;
-  const channel = ports.channelFor(notification.team) ?? (await ports.cards.get(key))?.channel;
+  const channel = ports.policy.teams[notification.team]?.slack?.channel ?? (await ports.cards.get(key))?.channel;
   if (!channel) return { outcome: 'unrouted', card: key };
   let version = 0;
   for (const recorded of [notification, ...held]) version = Math.max(version, await ports.cards.record(key, channel, bounded(recorded)));
@@ -91,7 +91,7 @@ async function showAsHolder(key: string, owner: string, card: StoredCard<CardSta
   }
 }
 
-async function showCard(key: string, owner: string, card: StoredCard<CardState>, { cards, slack, deadline }: DeliveryPorts): Promise<Delivery> {
+async function showCard(key: string, owner: string, card: StoredCard<CardState>, { cards, slack, policy, deadline }: DeliveryPorts): Promise<Delivery> {
   const options = { deadline: deadline - SAVE_MARGIN_MS };
   const fresh = card.inbox;
   const state = fresh.reduce<CardState | undefined>(applyNotification, card.state)!;
@@ -111,7 +111,7 @@ async function showCard(key: string, owner: string, card: StoredCard<CardState>,
   };
 
   if (fresh.length > 0 || (!ts && slack.updatesInPlace)) {
-    const message = renderCard(state);
+    const message = renderCard(state, policy);
     if (!ts && slack.updatesInPlace) {
       const before = await postedBefore();
       const found = before?.get(key);

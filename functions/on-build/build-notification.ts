@@ -1,4 +1,5 @@
-import { shortBuildId, type CodeBuildStateEvent } from '../../shared/events';
+import { shortBuildId } from '../../shared/build-id';
+import type { CodeBuildStateEvent } from '../../shared/events';
 import { consoleLinks, severityOf, type ReleaseNotification } from '../../shared/release-notification';
 import type { BuildReport } from './build-report';
 

@@ -1,7 +1,5 @@
-import type { CodePipelineEvent } from '../../shared/events';
+import type { ActionExecutionEvent } from '../../shared/events';
 import type { ExecutionLink, Ledger, Pipelines } from '../../shared/ports';
-
-type ActionExecutionEvent = Extract<CodePipelineEvent, { 'detail-type': 'CodePipeline Action Execution State Change' }>;
 
 const KIND = { CodeBuild: 'build', CodeDeploy: 'deployment' } as const;
 

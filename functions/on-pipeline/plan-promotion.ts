@@ -1,10 +1,8 @@
-import type { CodePipelineEvent } from '../../shared/events';
+import type { PipelineExecutionEvent } from '../../shared/events';
 import type { ExecutionRevision } from '../../shared/ports';
 import { clientRequestToken, type StartPlan } from '../../shared/pipeline-starts';
 import { findPipeline, resolveVariables } from '../../shared/policy-rules';
 import type { ReleasePolicy } from '../../shared/release-policy';
-
-type PipelineExecutionEvent = Extract<CodePipelineEvent, { 'detail-type': 'CodePipeline Pipeline Execution State Change' }>;
 
 /**
  * When a pipeline whose policy says `promote: { to }` succeeds, start the target on the same commit.

@@ -1,8 +1,6 @@
 import { doraOnEnd, type DoraMeasure, type EndedExecution } from '../../shared/dora';
-import type { CodePipelineEvent } from '../../shared/events';
+import type { PipelineExecutionEvent } from '../../shared/events';
 import type { ExecutionRevision, Ledger } from '../../shared/ports';
-
-type PipelineExecutionEvent = Extract<CodePipelineEvent, { 'detail-type': 'CodePipeline Pipeline Execution State Change' }>;
 
 export interface EndedRelease {
   ended: EndedExecution;

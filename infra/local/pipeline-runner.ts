@@ -19,7 +19,8 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { parse } from 'yaml';
 import { localFiles } from '../../shared/local/files';
-import { parseJsonLines, readJsonLines, type RecordedAction, type RecordedStart } from '../../shared/local/recorded-pipelines';
+import { parseJsonLines, readJsonLines } from '../../shared/local/json-lines';
+import type { RecordedAction, RecordedStart } from '../../shared/local/recorded-pipelines';
 import type { RecordedDeployment } from '../../shared/local/recorded-deployments';
 import {
   actionEndedEvent,

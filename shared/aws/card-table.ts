@@ -2,54 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conditional } from './conditional-write';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReleaseNotification } from '../release-notification';
-
-/** Who may talk to Slack for a card, until when (epoch ms). A holder that dies leaves it to run out. */
-export interface Lease {
-  owner: string;
-  since: number;
-  until: number;
-}
-
-/**
- * A release's Slack message. Deliveries add notifications to the `inbox` (never touching Slack);
- * the one holding the lease folds them into `state`, shows it, and saves it as shown.
- */
-export interface StoredCard<State> {
-  channel: string;
-  /** The message's ts, once posted. */
-  ts?: string;
-  /** What the message shows, as of `shownVersion`. */
-  state?: State;
-  /** Recorded, not yet shown, oldest first. */
-  inbox: ReleaseNotification[];
-  /** How many notifications the card has recorded. */
-  version: number;
-  shownVersion: number;
-  lease?: Lease;
-}
-
-export interface CardStore<State> {
-  get(key: string): Promise<StoredCard<State> | undefined>;
-  /** Adds the notification to the card's inbox (creating the card for `channel`); answers the card's version once it holds it. A notification seen before adds nothing. */
-  record(key: string, channel: string, notification: ReleaseNotification): Promise<number>;
-  /** Takes the lease if it is free or has run out; answers the card as it was then (with a lease that ran out, if any), or undefined when another delivery holds it. */
-  acquire(key: string, lease: Lease): Promise<StoredCard<State> | undefined>;
-  /** Where the message went, as soon as Slack says; false when `owner` no longer holds the lease. */
-  posted(key: string, owner: string, message: { channel: string; ts?: string }): Promise<boolean>;
-  /**
-   * Ends the lease now without saving anything: its holder failed, maybe after posting. The next
-   * delivery takes it over as from a holder that died, and asks Slack what was posted.
-   */
-  expire(key: string, owner: string): Promise<boolean>;
-  /** Saves what Slack shows now (`state` after the inbox's first `folded`, as of `version`) and frees the lease; false when `owner` no longer held it. */
-  release(key: string, owner: string, shown: { state: State; version: number; folded: number }): Promise<boolean>;
-  /** The card a build or deployment belongs to, once its pipeline action has named it. */
-  cardOf(externalId: string): Promise<string | undefined>;
-  /** Names the card of a build or deployment, and hands back what was held for it (kept until it expires: a retry gets it again). */
-  link(externalId: string, key: string): Promise<ReleaseNotification[]>;
-  /** Keeps a notification until its card is known; answers the card instead when it already is. */
-  hold(externalId: string, notification: ReleaseNotification): Promise<string | undefined>;
-}
+import type { CardStore, StoredCard } from '../ports';
 
 // In the ledger table (infra/ledger.yml), next to the execution's history, with the same TTL.
 // (`SLACK` items are cards of the earlier, unleased shape: left to expire.)

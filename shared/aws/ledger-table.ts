@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EndedExecution } from '../dora';
 import type { Ledger } from '../ports';
-import { shortBuildId } from '../events';
+import { shortBuildId } from '../build-id';
 
 // Keys and access patterns: shared/ledger.md.
 export const keys = {

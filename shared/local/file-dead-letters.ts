@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { deadLetterMessage } from '../aws/sqs';
+import { deadLetterMessage } from '../dead-letter';
 import type { DeadLetters } from '../ports';
 
 /** Locally, where there is no SQS: the same message the queue would get, one JSON line each. */

@@ -2,7 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { logger } from '../logger';
 import type { PipelineControl } from '../ports';
-import { readJsonLines } from './recorded-pipelines';
+import { readJsonLines } from './json-lines';
 
 interface RecordedCall {
   call: string;

@@ -1,5 +1,5 @@
 import type { Deployments } from '../ports';
-import { readJsonLines } from './recorded-pipelines';
+import { readJsonLines } from './json-lines';
 
 /** A deployment the local pipeline runner made (infra/local/pipeline-runner.ts), as CodeDeploy's GetDeployment would tell it. */
 export interface RecordedDeployment {

@@ -1,8 +1,9 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { logger } from '../logger';
 import type { PipelineStart, Pipelines } from '../ports';
+import { readJsonLines } from './json-lines';
 
 export interface RecordedStart extends PipelineStart {
   executionId: string;
@@ -71,19 +72,4 @@ async function latestActions(actionsFile: string | undefined): Promise<RecordedA
   const latest = new Map<string, RecordedAction>();
   for (const action of actionsFile ? await readJsonLines<RecordedAction>(actionsFile) : []) latest.set(action.actionExecutionId, { ...latest.get(action.actionExecutionId), ...action });
   return [...latest.values()];
-}
-
-/** The lines of a JSON-lines file another process appends to: a last line still being written is skipped. */
-export function parseJsonLines<T>(text: string): T[] {
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line ? [JSON.parse(line) as T] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-export async function readJsonLines<T>(file: string): Promise<T[]> {
-  return parseJsonLines<T>(await readFile(file, 'utf8').catch(() => ''));
 }

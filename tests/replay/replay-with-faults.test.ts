@@ -22,6 +22,8 @@ import { KilledError, lambdaWorkers, type LambdaWorkers } from '../support/lambd
 import { sample } from '../support/samples';
 import { assertNoSecret } from '../support/secrets';
 
+const policy = parsePolicy(readFileSync(join(__dirname, '../../release-policy.yml'), 'utf8'));
+
 // README "Reliability": deliveries as AWS makes them, against dependencies that fail.
 // Events: pushes and builds, a fifth of them redelivered (some while the original still runs),
 // through on-push and on-build, against AWS failing 30 % of CodeCommit, CodePipeline and SNS calls.
@@ -175,7 +177,6 @@ describe(`a replay of ${EXECUTIONS} executions against AWS, DynamoDB and Slack t
       onPush: (await import('../../functions/on-push/handler')).handler as Handler,
       onBuild: (await import('../../functions/on-build/handler')).handler as Handler,
     };
-    const policy = parsePolicy(readFileSync(join(__dirname, '../../release-policy.yml'), 'utf8'));
     notifySlack = lambdaWorkers((await bundle('functions/notify-slack/handler.ts', policy)).code, { functionName: 'notify-slack', size: NOTIFY_SLACK_INSTANCES, env, metrics: ['SlackDuplicatePosts'] });
 
     const unique = uniqueEvents();
@@ -276,7 +277,7 @@ describe(`a replay of ${EXECUTIONS} executions against AWS, DynamoDB and Slack t
         continue;
       }
       const shown = calls.filter((call) => call.ts === Item.ts && call.channel === Item.channel).at(-1);
-      const expected = renderCard(notifications!.filter(({ notification }) => recorded.has(notification.id)).reduce<CardState | undefined>((state, { notification }) => applyNotification(state, notification), undefined)!);
+      const expected = renderCard(notifications!.filter(({ notification }) => recorded.has(notification.id)).reduce<CardState | undefined>((state, { notification }) => applyNotification(state, notification), undefined)!, policy);
       if (JSON.stringify(shown?.blocks) !== JSON.stringify(expected.blocks)) wrong.push(`${card}: Slack shows another card than its notifications make`);
     }
     expect(lost).toEqual([]);

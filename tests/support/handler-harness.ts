@@ -15,7 +15,7 @@ import { startLocalSsm, type LocalSsm } from '../../scripts/local-ssm';
 import type { ReleaseNotification } from '../../shared/release-notification';
 import { sample } from './samples';
 
-// The functions as deployed: AWS adapters from shared/runtime, the repository's release-policy.yml,
+// The functions as deployed: AWS adapters from shared/adapters, the repository's release-policy.yml,
 // the ledger in DynamoDB (dynalite on loopback, behind a proxy that fails the calls a test names), and the SDK answered by aws-sdk-client-mock for
 // CodeCommit, CodePipeline, CodeDeploy and SQS, which have no local emulator here. The SNS topic,
 // Parameter Store and Slack are the local stand-ins on loopback that `npm start` uses.

@@ -65,8 +65,9 @@ function setUp(over: Partial<ActPorts> = {}) {
     policy,
     control,
     clicks,
-    groupsOfUser: async (user, asked) => (groups[user] ?? []).filter((group) => asked.includes(group)),
-    authorEmail: async () => 'bob@example.com',
+    people: { groupsOfUser: async (user, asked) => (groups[user] ?? []).filter((group) => asked.includes(group)) },
+    pipelines: { executionRevision: async () => ({ commitId: 'c0ffee', variables: {} }) },
+    source: { getCommit: async (_repository, commitId) => ({ commitId, author: 'Bob', authorEmail: 'bob@example.com', message: 'fix' }) },
     now: () => new Date('2026-11-30T12:00:00Z'),
     ...over,
   };
@@ -151,7 +152,7 @@ describe('act', () => {
 
   it('asks Slack about groups only when the person is not named in person', async () => {
     const asked: string[] = [];
-    const { ports } = setUp({ groupsOfUser: async (user) => (asked.push(user), []) });
+    const { ports } = setUp({ people: { groupsOfUser: async (user) => (asked.push(user), []) } });
     await act(click(), ports);
     expect(asked).toEqual([]);
     await act(click({ user: { id: 'U0EVE' } }), ports);

@@ -2,6 +2,7 @@ import type { ActionsBlock, Button } from '@slack/types';
 import { applyNotification, renderCard, type CardState } from '../../../../functions/notify-slack/card';
 import { decisionNotification } from '../../../../functions/act-from-slack/act';
 import { parsePolicy } from '../../../../shared/release-policy';
+import shippedPolicy from '../../../../release-policy.yml';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import type { Click } from '../../../../shared/slack-actions';
 import { slackMessageAsText } from '../../../../scripts/local-slack';
@@ -86,7 +87,7 @@ describe('the buttons on a card', () => {
 
   it('offers Approve and Reject with the policy the project ships, which names the local stack\'s approvers', () => {
     const card = base({ actions: [{ id: 'Approval/ManualApproval', stage: 'Approval', action: 'ManualApproval', state: 'WAITING', at }] });
-    const block = renderCard(card).blocks.find((candidate) => candidate.block_id === 'rc-actions') as ActionsBlock | undefined;
+    const block = renderCard(card, shippedPolicy).blocks.find((candidate) => candidate.block_id === 'rc-actions') as ActionsBlock | undefined;
     expect(block?.elements.map((element) => (element as Button).action_id)).toEqual(['rc:approve', 'rc:reject', 'rc:decide']);
   });
 });

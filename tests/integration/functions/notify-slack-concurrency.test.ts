@@ -1,12 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { applyNotification, renderCard, type CardState } from '../../../../functions/notify-slack/card';
-import { deliver } from '../../../../functions/notify-slack/deliver';
-import { cardTable } from '../../../../shared/aws/card-table';
-import type { ReleaseNotification } from '../../../../shared/release-notification';
-import { slackWebhook } from '../../../../shared/slack';
-import { startLocalSlack, type SlackCall } from '../../../../scripts/local-slack';
-import { handlerHarness, snsEventOf } from '../../../support/handler-harness';
+import { applyNotification, renderCard, type CardState } from '../../../functions/notify-slack/card';
+import { deliver } from '../../../functions/notify-slack/deliver';
+import { cardTable } from '../../../shared/aws/card-table';
+import type { ReleaseNotification } from '../../../shared/release-notification';
+import { slackWebhook } from '../../../shared/slack/webhook';
+import policy from '../../../release-policy.yml';
+import { startLocalSlack, type SlackCall } from '../../../scripts/local-slack';
+import { handlerHarness, snsEventOf } from '../../support/handler-harness';
 
 // As AWS delivers: several notifications of one execution at once, a Slack that takes a post and
 // answers too late or rate-limits past the deadline, DynamoDB failing the write after a post.
@@ -22,7 +23,7 @@ const callsSince = (before: number) => slack().calls().slice(before);
 const topLevelPosts = (calls: SlackCall[]) => calls.filter((call) => call.method === 'chat.postMessage' && !call.thread_ts);
 /** What the message with this ts shows now: its post, or its latest update. */
 const shownAt = (ts: string) => slack().calls().filter((call) => call.ts === ts && call.method !== 'webhook').at(-1)!;
-const expected = (notifications: ReleaseNotification[]) => renderCard(notifications.reduce<CardState | undefined>(applyNotification, undefined)!);
+const expected = (notifications: ReleaseNotification[]) => renderCard(notifications.reduce<CardState | undefined>(applyNotification, undefined)!, policy);
 
 /** A pipeline start's burst: the pipeline, its first stage and `actions` actions of that stage, all STARTED. */
 async function burst(executionId: string, actions: number): Promise<ReleaseNotification[]> {
@@ -146,7 +147,7 @@ describe('the incoming-webhook fallback under concurrent delivery', () => {
     const local = await startLocalSlack('unused');
     try {
       const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-      const ports = { cards: cardTable<CardState>(documents, 'handler-test-ledger', 1), slack: slackWebhook(async () => local.webhookUrl), channelFor: () => '#deploys', deadline: Date.now() + 10_000 };
+      const ports = { cards: cardTable<CardState>(documents, 'handler-test-ledger', 1), slack: slackWebhook(async () => local.webhookUrl), policy: { ...policy, teams: { platform: { slack: { channel: '#deploys' } } } }, deadline: Date.now() + 10_000 };
       const notifications = await burst('exec-webhook', 3);
       const outcomes = await Promise.allSettled(notifications.map((notification) => deliver(notification, ports)));
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);

@@ -2,12 +2,13 @@ import { GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import type { KnownBlock } from '@slack/types';
-import { applyNotification, failureReply, renderCard, type CardState } from '../../../../functions/notify-slack/card';
-import type { ReleaseNotification } from '../../../../shared/release-notification';
-import type { SlackMessage } from '../../../../shared/slack';
-import { slackMessageAsText } from '../../../../scripts/local-slack';
-import { handlerHarness, type FunctionName } from '../../../support/handler-harness';
-import { eventSampleFiles, sample } from '../../../support/samples';
+import { applyNotification, failureReply, renderCard, type CardState } from '../../../functions/notify-slack/card';
+import type { ReleaseNotification } from '../../../shared/release-notification';
+import type { SlackMessage } from '../../../shared/ports';
+import policy from '../../../release-policy.yml';
+import { slackMessageAsText } from '../../../scripts/local-slack';
+import { handlerHarness, type FunctionName } from '../../support/handler-harness';
+import { eventSampleFiles, sample } from '../../support/samples';
 
 // Cards are rendered from what the functions really publish for AWS's sample events.
 const { aws, run, notifications } = handlerHarness();
@@ -22,7 +23,7 @@ async function published(file: string, change: (event: { detail: Record<string, 
   return (await notifications(before + 1)).slice(before).map(({ notification }) => notification);
 }
 
-const card = (...ns: ReleaseNotification[]) => renderCard(ns.reduce<CardState | undefined>(applyNotification, undefined)!);
+const card = (...ns: ReleaseNotification[]) => renderCard(ns.reduce<CardState | undefined>(applyNotification, undefined)!, policy);
 
 // https://docs.slack.dev/reference/block-kit/blocks and .../block-elements/button-element
 function expectWithinBlockKitLimits({ text, blocks }: SlackMessage) {

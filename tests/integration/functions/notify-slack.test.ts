@@ -1,10 +1,10 @@
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { ReleaseNotification } from '../../../../shared/release-notification';
-import { slackWebhook } from '../../../../shared/slack';
-import { startLocalSlack } from '../../../../scripts/local-slack';
-import { BOT_TOKEN, handlerHarness, snsEventOf } from '../../../support/handler-harness';
+import type { ReleaseNotification } from '../../../shared/release-notification';
+import { slackWebhook } from '../../../shared/slack/webhook';
+import { startLocalSlack } from '../../../scripts/local-slack';
+import { BOT_TOKEN, handlerHarness, snsEventOf } from '../../support/handler-harness';
 
 // notify-slack as deployed: the token from Parameter Store (local), cards in DynamoDB (dynalite),
 // Slack's own client against the local Slack; SQS (dead letters) answered by aws-sdk-client-mock.

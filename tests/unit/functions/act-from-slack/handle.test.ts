@@ -1,4 +1,4 @@
-import { handle, type WorkerPorts } from '../../../../functions/act-from-slack/handler';
+import { handle, type ActFromSlackDeps } from '../../../../functions/act-from-slack/handle';
 import { parsePolicy } from '../../../../shared/release-policy';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import type { Click } from '../../../../shared/slack-actions';
@@ -18,17 +18,20 @@ const click: Click = {
   user: { id: 'U0ANA', name: 'ana' }, responseUrl: 'https://hooks.slack.com/actions/T0/1/x', at: '2026-11-30T12:00:00.000Z',
 };
 
-function setUp(over: Partial<WorkerPorts> = {}) {
+function setUp(over: Partial<ActFromSlackDeps> = {}) {
   const published: ReleaseNotification[] = [];
   const answers: string[] = [];
-  const ports: WorkerPorts = {
+  const ports: ActFromSlackDeps = {
     policy,
     control: { decide: async () => ({ done: true, detail: 'approved' }), retry: async () => ({ done: false, reason: 'the stage cannot be retried now' }), rollback: async () => ({ done: true, detail: '' }) },
     clicks: { claimClick: async () => true, claimIntent: async () => true, releaseIntent: async () => undefined, audit: async () => undefined },
-    groupsOfUser: async () => [],
-    authorEmail: async () => undefined,
-    answer: async (_url, text) => void answers.push(text),
-    answerInChannel: async (channel, user, text) => void answers.push(`${channel}/${user}: ${text}`),
+    people: {
+      groupsOfUser: async () => [],
+      answer: async (_url, text) => void answers.push(text),
+      answerInChannel: async (channel, user, text) => void answers.push(`${channel}/${user}: ${text}`),
+    },
+    pipelines: { executionRevision: async () => undefined },
+    source: { getCommit: async () => { throw new Error('no commit is read without a revision'); } },
     notifications: { publish: async (notifications) => void published.push(...notifications) },
     region: 'us-east-1',
     now: () => new Date('2026-11-30T12:00:00Z'),
@@ -55,7 +58,7 @@ describe('act-from-slack', () => {
   it('does not fail (and so does not act again) when Slack or the topic cannot be reached after acting', async () => {
     const decided: unknown[] = [];
     const { ports } = setUp({
-      answer: async () => Promise.reject(new Error('response_url answered 404')),
+      people: { groupsOfUser: async () => [], answer: async () => Promise.reject(new Error('response_url answered 404')), answerInChannel: async () => undefined },
       notifications: { publish: async () => Promise.reject(new Error('SNS unavailable')) },
     });
     ports.control.decide = async (request) => (decided.push(request), { done: true, detail: 'approved' });

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { handle, type InteractionPorts } from '../../../../functions/slack-interactions/handler';
+import { handle, type SlackInteractionsDeps } from '../../../../functions/slack-interactions/handle';
+import { SlackRefused } from '../../../../shared/ports';
 import type { Click } from '../../../../shared/slack-actions';
 import { interactionBody, signedHeaders, viewSubmissionBody } from '../../../../scripts/slack-click';
 
@@ -24,11 +25,11 @@ function setUp() {
   const dispatched: Click[] = [];
   const opened: { triggerId: string; view: object }[] = [];
   const claimed = new Set<string>();
-  const ports: InteractionPorts = {
+  const ports: SlackInteractionsDeps = {
     signingSecret: async () => SECRET,
     clicks: { claimClick: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)) },
-    dispatch: async (click) => void dispatched.push(click),
-    openModal: async (triggerId, view) => void opened.push({ triggerId, view }),
+    acting: { dispatch: async (click) => void dispatched.push(click) },
+    modals: { open: async (triggerId, view) => void opened.push({ triggerId, view }) },
     now: () => NOW,
   };
   return { ports, dispatched, opened };
@@ -69,6 +70,13 @@ describe('POST /slack/interactions', () => {
     expect(await handle(eventOf(pressed, signedHeaders(SECRET, pressed, NOW.getTime() / 1000)), ports)).toMatchObject({ statusCode: 200 });
     expect(dispatched).toEqual([]);
     expect(opened).toEqual([{ triggerId: expect.stringMatching(/^\d+\.\d+\.[0-9a-f]{32}$/), view: expect.objectContaining({ type: 'modal', callback_id: 'rc:decide', private_metadata: JSON.stringify({ target: value, channel: 'C00000001' }) }) }]);
+  });
+
+  it('answers 409 when Slack will not open the modal (the trigger expired), for the person to press again', async () => {
+    const { ports } = setUp();
+    ports.modals = { open: async () => Promise.reject(new SlackRefused("Slack's views.open answered expired_trigger_id")) };
+    const pressed = interactionBody({ action: 'rc:decide', value, user: 'U0ANA', responseUrl: 'https://hooks.slack.com/actions/T0/1/x' });
+    await expect(handle(eventOf(pressed, signedHeaders(SECRET, pressed, NOW.getTime() / 1000)), ports)).rejects.toMatchObject({ statusCode: 409, code: 'ModalNotOpened' });
   });
 
   it("hands the modal's submission on as a press with its comment, once", async () => {

@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { slack } from '../../../../functions/notify-slack/adapters';
+import { slack } from '../../../shared/adapters';
 
 // Parameter Store that takes the connection and never answers: the token's read must end well
 // within the function's 30 s, as every other AWS call does.
-describe("notify-slack's adapters", () => {
+describe('the Slack adapter', () => {
   let silent: Server;
   const connections = new Set<Socket>();
   beforeAll(async () => {

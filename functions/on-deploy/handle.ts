@@ -1,0 +1,45 @@
+import type { CodeDeployStateEvent } from '../../shared/events';
+import { logger } from '../../shared/logger';
+import { metrics, MetricUnit } from '../../shared/metrics';
+import { policyPipelines, teamFor } from '../../shared/policy-rules';
+import type { DeploymentOutcome, Deployments, Ledger, Notifications, Pipelines } from '../../shared/ports';
+import type { ReleasePolicy } from '../../shared/release-policy';
+import { deploymentExecution } from './deployment-execution';
+import { deploymentNotification } from './deployment-notification';
+import { deploymentReport } from './deployment-report';
+
+export interface OnDeployDeps {
+  policy: ReleasePolicy;
+  deployments: Deployments;
+  pipelines: Pick<Pipelines, 'findActionExecution'>;
+  ledger: Pick<Ledger, 'recordDeployment' | 'executionOf' | 'linkToExecution'>;
+  notifications: Notifications;
+}
+
+/** A CodeDeploy deployment changed state: log it, tell the team, and count result and duration per application when it ends. */
+export async function handle(event: CodeDeployStateEvent, { policy, deployments, pipelines, ledger, notifications }: OnDeployDeps) {
+  const report = deploymentReport(event);
+  logger.appendKeys({ deploymentId: report.deploymentId, application: report.application, deploymentGroup: report.deploymentGroup });
+  const { deploymentId, application, deploymentGroup, state } = report;
+  const [outcome, execution] = await Promise.all([
+    report.ended ? deployments.outcome(deploymentId) : Promise.resolve<DeploymentOutcome>({}),
+    deploymentExecution(deploymentId, policyPipelines(policy), pipelines, ledger),
+  ]);
+  const { durationSeconds, error } = outcome;
+  await Promise.all([
+    ledger.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error }),
+    // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
+    notifications.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]),
+  ]);
+  if (!report.ended) {
+    logger.info('deployment state', { state });
+    return report;
+  }
+  metrics.addDimension('application', application);
+  metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
+  metrics.addMetric('DeploymentFailed', MetricUnit.Count, state === 'FAILURE' ? 1 : 0);
+  if (durationSeconds !== undefined) metrics.addMetric('DeploymentDuration', MetricUnit.Seconds, durationSeconds);
+  if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
+  else logger.warn('deployment did not succeed', { state, error, durationSeconds });
+  return { ...report, durationSeconds, error };
+}

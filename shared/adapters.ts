@@ -1,0 +1,142 @@
+import { resolve } from 'node:path';
+import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { cardTable } from './aws/card-table';
+import { clickClaims, clickTable } from './aws/click-table';
+import { awsClientConfig } from './aws/client-config';
+import { codeCommitSource } from './aws/codecommit';
+import { codeDeployDeployments } from './aws/codedeploy';
+import { codePipelineControl } from './aws/codepipeline-control';
+import { codePipelines } from './aws/codepipeline';
+import { lambdaClickDispatch } from './aws/lambda-dispatch';
+import { ledgerTable } from './aws/ledger-table';
+import { secureString } from './aws/secrets';
+import { snsNotifications } from './aws/sns';
+import { sqsDeadLetters } from './aws/sqs';
+import { fileDeadLetters } from './local/file-dead-letters';
+import { localFiles } from './local/files';
+import { gitSource } from './local/git-source';
+import { recordedControl } from './local/recorded-control';
+import { recordedDeployments } from './local/recorded-deployments';
+import { recordedPipelines } from './local/recorded-pipelines';
+import { slackBot } from './slack/bot';
+import { slackModals, slackPeople } from './slack/people';
+import { slackWebhook } from './slack/webhook';
+import type { CardStore, ClickDispatch, ClickLedger, DeadLetters, Deployments, Ledger, Notifications, PipelineControl, Pipelines, Slack, SlackModals, SlackPeople, SourceReader } from './ports';
+
+// The one place that chooses AWS's adapters or the local stage's. Settings come from serverless.yml;
+// RC_LOCAL_DIR is set on the local stage only: there CodeCommit is a folder of bare git
+// repositories, pipeline starts and Slack actions are recorded instead of sent, CodeDeploy is what
+// the laptop's pipeline runner did, and the dead letters are a JSON-lines file. DynamoDB, SNS,
+// Parameter Store, Lambda and Slack are themselves everywhere: locally the stand-ins in infra/local,
+// which AWS_ENDPOINT_URL_* and SLACK_API_URL point at.
+const local = process.env.RC_LOCAL_DIR ? localFiles(resolve(process.env.RC_LOCAL_DIR)) : undefined;
+
+/** A setting serverless.yml gives the function; missing, the function cannot work, and says so at once. */
+function setting(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: serverless.yml sets it for every function that needs it`);
+  return value;
+}
+
+const retentionDays = () => Number(process.env.LEDGER_RETENTION_DAYS ?? 400);
+const slackApiUrl = () => process.env.SLACK_API_URL || undefined;
+
+// one client of each kind per container: the ledger, the cards, the clicks and the idempotency records share DynamoDB's
+let dynamoDb: DynamoDBClient | undefined;
+const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient(awsClientConfig()));
+let codePipeline: CodePipelineClient | undefined;
+const codePipelineClient = () => (codePipeline ??= new CodePipelineClient(awsClientConfig()));
+// a card keeps optional fields as they come; DynamoDB stores no undefined
+const documents = () => DynamoDBDocumentClient.from(dynamoDbClient(), { marshallOptions: { removeUndefinedValues: true } });
+
+export function sourceReader(): SourceReader {
+  return local ? gitSource(local.gitRepositories) : codeCommitSource(new CodeCommitClient(awsClientConfig()));
+}
+
+export function pipelines(): Pipelines {
+  return local ? recordedPipelines(local.pipelineStarts, local.pipelineActions) : codePipelines(codePipelineClient());
+}
+
+export function pipelineControl(): PipelineControl {
+  return local ? recordedControl(local.pipelineControl) : codePipelineControl(codePipelineClient());
+}
+
+export function deployments(): Deployments {
+  return local ? recordedDeployments(local.deployments) : codeDeployDeployments(new CodeDeployClient(awsClientConfig()));
+}
+
+export function deadLetters(): DeadLetters {
+  if (local) return fileDeadLetters(local.deadLetters);
+  const queueUrl = setting('DEAD_LETTER_QUEUE_URL');
+  return sqsDeadLetters(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(awsClientConfig()), queueUrl);
+}
+
+export function notifications(): Notifications {
+  return snsNotifications(new SNSClient(awsClientConfig()), setting('NOTIFICATIONS_TOPIC_ARN'));
+}
+
+export function ledger(): Ledger {
+  return ledgerTable(documents(), setting('LEDGER_TABLE'), retentionDays());
+}
+
+export function cards<State>(): CardStore<State> {
+  return cardTable(documents(), setting('LEDGER_TABLE'), retentionDays());
+}
+
+export function clicks(): ClickLedger {
+  return clickTable(documents(), setting('LEDGER_TABLE'), retentionDays());
+}
+
+/** Only what slack-interactions may do with the clicks: claim a press once. */
+export function clickClaimsOnly(): Pick<ClickLedger, 'claimClick'> {
+  return clickClaims(documents(), setting('LEDGER_TABLE'), retentionDays());
+}
+
+/**
+ * Powertools idempotency records, in the ledger table under `idempotency#<function>` and expiring
+ * with its TTL attribute: a redelivered event has no second effect.
+ */
+export function idempotencyRecords(functionName: string): DynamoDBPersistenceLayer {
+  return new DynamoDBPersistenceLayer({
+    tableName: setting('LEDGER_TABLE'),
+    awsSdkV3Client: dynamoDbClient(),
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: `idempotency#${functionName}`,
+    expiryAttr: 'expiresAt',
+  });
+}
+
+/** A bot token when SLACK_BOT_TOKEN_PARAMETER names one (messages updated in place), else an incoming webhook. */
+export function slack(): Slack {
+  const { SLACK_BOT_TOKEN_PARAMETER: botToken, SLACK_WEBHOOK_URL_PARAMETER: webhookUrl } = process.env;
+  if (botToken) return slackBot(secureString(botToken), slackApiUrl());
+  if (webhookUrl) return slackWebhook(secureString(webhookUrl));
+  throw new Error('neither SLACK_BOT_TOKEN_PARAMETER nor SLACK_WEBHOOK_URL_PARAMETER is set: the stack sets one (docs/slack.md)');
+}
+
+export function people(): SlackPeople {
+  return slackPeople(secureString(setting('SLACK_BOT_TOKEN_PARAMETER')), slackApiUrl());
+}
+
+export function modals(): SlackModals {
+  return slackModals(secureString(setting('SLACK_BOT_TOKEN_PARAMETER')), slackApiUrl());
+}
+
+/** Slack's signing secret, a SecureString in Parameter Store (never an environment variable). */
+export function signingSecret(): () => Promise<string> {
+  return secureString(setting('SLACK_SIGNING_SECRET_PARAMETER'));
+}
+
+export function clickDispatch(): ClickDispatch {
+  return lambdaClickDispatch(new LambdaClient(awsClientConfig()), setting('ACT_FUNCTION_NAME'));
+}
+
+export const region = () => process.env.AWS_REGION ?? 'us-east-1';
