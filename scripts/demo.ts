@@ -18,12 +18,12 @@ import { doraReport } from '../shared/dora';
 import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { runnerFiles } from '../infra/local/pipeline-runner';
-import { createLocalRepository } from './local-codecommit';
-import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
-import { slackMessageAsText, type SlackCall } from './local-slack';
+import { createLocalRepository } from '../infra/local/codecommit';
+import { PROJECT_DIR, startLocalStack, type LocalStack } from '../infra/local/stack';
+import { slackMessageAsText, type SlackCall } from '../infra/local/slack';
 import { approveFromSlack } from './demo-approval';
 import { duration, formatReport } from './report';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../infra/local/dynamodb';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS } from './local-dynamodb';
+import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
 
 const SERVICE = 'release-conductor';
 

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { putEvents } from './local-codecommit';
+import { putEvents } from '../infra/local/codecommit';
 
 export interface SavedEvent {
   source: string;

@@ -14,8 +14,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
 import { doraReport, type DoraReport } from '../shared/dora';
 import { parsePolicy } from '../shared/release-policy';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
-import { PROJECT_DIR } from './local-stack';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../infra/local/dynamodb';
+import { PROJECT_DIR } from '../infra/local/stack';
 
 const DAY = 86_400_000;
 

@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { LOCAL_CREDENTIALS } from './local-dynamodb';
-import { LOCAL_SIGNING_SECRET_PARAMETER } from './local-stack';
+import { LOCAL_CREDENTIALS } from '../infra/local/dynamodb';
+import { LOCAL_SIGNING_SECRET_PARAMETER } from '../infra/local/stack';
 import { interactionBody, signedHeaders } from './slack-click';
 
 async function main() {

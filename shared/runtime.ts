@@ -22,7 +22,7 @@ import type { DeadLetters, Deployments, Ledger, Notifications, Pipelines, Source
 
 // Settings come from serverless.yml (params per stage). RC_LOCAL_DIR is set only on the local
 // stage: there CodeCommit is a folder of bare git repositories and SQS a JSON-lines file.
-// DynamoDB and SNS are themselves everywhere: locally dynalite and infra/local-sns.cjs, which
+// DynamoDB and SNS are themselves everywhere: locally dynalite and infra/local/sns.cjs, which
 // AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SNS point at.
 const localDir = process.env.RC_LOCAL_DIR ? resolve(process.env.RC_LOCAL_DIR) : undefined;
 export const dryRun = process.env.RC_DRY_RUN === 'true';

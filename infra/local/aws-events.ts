@@ -3,7 +3,7 @@
 // adds the envelope's id, account and region, as EventBridge does.
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 
-// as scripts/local-codecommit.ts and the local bus (serverless.yml) have them
+// as infra/local/codecommit.ts and the local bus (serverless.yml) have them
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 

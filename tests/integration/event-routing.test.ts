@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
 import { localFiles } from '../../shared/local/files';
-import { createLocalRepository, putEvents } from '../../scripts/local-codecommit';
+import { createLocalRepository, putEvents } from '../../infra/local/codecommit';
 import { entryFromEvent, readEvents } from '../../scripts/replay';
 import { eventBridgeUrl, linesAfter, localDir } from '../support/local-stack-env';
 import { eventSampleFiles, SAMPLES_DIR } from '../support/samples';

@@ -5,7 +5,7 @@ import { deliver } from '../../../../functions/notify-slack/deliver';
 import { cardTable } from '../../../../shared/aws/card-table';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import { slackWebhook } from '../../../../shared/slack';
-import { startLocalSlack, type SlackCall } from '../../../../scripts/local-slack';
+import { startLocalSlack, type SlackCall } from '../../../../infra/local/slack';
 import { handlerHarness, snsEventOf } from '../../../support/handler-harness';
 
 // As AWS delivers: several notifications of one execution at once, a Slack that takes a post and

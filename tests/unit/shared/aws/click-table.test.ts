@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clickTable } from '../../../../shared/aws/click-table';
-import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../../scripts/local-dynamodb';
+import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../../infra/local/dynamodb';
 
 // The presses' conditional writes against DynamoDB on loopback (dynalite), in the ledger's table.
 describe('clickTable', () => {

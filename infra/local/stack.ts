@@ -3,13 +3,13 @@ import { appendFileSync, createWriteStream, mkdirSync, readFileSync } from 'node
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { eventBridgeEmitter, startPipelineRunner, type PipelineRunner } from '../infra/local/pipeline-runner';
-import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './local-dynamodb';
-import { startLocalSlack, type LocalSlack } from './local-slack';
-import { startLocalSsm } from './local-ssm';
-import { startConsole } from '../infra/local/console/server';
+import { eventBridgeEmitter, startPipelineRunner, type PipelineRunner } from './pipeline-runner';
+import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './dynamodb';
+import { startLocalSlack, type LocalSlack } from './slack';
+import { startLocalSsm } from './parameter-store';
+import { startConsole } from './console/server';
 
-export const PROJECT_DIR = join(__dirname, '..');
+export const PROJECT_DIR = join(__dirname, '..', '..');
 const SERVERLESS = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
 export interface LocalStack {

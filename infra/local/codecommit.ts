@@ -2,16 +2,16 @@
  * A local stand-in for CodeCommit: bare git repositories whose post-receive hook publishes
  * "CodeCommit Repository State Change" events, with the fields AWS sends, to the local EventBridge.
  *
- *   tsx scripts/local-codecommit.ts create <RepositoryName>   # prints the repository path to push to
- *   (the hook runs `tsx scripts/local-codecommit.ts publish <RepositoryName>` on every push)
+ *   tsx infra/local/codecommit.ts create <RepositoryName>   # prints the repository path to push to
+ *   (the hook runs `tsx infra/local/codecommit.ts publish <RepositoryName>` on every push)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { localFiles } from '../shared/local/files';
-import { PROJECT_DIR } from './local-stack';
+import { localFiles } from '../../shared/local/files';
+import { PROJECT_DIR } from './stack';
 
 const ZERO = /^0+$/;
 export const LOCAL_ACCOUNT = '000000000000';
@@ -31,7 +31,7 @@ export function createLocalRepository(localDir: string, name: string, eventBridg
     [
       '#!/bin/sh',
       '# Publishes this push to the local EventBridge as CodeCommit would (Release Conductor).',
-      `RC_EVENTBRIDGE_URL="\${RC_EVENTBRIDGE_URL:-${eventBridgeUrl}}" exec "${process.execPath}" "${tsx}" "${join(PROJECT_DIR, 'scripts', 'local-codecommit.ts')}" publish "${name}"`,
+      `RC_EVENTBRIDGE_URL="\${RC_EVENTBRIDGE_URL:-${eventBridgeUrl}}" exec "${process.execPath}" "${tsx}" "${join(PROJECT_DIR, 'infra', 'local', 'codecommit.ts')}" publish "${name}"`,
       '',
     ].join('\n'),
   );
@@ -100,7 +100,7 @@ async function main([command, name]: string[]): Promise<void> {
       process.stdout.write(`Release Conductor: published ${detail.event} ${detail.referenceType} ${detail.referenceName} to ${eventBridgeUrl}\n`);
     }
   } else {
-    process.stderr.write('usage: tsx scripts/local-codecommit.ts create|publish <RepositoryName>\n');
+    process.stderr.write('usage: tsx infra/local/codecommit.ts create|publish <RepositoryName>\n');
     process.exitCode = 2;
   }
 }
