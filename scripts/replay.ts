@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DEFAULT_PORTS } from '../infra/local/endpoints';
 import { putEvents } from '../infra/local/codecommit';
 
 export interface SavedEvent {
@@ -52,7 +53,7 @@ async function main(paths: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? 'http://127.0.0.1:4010';
+  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.eventBridge}`;
   for (const file of eventFiles(paths)) {
     const events = readEvents(file);
     await putEvents(eventBridgeUrl, events.map(entryFromEvent));

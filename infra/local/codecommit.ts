@@ -11,11 +11,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { localFiles } from '../../shared/local/files';
-import { PROJECT_DIR } from './stack';
+import { DEFAULT_LOCAL_DIR, DEFAULT_PORTS, LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, PROJECT_DIR } from './endpoints';
 
 const ZERO = /^0+$/;
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
 
 /** Creates (or re-hooks) `<localDir>/git/<name>.git`; its hook publishes to `eventBridgeUrl`. */
 export function createLocalRepository(localDir: string, name: string, eventBridgeUrl: string): string {
@@ -71,7 +69,7 @@ export function referenceChangeEntries(repositoryName: string, refLines: string,
 
 /** Publishes the entries with the AWS SDK; returns the event ids the bus gave them. */
 export async function putEvents(eventBridgeUrl: string, entries: PutEventsRequestEntry[]): Promise<string[]> {
-  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const ids: string[] = [];
   // PutEvents takes at most 10 entries a call
   for (let i = 0; i < entries.length; i += 10) {
@@ -88,9 +86,9 @@ function uuidFrom(name: string): string {
 }
 
 async function main([command, name]: string[]): Promise<void> {
-  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? 'http://127.0.0.1:4010';
+  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.eventBridge}`;
   if (command === 'create' && name) {
-    const gitDir = createLocalRepository(resolve(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local')), name, eventBridgeUrl);
+    const gitDir = createLocalRepository(resolve(process.env.RC_LOCAL_DIR ?? DEFAULT_LOCAL_DIR), name, eventBridgeUrl);
     process.stdout.write(`${gitDir}\n\nPush to it from any git work tree:\n  git push ${gitDir} HEAD:main\n`);
   } else if (command === 'publish' && name) {
     const entries = referenceChangeEntries(name, readFileSync(0, 'utf8'), process.env.USER ?? 'local-user');

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { parse } from 'yaml';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './endpoints';
 
 const LEDGER_DEFINITION = join(__dirname, '..', 'ledger.yml');
-export const LOCAL_LEDGER_TABLE = 'release-conductor-local-ledger';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface LocalDynamoDB {
   endpoint: string;

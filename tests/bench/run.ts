@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
-import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../infra/local/endpoints';
 import { snsEvent } from '../../infra/local/sns.cjs';
 import { pipelineNotification } from '../../functions/on-pipeline/pipeline-notification';
 import { CodePipelineEvent } from '../../shared/events';

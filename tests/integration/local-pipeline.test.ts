@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { eventBridgeEmitter, runnerFiles, startPipelineRunner, type ExecutionResult, type PipelineRunner } from '../../infra/local/pipeline-runner';
 import { createLocalRepository } from '../../infra/local/codecommit';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../infra/local/endpoints';
 import { slackMessageAsText, type SlackCall } from '../../infra/local/slack';
 import { ledgerTable } from '../../shared/aws/ledger-table';
 import { parseLogLines } from '../../infra/local/stack';

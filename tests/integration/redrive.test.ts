@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../infra/local/endpoints';
 import type { SlackCall } from '../../infra/local/slack';
 import { localFiles } from '../../shared/local/files';
 import { messageAttributes, type ReleaseNotification } from '../../shared/release-notification';

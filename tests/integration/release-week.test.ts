@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalRepository, putEvents } from '../../infra/local/codecommit';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../infra/local/endpoints';
 import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
 import { localFiles } from '../../shared/local/files';
 import { dynamoDbUrl, eventBridgeUrl, linesAfter, localDir } from '../support/local-stack-env';
