@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DEFAULT_PORTS } from '../infra/local/endpoints';
-import { putEvents } from '../infra/local/codecommit';
+import { putEvents } from '../infra/local/event-bus-client';
 
 export interface SavedEvent {
   source: string;

@@ -9,9 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { localFiles } from '../../shared/local/files';
-import { DEFAULT_LOCAL_DIR, DEFAULT_PORTS, LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, PROJECT_DIR } from './endpoints';
+import { DEFAULT_LOCAL_DIR, DEFAULT_PORTS, LOCAL_ACCOUNT, LOCAL_REGION, PROJECT_DIR } from './endpoints';
+import { putEvents } from './event-bus-client';
 
 const ZERO = /^0+$/;
 
@@ -65,19 +66,6 @@ export function referenceChangeEntries(repositoryName: string, refLines: string,
         Time: now,
       };
     });
-}
-
-/** Publishes the entries with the AWS SDK; returns the event ids the bus gave them. */
-export async function putEvents(eventBridgeUrl: string, entries: PutEventsRequestEntry[]): Promise<string[]> {
-  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const ids: string[] = [];
-  // PutEvents takes at most 10 entries a call
-  for (let i = 0; i < entries.length; i += 10) {
-    const { FailedEntryCount, Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
-    if (FailedEntryCount) throw new Error(`${FailedEntryCount} events were not accepted by ${eventBridgeUrl}`);
-    ids.push(...Entries.map((entry) => entry.EventId ?? ''));
-  }
-  return ids;
 }
 
 function uuidFrom(name: string): string {

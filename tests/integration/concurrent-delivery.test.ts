@@ -1,4 +1,4 @@
-import { putEvents } from '../../infra/local/codecommit';
+import { putEvents } from '../../infra/local/event-bus-client';
 import type { SlackCall } from '../../infra/local/slack';
 import { entryFromEvent } from '../../scripts/replay';
 import { eventBridgeUrl, linesAfter, slackUrl } from '../support/local-stack-env';

@@ -4,7 +4,7 @@ import { decisionNotification } from '../../../../functions/act-from-slack/act';
 import { parsePolicy } from '../../../../shared/release-policy';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import type { Click } from '../../../../shared/slack-actions';
-import { slackMessageAsText } from '../../../../infra/local/slack';
+import { slackMessageAsText } from '../../../../infra/local/slack-message-text';
 
 const policy = parsePolicy(`
 teams: { platform: {} }

@@ -5,7 +5,7 @@ import type { KnownBlock } from '@slack/types';
 import { applyNotification, failureReply, renderCard, type CardState } from '../../../../functions/notify-slack/card';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import type { SlackMessage } from '../../../../shared/slack';
-import { slackMessageAsText } from '../../../../infra/local/slack';
+import { slackMessageAsText } from '../../../../infra/local/slack-message-text';
 import { handlerHarness, type FunctionName } from '../../../support/handler-harness';
 import { eventSampleFiles, sample } from '../../../support/samples';
 
