@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { putEvents } from './local-codecommit';
-import type { LocalStack } from './local-stack';
+import { putEvents } from '../infra/local/event-bus-client';
+import type { LocalStack } from '../infra/local/stack';
 import { entryFromEvent, readEvents } from './replay';
 import { interactionBody, signedHeaders } from './slack-click';
-import { slackMessageAsText } from './local-slack';
+import { slackMessageAsText } from '../infra/local/slack-message-text';
 
 const SAMPLES = join(__dirname, '..', 'events', 'samples');
 

@@ -18,12 +18,13 @@ import { doraReport } from '../shared/dora';
 import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { runnerFiles } from '../infra/local/pipeline-runner';
-import { createLocalRepository } from './local-codecommit';
-import { PROJECT_DIR, startLocalStack, type LocalStack } from './local-stack';
-import { slackMessageAsText, type SlackCall } from './local-slack';
+import { createLocalRepository } from '../infra/local/codecommit';
+import { startLocalStack, type LocalStack } from '../infra/local/stack';
+import type { SlackCall } from '../infra/local/slack';
+import { slackMessageAsText } from '../infra/local/slack-message-text';
 import { approveFromSlack } from './demo-approval';
 import { duration, formatReport } from './report';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
+import { DEFAULT_LOCAL_DIR, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../infra/local/endpoints';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
@@ -146,7 +147,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 async function main(): Promise<void> {
-  const localDir = join(PROJECT_DIR, '.local', 'demo');
+  const localDir = join(DEFAULT_LOCAL_DIR, 'demo');
   rmSync(localDir, { recursive: true, force: true });
   process.stdout.write(`${bold('Release Conductor demo')} (dry run: nothing is sent to AWS)\n\n1. Starting the local stack...`);
   const stack = await startLocalStack(localDir);

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS } from './local-dynamodb';
+import { DEFAULT_PORTS, LOCAL_CREDENTIALS } from '../infra/local/endpoints';
 
 const SERVICE = 'release-conductor';
 
@@ -140,8 +140,8 @@ if (require.main === module) {
   const localConfig = local ? { region: 'us-east-1', credentials: LOCAL_CREDENTIALS } : {};
   const localEndpoint = (given: string | undefined, port: number) => given ?? (local ? `http://127.0.0.1:${port}` : undefined);
   const clients = {
-    lambda: new LambdaClient({ ...localConfig, endpoint: localEndpoint(values['lambda-endpoint'], 3002) }),
-    sns: new SNSClient({ ...localConfig, endpoint: localEndpoint(values['sns-endpoint'], 4013) }),
+    lambda: new LambdaClient({ ...localConfig, endpoint: localEndpoint(values['lambda-endpoint'], DEFAULT_PORTS.lambda) }),
+    sns: new SNSClient({ ...localConfig, endpoint: localEndpoint(values['sns-endpoint'], DEFAULT_PORTS.sns) }),
     sqs: new SQSClient({}),
   };
   (local ? redriveFile(source, stage, clients) : redriveQueue(source, stage, clients)).then(

@@ -10,7 +10,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { putEvents } from './local-codecommit';
+import { DEFAULT_PORTS } from '../infra/local/endpoints';
+import { putEvents } from '../infra/local/event-bus-client';
 
 export interface SavedEvent {
   source: string;
@@ -52,7 +53,7 @@ async function main(paths: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? 'http://127.0.0.1:4010';
+  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.eventBridge}`;
   for (const file of eventFiles(paths)) {
     const events = readEvents(file);
     await putEvents(eventBridgeUrl, events.map(entryFromEvent));

@@ -14,8 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
 import { doraReport, type DoraReport } from '../shared/dora';
 import { parsePolicy } from '../shared/release-policy';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './local-dynamodb';
-import { PROJECT_DIR } from './local-stack';
+import { DEFAULT_PORTS, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../infra/local/endpoints';
 
 const DAY = 86_400_000;
 
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
 
   // without --table, the ledger `npm start` runs
   const local = values.table === undefined;
-  const endpoint = values.endpoint ?? (local ? `http://127.0.0.1:${process.env.RC_DYNAMODB_PORT ?? 4012}` : undefined);
+  const endpoint = values.endpoint ?? (local ? `http://127.0.0.1:${process.env.RC_DYNAMODB_PORT ?? DEFAULT_PORTS.dynamoDb}` : undefined);
   const client = new DynamoDBClient(local ? { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 } : { endpoint });
   const tableName = values.table ?? LOCAL_LEDGER_TABLE;
   const ledger = ledgerTable(DynamoDBDocumentClient.from(client), tableName, 0);

@@ -6,8 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { LOCAL_CREDENTIALS } from './local-dynamodb';
-import { LOCAL_SIGNING_SECRET_PARAMETER } from './local-stack';
+import { DEFAULT_PORTS, LOCAL_CREDENTIALS, LOCAL_SIGNING_SECRET_PARAMETER } from '../infra/local/endpoints';
 import { interactionBody, signedHeaders } from './slack-click';
 
 async function main() {
@@ -19,9 +18,9 @@ async function main() {
       stage: { type: 'string' },
       action: { type: 'string' },
       user: { type: 'string', default: 'U0LOCALDEV' },
-      api: { type: 'string', default: `http://127.0.0.1:${process.env.RC_HTTP_PORT ?? 3000}` },
-      slack: { type: 'string', default: `http://127.0.0.1:${process.env.RC_SLACK_PORT ?? 4014}` },
-      ssm: { type: 'string', default: `http://127.0.0.1:${process.env.RC_SSM_PORT ?? 4015}` },
+      api: { type: 'string', default: `http://127.0.0.1:${process.env.RC_HTTP_PORT ?? DEFAULT_PORTS.http}` },
+      slack: { type: 'string', default: `http://127.0.0.1:${process.env.RC_SLACK_PORT ?? DEFAULT_PORTS.slack}` },
+      ssm: { type: 'string', default: `http://127.0.0.1:${process.env.RC_SSM_PORT ?? DEFAULT_PORTS.ssm}` },
     },
   });
   const [command, action] = positionals;

@@ -1,4 +1,5 @@
-import { TEMPLATE, type PipelineRule, type ReleasePolicy, type TemplateContext } from './release-policy';
+import { TEMPLATE, type TemplateContext } from './policy-template';
+import type { PipelineRule, ReleasePolicy } from './release-policy';
 import { UNROUTED_TEAM } from './release-notification';
 
 export function findPipeline(policy: ReleasePolicy, name: string): { repository: string; team: string; rule: PipelineRule } | undefined {

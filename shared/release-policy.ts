@@ -1,10 +1,6 @@
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
-
-/** Placeholders a policy variable may use, filled in from the push or the promoted execution. */
-export const TEMPLATE_KEYS = ['branch', 'commitId', 'shortCommitId', 'repository'] as const;
-export const TEMPLATE = /\$\{([^}]*)\}/g;
-export type TemplateContext = Partial<Record<(typeof TEMPLATE_KEYS)[number], string>>;
+import { TEMPLATE, TEMPLATE_KEYS } from './policy-template';
 
 // CodePipeline's own limits: https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StartPipelineExecution.html
 const PIPELINE_NAME = /^[A-Za-z0-9.@\-_]{1,100}$/;

@@ -2,10 +2,7 @@
 // the shapes AWS documents (the same fields as events/samples, which cite the pages). The local bus
 // adds the envelope's id, account and region, as EventBridge does.
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-
-// as scripts/local-codecommit.ts and the local bus (serverless.yml) have them
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './endpoints';
 
 export interface Artifact {
   name: string;

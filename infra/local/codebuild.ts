@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { parse } from 'yaml';
-import { buildArn, buildPhaseEvent, buildStateEvent, LOCAL_REGION, type BuildFacts, type BuildPhase } from './aws-events';
+import { buildArn, buildPhaseEvent, buildStateEvent, type BuildFacts, type BuildPhase } from './aws-events';
+import { LOCAL_REGION } from './endpoints';
 import type { BuildProjectDefinition } from './toolchain-pipelines';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 

@@ -26,8 +26,6 @@ import {
   actionEndedEvent,
   actionStartedEvent,
   deploymentStateEvent,
-  LOCAL_ACCOUNT,
-  LOCAL_REGION,
   pipelineExecutionEvent,
   stageExecutionEvent,
   type ActionIds,
@@ -35,6 +33,7 @@ import {
   type Artifact,
   type ExecutionIds,
 } from './aws-events';
+import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION } from './endpoints';
 import { runBuild } from './codebuild';
 import { readToolchain, type ActionDefinition, type PipelineDefinition, type Toolchain } from './toolchain-pipelines';
 
@@ -86,7 +85,7 @@ const defaultStepMs = () => Number(process.env.RC_LOCAL_PIPELINE_STEP_MS ?? 500)
 
 /** PutEvents to the local bus with the AWS SDK, 10 entries a call (EventBridge's limit). */
 export function eventBridgeEmitter(eventBridgeUrl: string): Emit {
-  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   return async (entries) => {
     for (let i = 0; i < entries.length; i += 10) {
       const { FailedEntryCount } = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));

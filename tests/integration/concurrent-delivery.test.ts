@@ -1,5 +1,5 @@
-import { putEvents } from '../../scripts/local-codecommit';
-import type { SlackCall } from '../../scripts/local-slack';
+import { putEvents } from '../../infra/local/event-bus-client';
+import type { SlackCall } from '../../infra/local/slack';
 import { entryFromEvent } from '../../scripts/replay';
 import { eventBridgeUrl, linesAfter, slackUrl } from '../support/local-stack-env';
 import { sample } from '../support/samples';

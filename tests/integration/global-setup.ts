@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 
 declare global {
   var localStack: LocalStack | undefined;

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { eventBridgeEmitter, runnerFiles, startPipelineRunner, type ExecutionResult, type PipelineRunner } from '../../infra/local/pipeline-runner';
-import { createLocalRepository } from '../../scripts/local-codecommit';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../scripts/local-dynamodb';
-import { slackMessageAsText, type SlackCall } from '../../scripts/local-slack';
+import { createLocalRepository } from '../../infra/local/codecommit';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../infra/local/endpoints';
+import type { SlackCall } from '../../infra/local/slack';
+import { slackMessageAsText } from '../../infra/local/slack-message-text';
 import { ledgerTable } from '../../shared/aws/ledger-table';
-import { parseLogLines } from '../../scripts/local-stack';
+import { parseLogLines } from '../../infra/local/stack';
 import { dynamoDbUrl, eventBridgeUrl, localDir, slackUrl } from '../support/local-stack-env';
 
 // The toolchain on a laptop: a git push to the local CodeCommit, on-push records the start of

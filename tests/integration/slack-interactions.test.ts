@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localFiles } from '../../shared/local/files';
 import { readRecordedCalls } from '../../shared/local/recorded-control';
-import { createLocalRepository } from '../../scripts/local-codecommit';
+import { createLocalRepository } from '../../infra/local/codecommit';
 import { interactionBody, signedHeaders, viewSubmissionBody, type Interaction } from '../../scripts/slack-click';
 import { slackSignature } from '../../shared/slack-signature';
 import { eventBridgeUrl, localDir, secrets, slackUrl } from '../support/local-stack-env';

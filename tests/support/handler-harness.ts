@@ -6,12 +6,13 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../scripts/local-dynamodb';
+import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../infra/local/endpoints';
 import { captureOutput, lambdaContext } from './lambda-context';
 import { startFaultyDynamoDB, type FaultyDynamoDB } from './faulty-dynamodb';
-import { snsEvent, startSnsServer, topicArnOf } from '../../infra/local-sns.cjs';
-import { startLocalSlack, type LocalSlack } from '../../scripts/local-slack';
-import { startLocalSsm, type LocalSsm } from '../../scripts/local-ssm';
+import { snsEvent, startSnsServer, topicArnOf } from '../../infra/local/sns.cjs';
+import { startLocalSlack, type LocalSlack } from '../../infra/local/slack';
+import { startLocalSsm, type LocalSsm } from '../../infra/local/parameter-store';
 import type { ReleaseNotification } from '../../shared/release-notification';
 import { sample } from './samples';
 

@@ -1,10 +1,10 @@
 /**
- * The local Slack (scripts/local-slack.ts) in a process of its own, for the replay: the functions
+ * The local Slack (infra/local/slack.ts) in a process of its own, for the replay: the functions
  * under test keep the test's process busy, and Slack's answers must not wait on them.
  */
 import { spawn } from 'node:child_process';
-import type { SlackCall } from '../../scripts/local-slack';
-import { startLocalSlack } from '../../scripts/local-slack';
+import type { SlackCall } from '../../infra/local/slack';
+import { startLocalSlack } from '../../infra/local/slack';
 
 export interface SlackProcess {
   url: string;

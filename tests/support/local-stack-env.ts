@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLogLines } from '../../scripts/local-stack';
+import { parseLogLines } from '../../infra/local/stack';
 
 // The local stack tests/integration/global-setup.ts started, shared by the integration tests.
 export const eventBridgeUrl = () => process.env.RC_TEST_EVENTBRIDGE_URL as string;

@@ -5,7 +5,7 @@
  * whose answers the console then shows under the message, "only visible to you".
  */
 import { randomUUID } from 'node:crypto';
-import type { SlackCall, SlackResponse } from '../../../scripts/local-slack';
+import type { SlackCall, SlackResponse } from '../slack';
 import { interactionBody, signedHeaders } from '../../../scripts/slack-click';
 
 export interface Press {

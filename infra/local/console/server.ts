@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SlackCall, SlackResponse } from '../../../scripts/local-slack';
-import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from '../../../scripts/local-dynamodb';
+import type { SlackCall, SlackResponse } from '../slack';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../endpoints';
 import { readRecordedStarts } from '../../../shared/local/recorded-pipelines';
 import { localFiles } from '../../../shared/local/files';
 import { parsePolicy } from '../../../shared/release-policy';
@@ -22,7 +22,6 @@ import { answersByMessage, parsePress, sendPress, showsButton, type Pressed } fr
 import { releasesFromLedger, scanLedger } from './releases';
 import { slackChannels } from './slack-channels';
 
-const PROJECT_DIR = join(__dirname, '..', '..', '..');
 // the namespace serverless.yml gives the functions (param metricsNamespace) unless deployed with another
 const NAMESPACE = 'ReleaseConductor';
 const LOCAL_PERIOD_SECONDS = 60;

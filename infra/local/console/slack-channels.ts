@@ -4,7 +4,7 @@
  * message with that channel and ts, and an incoming webhook posts a message of its own.
  */
 import type { KnownBlock } from '@slack/types';
-import type { SlackCall } from '../../../scripts/local-slack';
+import type { SlackCall } from '../slack';
 
 export interface ShownMessage {
   ts: string;

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clickTable } from '../../../shared/aws/click-table';
-import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../scripts/local-dynamodb';
+import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
 
 // The presses' conditional writes against DynamoDB on loopback (dynalite), in the ledger's table.
 describe('clickTable', () => {

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable, keys } from '../../../shared/aws/ledger-table';
-import { createLedgerTable, LOCAL_CREDENTIALS, startLocalDynamoDB, type LocalDynamoDB } from '../../../scripts/local-dynamodb';
+import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
 
 // The ledger against DynamoDB on loopback (dynalite) with the table infra/ledger.yml defines.
 describe('ledgerTable', () => {

@@ -5,9 +5,9 @@ import { deliver } from '../../../functions/notify-slack/deliver';
 import { cardTable } from '../../../shared/aws/card-table';
 import type { ReleaseNotification } from '../../../shared/release-notification';
 import { slackWebhook } from '../../../shared/slack/webhook';
-import policy from '../../../release-policy.yml';
-import { startLocalSlack, type SlackCall } from '../../../scripts/local-slack';
+import { startLocalSlack, type SlackCall } from '../../../infra/local/slack';
 import { handlerHarness, snsEventOf } from '../../support/handler-harness';
+import policy from '../../../release-policy.yml';
 
 // As AWS delivers: several notifications of one execution at once, a Slack that takes a post and
 // answers too late or rate-limits past the deadline, DynamoDB failing the write after a post.

@@ -3,7 +3,7 @@ import { ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ReleaseNotification } from '../../../shared/release-notification';
 import { slackWebhook } from '../../../shared/slack/webhook';
-import { startLocalSlack } from '../../../scripts/local-slack';
+import { startLocalSlack } from '../../../infra/local/slack';
 import { BOT_TOKEN, handlerHarness, snsEventOf } from '../../support/handler-harness';
 
 // notify-slack as deployed: the token from Parameter Store (local), cards in DynamoDB (dynalite),

@@ -5,10 +5,10 @@ import type { KnownBlock } from '@slack/types';
 import { applyNotification, failureReply, renderCard, type CardState } from '../../../functions/notify-slack/card';
 import type { ReleaseNotification } from '../../../shared/release-notification';
 import type { SlackMessage } from '../../../shared/ports';
-import policy from '../../../release-policy.yml';
-import { slackMessageAsText } from '../../../scripts/local-slack';
+import { slackMessageAsText } from '../../../infra/local/slack-message-text';
 import { handlerHarness, type FunctionName } from '../../support/handler-harness';
 import { eventSampleFiles, sample } from '../../support/samples';
+import policy from '../../../release-policy.yml';
 
 // Cards are rendered from what the functions really publish for AWS's sample events.
 const { aws, run, notifications } = handlerHarness();

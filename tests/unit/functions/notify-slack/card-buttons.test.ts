@@ -5,7 +5,7 @@ import { parsePolicy } from '../../../../shared/release-policy';
 import shippedPolicy from '../../../../release-policy.yml';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import type { Click } from '../../../../shared/slack-actions';
-import { slackMessageAsText } from '../../../../scripts/local-slack';
+import { slackMessageAsText } from '../../../../infra/local/slack-message-text';
 
 const policy = parsePolicy(`
 teams: { platform: {} }

@@ -1,4 +1,4 @@
-import type { SlackCall } from '../../../../../scripts/local-slack';
+import type { SlackCall } from '../../../../../infra/local/slack';
 import { slackChannels } from '../../../../../infra/local/console/slack-channels';
 
 const section = (text: string) => [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text } }];

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { invokeAsync, retryDelays } from '../../../infra/local-async-invoke.cjs';
+import { invokeAsync, retryDelays } from '../../../../infra/local/async-invoke.cjs';
 
 // The local stack's Lambda, as SNS and EventBridge invoke it: a function instance per invocation
 // in flight, like serverless-offline's pool, and a handler the test controls.

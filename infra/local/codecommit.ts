@@ -2,20 +2,19 @@
  * A local stand-in for CodeCommit: bare git repositories whose post-receive hook publishes
  * "CodeCommit Repository State Change" events, with the fields AWS sends, to the local EventBridge.
  *
- *   tsx scripts/local-codecommit.ts create <RepositoryName>   # prints the repository path to push to
- *   (the hook runs `tsx scripts/local-codecommit.ts publish <RepositoryName>` on every push)
+ *   tsx infra/local/codecommit.ts create <RepositoryName>   # prints the repository path to push to
+ *   (the hook runs `tsx infra/local/codecommit.ts publish <RepositoryName>` on every push)
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { localFiles } from '../shared/local/files';
-import { PROJECT_DIR } from './local-stack';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { localFiles } from '../../shared/local/files';
+import { DEFAULT_LOCAL_DIR, DEFAULT_PORTS, LOCAL_ACCOUNT, LOCAL_REGION, PROJECT_DIR } from './endpoints';
+import { putEvents } from './event-bus-client';
 
 const ZERO = /^0+$/;
-export const LOCAL_ACCOUNT = '000000000000';
-export const LOCAL_REGION = 'us-east-1';
 
 /** Creates (or re-hooks) `<localDir>/git/<name>.git`; its hook publishes to `eventBridgeUrl`. */
 export function createLocalRepository(localDir: string, name: string, eventBridgeUrl: string): string {
@@ -31,7 +30,7 @@ export function createLocalRepository(localDir: string, name: string, eventBridg
     [
       '#!/bin/sh',
       '# Publishes this push to the local EventBridge as CodeCommit would (Release Conductor).',
-      `RC_EVENTBRIDGE_URL="\${RC_EVENTBRIDGE_URL:-${eventBridgeUrl}}" exec "${process.execPath}" "${tsx}" "${join(PROJECT_DIR, 'scripts', 'local-codecommit.ts')}" publish "${name}"`,
+      `RC_EVENTBRIDGE_URL="\${RC_EVENTBRIDGE_URL:-${eventBridgeUrl}}" exec "${process.execPath}" "${tsx}" "${join(PROJECT_DIR, 'infra', 'local', 'codecommit.ts')}" publish "${name}"`,
       '',
     ].join('\n'),
   );
@@ -69,28 +68,15 @@ export function referenceChangeEntries(repositoryName: string, refLines: string,
     });
 }
 
-/** Publishes the entries with the AWS SDK; returns the event ids the bus gave them. */
-export async function putEvents(eventBridgeUrl: string, entries: PutEventsRequestEntry[]): Promise<string[]> {
-  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const ids: string[] = [];
-  // PutEvents takes at most 10 entries a call
-  for (let i = 0; i < entries.length; i += 10) {
-    const { FailedEntryCount, Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
-    if (FailedEntryCount) throw new Error(`${FailedEntryCount} events were not accepted by ${eventBridgeUrl}`);
-    ids.push(...Entries.map((entry) => entry.EventId ?? ''));
-  }
-  return ids;
-}
-
 function uuidFrom(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 async function main([command, name]: string[]): Promise<void> {
-  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? 'http://127.0.0.1:4010';
+  const eventBridgeUrl = process.env.RC_EVENTBRIDGE_URL ?? `http://127.0.0.1:${DEFAULT_PORTS.eventBridge}`;
   if (command === 'create' && name) {
-    const gitDir = createLocalRepository(resolve(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local')), name, eventBridgeUrl);
+    const gitDir = createLocalRepository(resolve(process.env.RC_LOCAL_DIR ?? DEFAULT_LOCAL_DIR), name, eventBridgeUrl);
     process.stdout.write(`${gitDir}\n\nPush to it from any git work tree:\n  git push ${gitDir} HEAD:main\n`);
   } else if (command === 'publish' && name) {
     const entries = referenceChangeEntries(name, readFileSync(0, 'utf8'), process.env.USER ?? 'local-user');
@@ -100,7 +86,7 @@ async function main([command, name]: string[]): Promise<void> {
       process.stdout.write(`Release Conductor: published ${detail.event} ${detail.referenceType} ${detail.referenceName} to ${eventBridgeUrl}\n`);
     }
   } else {
-    process.stderr.write('usage: tsx scripts/local-codecommit.ts create|publish <RepositoryName>\n');
+    process.stderr.write('usage: tsx infra/local/codecommit.ts create|publish <RepositoryName>\n');
     process.exitCode = 2;
   }
 }

@@ -3,13 +3,21 @@ import { appendFileSync, createWriteStream, mkdirSync, readFileSync } from 'node
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { eventBridgeEmitter, startPipelineRunner, type PipelineRunner } from '../infra/local/pipeline-runner';
-import { createLedgerTable, LOCAL_CREDENTIALS, spawnLocalDynamoDB } from './local-dynamodb';
-import { startLocalSlack, type LocalSlack } from './local-slack';
-import { startLocalSsm } from './local-ssm';
-import { startConsole } from '../infra/local/console/server';
+import { eventBridgeEmitter, startPipelineRunner, type PipelineRunner } from './pipeline-runner';
+import { createLedgerTable, spawnLocalDynamoDB } from './dynamodb';
+import {
+  DEFAULT_LOCAL_DIR,
+  DEFAULT_PORTS,
+  LOCAL_BOT_TOKEN_PARAMETER,
+  LOCAL_CREDENTIALS,
+  LOCAL_SIGNING_SECRET_PARAMETER,
+  PROJECT_DIR,
+  type StackPorts,
+} from './endpoints';
+import { startLocalSlack, type LocalSlack } from './slack';
+import { startLocalSsm } from './parameter-store';
+import { startConsole } from './console/server';
 
-export const PROJECT_DIR = join(__dirname, '..');
 const SERVERLESS = join(PROJECT_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
 export interface LocalStack {
@@ -40,19 +48,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The ports `npm start` uses; the tests and the demo take free ones. */
-export interface StackPorts {
-  http: number;
-  lambda: number;
-  eventBridge: number;
-  pubSub: number;
-  dynamoDb: number;
-  sns: number;
-  slack: number;
-  ssm: number;
-  console: number;
-}
-
 /** A port the OS says is free now; the stack binds it a moment later. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,13 +61,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Where the local stage's notify-slack finds its bot token (serverless.yml param slackBotTokenParameter). */
-export const LOCAL_BOT_TOKEN_PARAMETER = '/release-conductor/local/slack-bot-token';
 /** The local Slack workspace's user groups (release-policy.yml names S0RELEASE among the approvers). */
 export const LOCAL_USERGROUPS = { S0RELEASE: ['U0RELEASER'] };
-
-/** Where the local stage's slack-interactions finds the signing secret (serverless.yml param slackSigningSecretParameter). */
-export const LOCAL_SIGNING_SECRET_PARAMETER = '/release-conductor/local/slack-signing-secret';
 
 /**
  * Starts DynamoDB (dynalite, with the ledger table), Slack and Parameter Store stand-ins, and
@@ -205,17 +195,17 @@ async function waitUntilAnswering(url: string, stack: LocalStack, timeoutMs = 90
 if (require.main === module) {
   const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
   const ports = {
-    http: port('RC_HTTP_PORT', 3000),
-    lambda: port('RC_LAMBDA_PORT', 3002),
-    eventBridge: port('RC_EVENTBRIDGE_PORT', 4010),
-    pubSub: port('RC_EVENTBRIDGE_PUBSUB_PORT', 4011),
-    dynamoDb: port('RC_DYNAMODB_PORT', 4012),
-    sns: port('RC_SNS_PORT', 4013),
-    slack: port('RC_SLACK_PORT', 4014),
-    ssm: port('RC_SSM_PORT', 4015),
-    console: port('RC_CONSOLE_PORT', 4020),
+    http: port('RC_HTTP_PORT', DEFAULT_PORTS.http),
+    lambda: port('RC_LAMBDA_PORT', DEFAULT_PORTS.lambda),
+    eventBridge: port('RC_EVENTBRIDGE_PORT', DEFAULT_PORTS.eventBridge),
+    pubSub: port('RC_EVENTBRIDGE_PUBSUB_PORT', DEFAULT_PORTS.pubSub),
+    dynamoDb: port('RC_DYNAMODB_PORT', DEFAULT_PORTS.dynamoDb),
+    sns: port('RC_SNS_PORT', DEFAULT_PORTS.sns),
+    slack: port('RC_SLACK_PORT', DEFAULT_PORTS.slack),
+    ssm: port('RC_SSM_PORT', DEFAULT_PORTS.ssm),
+    console: port('RC_CONSOLE_PORT', DEFAULT_PORTS.console),
   };
-  startLocalStack(process.env.RC_LOCAL_DIR ?? join(PROJECT_DIR, '.local'), ports, true).then(
+  startLocalStack(process.env.RC_LOCAL_DIR ?? DEFAULT_LOCAL_DIR, ports, true).then(
     (stack) => {
       process.stdout.write(
         `\nRelease Conductor is running: API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, DynamoDB ${stack.dynamoDbUrl}, Slack ${stack.slack.url} (GET /_calls).\nConsole: ${stack.consoleUrl} (the Slack channel, the dashboard and the releases, live).\nPress a card's button as Slack would, in the console or: npm run slack -- click approve --execution <id> --stage <stage> --action <approval action> (docs/slack-actions.md). Ctrl-C stops it.\n`,

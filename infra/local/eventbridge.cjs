@@ -2,9 +2,9 @@
 // PutEvents entry, kept across every rule and retry (the plugin makes a new one each time), the
 // same id in the PutEvents answer, and the entry's Time as the event's time (the plugin uses the
 // delivery time). Idempotency and the release ledger depend on both. Each matching rule invokes
-// its function asynchronously, as Lambda does (infra/local-async-invoke.cjs).
+// its function asynchronously, as Lambda does (infra/local/async-invoke.cjs).
 const { randomUUID } = require('node:crypto');
-const { invokeAsync } = require('./local-async-invoke.cjs');
+const { invokeAsync } = require('./async-invoke.cjs');
 const LocalEventBridge = require('serverless-offline-aws-eventbridge');
 
 const ID = '__localEventId';

@@ -2,12 +2,12 @@
 // loopback (the AWS SDK and the AWS CLI talk to it through AWS_ENDPOINT_URL_SNS), delivering to
 // the functions that subscribe with an `sns` event in serverless.yml, filter policies applied,
 // in the record shape Lambda receives from SNS, run as Lambda runs asynchronous invocations
-// (infra/local-async-invoke.cjs): all at once, a failed one retried later.
+// (infra/local/async-invoke.cjs): all at once, a failed one retried later.
 // serverless-offline-sns does this too, but loads the handlers itself (not the esbuild bundles)
 // and pulls in Serverless Framework v3.
 const { createServer } = require('node:http');
 const { randomUUID } = require('node:crypto');
-const { invokeAsync } = require('./local-async-invoke.cjs');
+const { invokeAsync } = require('./async-invoke.cjs');
 
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { parse } from 'yaml';
+import { LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE } from './endpoints';
 
-const LEDGER_DEFINITION = join(__dirname, '..', 'infra', 'ledger.yml');
-export const LOCAL_LEDGER_TABLE = 'release-conductor-local-ledger';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const LEDGER_DEFINITION = join(__dirname, '..', 'ledger.yml');
 
 export interface LocalDynamoDB {
   endpoint: string;
@@ -54,7 +53,7 @@ export async function spawnLocalDynamoDB(port = 0): Promise<LocalDynamoDB> {
   };
 }
 
-// `tsx scripts/local-dynamodb.ts serve [port]`: prints the endpoint, serves until killed
+// `tsx infra/local/dynamodb.ts serve [port]`: prints the endpoint, serves until killed
 if (require.main === module && process.argv[2] === 'serve') {
   void startLocalDynamoDB(Number(process.argv[3] ?? 0)).then(({ endpoint }) => process.stdout.write(`${endpoint}\n`));
 }

@@ -1,0 +1,15 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './endpoints';
+
+/** Publishes the entries to the local bus with the AWS SDK; returns the event ids the bus gave them. */
+export async function putEvents(eventBridgeUrl: string, entries: PutEventsRequestEntry[]): Promise<string[]> {
+  const client = new EventBridgeClient({ endpoint: eventBridgeUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const ids: string[] = [];
+  // PutEvents takes at most 10 entries a call
+  for (let i = 0; i < entries.length; i += 10) {
+    const { FailedEntryCount, Entries = [] } = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+    if (FailedEntryCount) throw new Error(`${FailedEntryCount} events were not accepted by ${eventBridgeUrl}`);
+    ids.push(...Entries.map((entry) => entry.EventId ?? ''));
+  }
+  return ids;
+}
