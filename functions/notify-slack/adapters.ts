@@ -10,7 +10,7 @@ export function slack(): Slack {
   const { SLACK_BOT_TOKEN_PARAMETER: botToken, SLACK_WEBHOOK_URL_PARAMETER: webhookUrl, SLACK_API_URL: apiUrl } = process.env;
   if (botToken) return slackBot(secureString(botToken), apiUrl || undefined);
   if (webhookUrl) return slackWebhook(secureString(webhookUrl));
-  throw new Error('neither SLACK_BOT_TOKEN_PARAMETER nor SLACK_WEBHOOK_URL_PARAMETER is set: the stack sets one (README "Notifications")');
+  throw new Error('neither SLACK_BOT_TOKEN_PARAMETER nor SLACK_WEBHOOK_URL_PARAMETER is set: the stack sets one (docs/slack.md)');
 }
 
 export function cards(): CardStore<CardState> {

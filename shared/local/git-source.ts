@@ -5,7 +5,7 @@ import type { SourceReader } from '../ports';
 
 const git = promisify(execFile);
 
-/** CodeCommit reads answered by local bare repositories `<reposDir>/<repository>.git` (see scripts/local-git.mjs). */
+/** CodeCommit reads answered by local bare repositories `<reposDir>/<repository>.git` (infra/local/codecommit.ts creates them and their push hook). */
 export function gitSource(reposDir: string): SourceReader {
   const run = async (repository: string, args: string[]) =>
     (await git('git', ['--git-dir', join(reposDir, `${repository}.git`), ...args], { maxBuffer: 64 * 1024 * 1024 })).stdout;
