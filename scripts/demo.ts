@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
     const tomorrow = new Date(today.getTime() + 86_400_000);
     const report = doraReport(await ledger.endedExecutions('MyFirstPipeline'), today, tomorrow);
-    process.stdout.write(`\n${bold('9. npm run report, for today')} (as shared/ledger.md defines them: the failed execution of the production pipeline counts as a change failure, and its fix ends the time to restore):\n${formatReport(report, today, tomorrow, ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`);
+    process.stdout.write(`\n${bold('9. npm run report, for today')} (as docs/dora.md defines them: the failed execution of the production pipeline counts as a change failure, and its fix ends the time to restore):\n${formatReport(report, today, tomorrow, ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`);
 
     const recorded = await readRecordedStarts(localFiles(localDir).pipelineStarts);
     process.stdout.write(`\n${bold(`Dry run: ${recorded.length} pipeline starts recorded`)} in ${localFiles(localDir).pipelineStarts}\n`);

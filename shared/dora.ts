@@ -1,5 +1,5 @@
 // DORA arithmetic over one production pipeline's ended executions; pure, so the handler and
-// `npm run report` share it. Definitions and how they compare with DORA's: shared/ledger.md.
+// `npm run report` share it. Definitions and how they compare with DORA's: docs/dora.md.
 
 export type ExecutionResult = 'SUCCEEDED' | 'FAILED';
 

@@ -110,7 +110,7 @@ export interface DeploymentRecord {
   error?: { code?: string; message: string };
 }
 
-/** The release ledger (shared/ledger.md). Every write is safe to repeat. */
+/** The release ledger (docs/dora.md). Every write is safe to repeat. */
 export interface Ledger {
   recordPush(push: PushRecord): Promise<void>;
   /** When the commit was first pushed to any branch, if the ledger saw it. */
@@ -161,7 +161,7 @@ export interface PipelineControl {
 /** Done, with what CodePipeline answered; or refused, with why in words a person can act on. */
 export type ControlOutcome = { done: true; detail: string } | { done: false; reason: string };
 
-/** Where the clicks on cards are claimed and audited (the ledger table, shared/ledger.md). */
+/** Where the clicks on cards are claimed and audited (the ledger table, docs/dora.md). */
 export interface ClickLedger {
   /** Claims the press once: false when this very press (a Slack retry, a replay) was claimed before. */
   claimClick(clickId: string, at: string): Promise<boolean>;

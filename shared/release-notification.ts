@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 /**
  * What every handler tells the team, in one shape, whatever the source: published to the SNS topic
  * with `team`, `severity` and `kind` as message attributes, so subscribers filter on them
- * (README "Notifications" has an email filter policy). notify-slack turns them into one Slack
+ * (docs/slack.md has an email filter policy). notify-slack turns them into one Slack
  * message per pipeline execution.
  */
 export const ReleaseNotification = z.object({

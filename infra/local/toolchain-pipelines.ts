@@ -66,7 +66,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::S3::Bucket': 'BucketName',
 };
-// The stack name the README deploys the toolchain with: CloudFormation names a bucket without a BucketName after it.
+// The stack name docs/operations.md deploys the toolchain with: CloudFormation names a bucket without a BucketName after it.
 const STACK_NAME = 'my-demo-toolchain';
 
 type Json = Record<string, unknown>;

@@ -2,7 +2,7 @@ import { conditional } from './conditional-write';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClickLedger } from '../ports';
 
-// In the ledger table (shared/ledger.md): CLICK# claims a press once, ACT# holds an action on its
+// In the ledger table (docs/dora.md): CLICK# claims a press once, ACT# holds an action on its
 // target while one press works on it, AUDIT# keeps every press beside its execution.
 /** The endpoint's one write: the press claimed once (a retry or a replay of it finds it claimed). */
 export function clickClaims(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Pick<ClickLedger, 'claimClick'> {

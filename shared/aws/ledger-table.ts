@@ -4,7 +4,7 @@ import type { EndedExecution } from '../dora';
 import type { Ledger } from '../ports';
 import { shortBuildId } from '../build-id';
 
-// Keys and access patterns: shared/ledger.md.
+// Keys and access patterns: docs/dora.md.
 export const keys = {
   push: (commitId: string, repository: string, branch: string) => ({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repository}#${branch}` }),
   step: (pipeline: string, executionId: string, at: string, eventId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${at}#${eventId}` }),

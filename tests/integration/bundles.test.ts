@@ -1,6 +1,6 @@
 import { bundle } from '../support/bundles';
 
-// What npm run bench measured to cost cold start, kept out of every deployed bundle (README "Performance").
+// What npm run bench measured to cost cold start, kept out of every deployed bundle (docs/benchmarks.md).
 const FUNCTIONS = ['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack', 'slack-interactions', 'act-from-slack'];
 const bundles = new Map<string, Awaited<ReturnType<typeof bundle>>>();
 beforeAll(async () => {

@@ -103,7 +103,7 @@ describe('serverless package', () => {
     'notify-slack': ['dynamodb:Query'],
     // the Pipelines adapter (for the commit of an execution) and the source reader (for its author) come whole
     'act-from-slack': ['codepipeline:StartPipelineExecution', 'codepipeline:ListActionExecutions', 'dynamodb:Query'],
-    // the DynamoDB client comes from shared/runtime, beside the ledger adapter's queries
+    // the DynamoDB client comes from shared/adapters, beside the ledger adapter's queries
     'slack-interactions': ['dynamodb:Query'],
   };
   // SDK commands whose IAM action has another name

@@ -25,7 +25,7 @@ import { assertNoSecret } from '../support/secrets';
 
 const policy = parsePolicy(readFileSync(join(__dirname, '../../release-policy.yml'), 'utf8'));
 
-// README "Reliability": deliveries as AWS makes them, against dependencies that fail.
+// docs/operations.md "Faults": deliveries as AWS makes them, against dependencies that fail.
 // Events: pushes and builds, a fifth of them redelivered (some while the original still runs),
 // through on-push and on-build, against AWS failing 30 % of CodeCommit, CodePipeline and SNS calls.
 // Slack: every pipeline execution's notifications through notify-slack's deployed bundle, as SNS
@@ -299,7 +299,7 @@ describe(`a replay of ${EXECUTIONS} executions against AWS, DynamoDB and Slack t
     expect(duplicates).toBeLessThan(cards.length / 100);
     expect(notifySlack.seen().leaks).toEqual([]);
 
-    // the figures README "Reliability" quotes
+    // the figures docs/operations.md "Faults" quotes
     const dynamoState = JSON.stringify(seen.faults);
     process.stderr.write(
       `replay: ${phases.join(', ')}; ${cards.length} executions, ${latencies.length} Slack deliveries; AWS faults ${dynamoState}; ` +

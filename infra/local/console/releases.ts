@@ -1,5 +1,5 @@
 /**
- * Each pipeline execution in the release ledger (shared/ledger.md) as a timeline: the push of its
+ * Each pipeline execution in the release ledger (docs/dora.md) as a timeline: the push of its
  * commit, its stages and actions, the builds and deployments tied to it, approvals, its result and,
  * for a production pipeline, the DORA measures it counts for.
  */

@@ -4,7 +4,7 @@ import getName from '../../../events/samples/apigateway/http-api-get-hello-name.
 import { handlerHarness } from '../../support/handler-harness';
 import { malformedEvents } from '../../support/malformed-events';
 
-// Bad input, as README "Bad input" says: every malformed event is a structured
+// Bad input, as docs/operations.md "Bad input" says: every malformed event is a structured
 // error log, a MalformedEvents metric and a dead letter with its reason, never a crash; the API
 // answers any request with JSON, never 5xx. The functions run as deployed (handler-harness).
 const { aws, run } = handlerHarness();
