@@ -16,3 +16,10 @@ export function eventSampleFiles(): string[] {
       .map((name) => `${folder}/${name}`),
   );
 }
+
+/** A sample event, changed as a test needs, then parsed as the function's schema parses it (unknown fields dropped). */
+export function sampleEvent<T>(schema: { parse(input: unknown): T }, path: string, change: (event: { id: string; time: string; detail: Record<string, any> }) => void = () => undefined): T {
+  const event = sample<{ id: string; time: string; detail: Record<string, any> }>(path);
+  change(event);
+  return schema.parse(event);
+}

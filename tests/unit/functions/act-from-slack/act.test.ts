@@ -1,7 +1,8 @@
 import { act, type ActPorts } from '../../../../functions/act-from-slack/act';
 import { parsePolicy } from '../../../../shared/release-policy';
-import type { ClickAudit, ClickLedger, PipelineControl } from '../../../../shared/ports';
+import type { PipelineControl } from '../../../../shared/ports';
 import type { Click } from '../../../../shared/slack-actions';
+import { memoryClicks } from '../../../support/fakes';
 
 const policy = parsePolicy(`
 people: { "ana@example.com": U0ANA, "Bob@Example.com": U0BOB }
@@ -21,27 +22,6 @@ repositories:
           Deploy: { actions: { retry: { groups: [S0ONCALL] } } }
 `);
 
-/** The ledger's conditional writes, in memory. */
-function memoryClicks(): ClickLedger & { audits: ClickAudit[]; intents: Map<string, string> } {
-  const intents = new Map<string, string>();
-  const audits: ClickAudit[] = [];
-  return {
-    audits,
-    intents,
-    claimClick: async () => true,
-    async claimIntent(intent, holder) {
-      const held = intents.get(intent);
-      if (held !== undefined && held !== holder) return false;
-      intents.set(intent, holder);
-      return true;
-    },
-    async releaseIntent(intent, holder) {
-      if (intents.get(intent) === holder) intents.delete(intent);
-    },
-    audit: async (entry) => void audits.push(entry),
-  };
-}
-
 const EXECUTION = 'c53dbd42-d7b4-4e5f-8a8e-9d0a4cbb2d4c';
 const click = (over: Partial<Click> & { user?: Click['user'] } = {}): Click => ({
   id: `1700000000.000${Math.random().toString().slice(2, 8)}-${over.user?.id ?? 'U0ANA'}-${over.action ?? 'approve'}`,
@@ -59,7 +39,8 @@ function setUp(over: Partial<ActPorts> = {}) {
     retry: async (request) => (calls.push({ call: 'retry', request }), { done: true, detail: 'retrying the failed actions' }),
     rollback: async (request) => (calls.push({ call: 'rollback', request }), { done: true, detail: 'rolling back' }),
   };
-  const clicks = memoryClicks();
+  const now = () => new Date('2026-11-30T12:00:00Z');
+  const clicks = memoryClicks(now);
   const groups: Record<string, string[]> = { U0CAROL: ['S0RELEASE'], U0DAVE: ['S0ONCALL'] };
   const ports: ActPorts = {
     policy,
@@ -68,7 +49,7 @@ function setUp(over: Partial<ActPorts> = {}) {
     people: { groupsOfUser: async (user, asked) => (groups[user] ?? []).filter((group) => asked.includes(group)) },
     pipelines: { executionRevision: async () => ({ commitId: 'c0ffee', variables: {} }) },
     source: { getCommit: async (_repository, commitId) => ({ commitId, author: 'Bob', authorEmail: 'bob@example.com', message: 'fix' }) },
-    now: () => new Date('2026-11-30T12:00:00Z'),
+    now,
     ...over,
   };
   return { ports, calls, clicks };

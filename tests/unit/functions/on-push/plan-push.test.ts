@@ -1,7 +1,7 @@
 import { parsePolicy } from '../../../../shared/release-policy';
 import { CodeCommitReferenceEvent } from '../../../../shared/events';
-import type { Commit, SourceReader } from '../../../../shared/ports';
 import { planPush } from '../../../../functions/on-push/plan-push';
+import { memorySource } from '../../../support/fakes';
 import { sample } from '../../../support/samples';
 
 const policy = parsePolicy(`
@@ -26,21 +26,8 @@ repositories:
 const NEW = 'c0ffee0000000000000000000000000000000001';
 const OLD = 'c0ffee0000000000000000000000000000000000';
 
-/** What CodeCommit holds: one commit and the paths it changed. */
-function repository(message: string, changed: string[]): SourceReader & { reads: string[] } {
-  const reads: string[] = [];
-  return {
-    reads,
-    async getCommit(repositoryName, commitId): Promise<Commit> {
-      reads.push(`getCommit ${repositoryName} ${commitId}`);
-      return { commitId, author: 'Mina Kim', message };
-    },
-    async changedPaths(repositoryName, before, after) {
-      reads.push(`changedPaths ${repositoryName} ${before}..${after}`);
-      return changed;
-    },
-  };
-}
+/** What CodeCommit holds: the pushed commit and the paths it changed. */
+const repository = (message: string, changed: string[]) => memorySource([{ commitId: NEW, author: 'Mina Kim', message }], changed);
 
 /** AWS's sample push, moved to another branch or commit; the set of fields stays AWS's. */
 function push(branch: string, options: { oldCommitId?: string | null; id?: string } = {}): CodeCommitReferenceEvent {

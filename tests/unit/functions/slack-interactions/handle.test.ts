@@ -3,6 +3,7 @@ import { handle, type SlackInteractionsDeps } from '../../../../functions/slack-
 import { SlackRefused } from '../../../../shared/ports';
 import type { Click } from '../../../../shared/slack-actions';
 import { interactionBody, signedHeaders, viewSubmissionBody } from '../../../../scripts/slack-click';
+import { memoryClicks } from '../../../support/fakes';
 
 const SECRET = 'unit-test-signing-secret';
 const NOW = new Date('2026-11-30T12:00:00Z');
@@ -24,10 +25,9 @@ const eventOf = (body: string, headers: Record<string, string>, isBase64Encoded 
 function setUp() {
   const dispatched: Click[] = [];
   const opened: { triggerId: string; view: object }[] = [];
-  const claimed = new Set<string>();
   const ports: SlackInteractionsDeps = {
     signingSecret: async () => SECRET,
-    clicks: { claimClick: async (id) => (claimed.has(id) ? false : (claimed.add(id), true)) },
+    clicks: memoryClicks(),
     acting: { dispatch: async (click) => void dispatched.push(click) },
     modals: { open: async (triggerId, view) => void opened.push({ triggerId, view }) },
     now: () => NOW,

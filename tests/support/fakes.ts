@@ -1,0 +1,375 @@
+import { shortBuildId } from '../../shared/build-id';
+import { deadLetterMessage } from '../../shared/dead-letter';
+import type { EndedExecution } from '../../shared/dora';
+import {
+  SlackRefused,
+  type BuildRecord,
+  type CardStore,
+  type ClickAudit,
+  type ClickLedger,
+  type Commit,
+  type DeadLetters,
+  type DeploymentOutcome,
+  type DeploymentRecord,
+  type Deployments,
+  type ExecutionLink,
+  type ExecutionRevision,
+  type ExecutionStep,
+  type Ledger,
+  type Lease,
+  type Notifications,
+  type PipelineStart,
+  type Pipelines,
+  type PushRecord,
+  type Slack,
+  type SlackMessage,
+  type SourceReader,
+  type StoredCard,
+} from '../../shared/ports';
+import { bounded, ReleaseNotification } from '../../shared/release-notification';
+
+// In-memory ports for the unit tests: each answers as its adapter does (shared/aws, shared/slack),
+// keeps what was written, and lets the test read it back.
+
+/** The ledger with ledger-table.ts's semantics, item for item; tests/support/ledger-contract.ts checks them. */
+export function memoryLedger() {
+  const pushes = new Map<string, PushRecord>();
+  const steps = new Map<string, ExecutionStep>();
+  const results = new Set<string>();
+  /** Per pipeline, by `endedAt#executionId`: the table's `ENDED#` sort keys. */
+  const ended = new Map<string, Map<string, EndedExecution>>();
+  const builds = new Map<string, BuildRecord>();
+  const deployments = new Map<string, DeploymentRecord>();
+  /** Per `BUILD#id` or `DEPLOYMENT#id`, by `pipeline#executionId`. */
+  const links = new Map<string, Map<string, ExecutionLink>>();
+
+  const sorted = <T>(items: Map<string, T> | undefined) => [...(items ?? new Map<string, T>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const linkKey = (kind: ExecutionLink['kind'], id: string) => (kind === 'build' ? `BUILD#${shortBuildId(id)}` : `DEPLOYMENT#${id}`);
+  const endedItem = ({ pipeline, executionId, result, endedAt, commitId, changedAt }: EndedExecution): EndedExecution => ({ pipeline, executionId, result, endedAt, commitId, changedAt });
+  /** Ended executions from `bound` on, one way, until a success (included), as the table's two queries read them. */
+  const toSuccess = (pipeline: string, bound: string, forward: boolean) => {
+    const history = sorted(ended.get(pipeline));
+    const side = forward ? history.filter(([sk]) => sk > bound) : history.filter(([sk]) => sk <= bound).reverse();
+    const found: EndedExecution[] = [];
+    for (const [, execution] of side) {
+      found.push(endedItem(execution));
+      if (execution.result === 'SUCCEEDED') break;
+    }
+    return found;
+  };
+
+  const ledger: Ledger = {
+    async recordPush(push) {
+      const key = [push.commitId, push.repository, push.branch].join('#');
+      if (!pushes.has(key)) pushes.set(key, structuredClone(push));
+    },
+    async firstPushAt(commitId) {
+      return [...pushes.values()].filter((push) => push.commitId === commitId).map((push) => push.pushedAt).sort()[0];
+    },
+    async recordStep(step) {
+      steps.set([step.pipeline, step.executionId, step.at, step.eventId].join('#'), structuredClone(step));
+    },
+    async recordEnded(execution) {
+      ended.set(execution.pipeline, (ended.get(execution.pipeline) ?? new Map()).set(`${execution.endedAt}#${execution.executionId}`, structuredClone(execution)));
+      const result = `${execution.pipeline}#${execution.executionId}`;
+      if (results.has(result)) return false;
+      results.add(result);
+      return true;
+    },
+    async endedExecutions(pipeline) {
+      return sorted(ended.get(pipeline)).map(([, execution]) => endedItem(execution));
+    },
+    async executionsAround(pipeline, endedAt) {
+      return [...toSuccess(pipeline, endedAt, false).reverse(), ...toSuccess(pipeline, endedAt, true)];
+    },
+    async recordBuild(build) {
+      const known = builds.get(shortBuildId(build.buildId));
+      if (!known || known.at <= build.at) builds.set(shortBuildId(build.buildId), structuredClone(build));
+    },
+    async recordDeployment(deployment) {
+      const known = deployments.get(deployment.deploymentId);
+      if (!known || known.at <= deployment.at) deployments.set(deployment.deploymentId, structuredClone(deployment));
+    },
+    async linkToExecution(link) {
+      const key = linkKey(link.kind, link.id);
+      links.set(key, (links.get(key) ?? new Map()).set(`${link.pipeline}#${link.executionId}`, structuredClone(link)));
+    },
+    async executionOf(kind, id) {
+      const [first] = sorted(links.get(linkKey(kind, id)));
+      return first && { pipeline: first[1].pipeline, executionId: first[1].executionId };
+    },
+  };
+  return {
+    ...ledger,
+    /** Every push kept: the first of each commit to each branch. */
+    pushes: () => structuredClone([...pushes.values()]),
+    /** An execution's timeline, in time order. */
+    steps: (pipeline: string, executionId: string) => structuredClone(sorted(steps).map(([, step]) => step).filter((step) => step.pipeline === pipeline && step.executionId === executionId)),
+    /** What the ledger keeps of a build, by the id CodeBuild or CodePipeline gives it. */
+    build: async (buildId: string) => structuredClone(builds.get(shortBuildId(buildId))),
+    deployment: async (deploymentId: string) => structuredClone(deployments.get(deploymentId)),
+  };
+}
+
+/** The SNS topic: keeps each notification as notify-slack would receive it (clipped, through JSON, checked against the schema). */
+export function memoryNotifications(): Notifications & { published: ReleaseNotification[] } {
+  const published: ReleaseNotification[] = [];
+  return {
+    published,
+    async publish(notifications) {
+      for (const notification of notifications) published.push(ReleaseNotification.parse(JSON.parse(JSON.stringify(bounded(notification)))));
+    },
+  };
+}
+
+/** An action of a pipeline execution, as ListActionExecutions lists it. */
+export interface ListedAction {
+  pipeline: string;
+  executionId: string;
+  stage: string;
+  action: string;
+  externalExecutionId?: string;
+}
+
+/**
+ * CodePipeline: `start` answers the same execution for the same request token, as
+ * StartPipelineExecution does; the revisions and actions are the test's (actions newest first, as
+ * ListActionExecutions lists them); an execution the test does not give has no commit revision.
+ */
+export function memoryPipelines({ revisions = [], actions = [] }: { revisions?: ({ pipeline: string; executionId: string } & ExecutionRevision)[]; actions?: ListedAction[] } = {}) {
+  const starts: PipelineStart[] = [];
+  const reads: string[] = [];
+  const executions = new Map<string, string>();
+  const pipelines: Pipelines = {
+    async start(request) {
+      starts.push(structuredClone(request));
+      const executionId = executions.get(request.clientRequestToken) ?? `exec-${executions.size + 1}`;
+      executions.set(request.clientRequestToken, executionId);
+      return { executionId };
+    },
+    async executionRevision(pipeline, executionId) {
+      reads.push(`executionRevision ${pipeline} ${executionId}`);
+      const found = revisions.find((revision) => revision.pipeline === pipeline && revision.executionId === executionId);
+      return found && structuredClone({ commitId: found.commitId, committedAt: found.committedAt, variables: found.variables });
+    },
+    async actionExecutions(pipeline, executionId) {
+      reads.push(`actionExecutions ${pipeline} ${executionId}`);
+      return actions.filter((listed) => listed.pipeline === pipeline && listed.executionId === executionId).map(({ stage, action, externalExecutionId }) => ({ stage, action, externalExecutionId }));
+    },
+    async findActionExecution(pipeline, externalExecutionId) {
+      reads.push(`findActionExecution ${pipeline} ${externalExecutionId}`);
+      const found = actions.filter((listed) => listed.pipeline === pipeline).slice(0, 100).find((listed) => listed.externalExecutionId === externalExecutionId);
+      return found && { executionId: found.executionId, stage: found.stage, action: found.action };
+    },
+  };
+  return { ...pipelines, starts, reads };
+}
+
+/** CodeCommit holding `commits`, with `changedPaths` between any two of them; a commit it does not hold is an error, as in CodeCommit. */
+export function memorySource(commits: Commit[], changedPaths: string[] = []): SourceReader & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    async getCommit(repository, commitId) {
+      reads.push(`getCommit ${repository} ${commitId}`);
+      const commit = commits.find((candidate) => candidate.commitId === commitId);
+      if (!commit) throw new Error(`CommitDoesNotExistException: ${commitId} is not in ${repository}`);
+      return structuredClone(commit);
+    },
+    async changedPaths(repository, before, after) {
+      reads.push(`changedPaths ${repository} ${before}..${after}`);
+      return [...changedPaths];
+    },
+  };
+}
+
+/** CodeDeploy's GetDeployment for the deployments the test gives; any other is an error, as in CodeDeploy. */
+export function memoryDeployments(outcomes: Record<string, DeploymentOutcome>): Deployments & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async outcome(deploymentId) {
+      asked.push(deploymentId);
+      const outcome = outcomes[deploymentId];
+      if (!outcome) throw new Error(`DeploymentDoesNotExistException: ${deploymentId}`);
+      return structuredClone(outcome);
+    },
+  };
+}
+
+/** A dead letter as the queue's message body says it: the event, or its start when it was too large. */
+export interface DeadLetter {
+  functionName: string;
+  reason: string;
+  event?: unknown;
+  truncatedEvent?: string;
+}
+
+/** The dead-letter queue. */
+export function memoryDeadLetters(): DeadLetters & { letters: DeadLetter[] } {
+  const letters: DeadLetter[] = [];
+  return {
+    letters,
+    async send({ functionName, reason, event }) {
+      letters.push(JSON.parse(deadLetterMessage(functionName, reason, event).MessageBody));
+    },
+  };
+}
+
+/** The clicks' conditional writes (click-table.ts): a press claimed once, an intent held until it runs out, the audit kept. */
+export function memoryClicks(now: () => Date = () => new Date()): ClickLedger & { audits: ClickAudit[]; intents: Map<string, { holder: string; until: number }> } {
+  const claimed = new Set<string>();
+  const intents = new Map<string, { holder: string; until: number }>();
+  const audits: ClickAudit[] = [];
+  return {
+    audits,
+    intents,
+    async claimClick(clickId) {
+      if (claimed.has(clickId)) return false;
+      claimed.add(clickId);
+      return true;
+    },
+    async claimIntent(intent, holder, untilSeconds) {
+      const held = intents.get(intent);
+      if (held && held.until >= Math.floor(now().getTime() / 1000) && held.holder !== holder) return false;
+      intents.set(intent, { holder, until: untilSeconds });
+      return true;
+    },
+    async releaseIntent(intent, holder) {
+      if (intents.get(intent)?.holder === holder) intents.delete(intent);
+    },
+    audit: async (entry) => void audits.push({ ...entry }),
+  };
+}
+
+interface MemoryCard<State> extends StoredCard<State> {
+  seen: Set<string>;
+}
+
+/** Cards with card-table.ts's conditional writes: recorded once per notification, shown under a lease. */
+export function memoryCards<State>(): CardStore<State> {
+  const cards = new Map<string, MemoryCard<State>>();
+  const aliases = new Map<string, { cardKey?: string; held: ReleaseNotification[] }>();
+  const snapshot = ({ channel, ts, state, inbox, version, shownVersion, lease }: MemoryCard<State>): StoredCard<State> => structuredClone({ channel, ts, state, inbox, version, shownVersion, lease });
+  const held = (key: string, owner: string) => {
+    const card = cards.get(key);
+    return card?.lease?.owner === owner ? card : undefined;
+  };
+
+  return {
+    get: async (key) => {
+      const card = cards.get(key);
+      return card && snapshot(card);
+    },
+    async record(key, channel, notification) {
+      const card = cards.get(key) ?? { channel, inbox: [], version: 0, shownVersion: 0, seen: new Set<string>() };
+      cards.set(key, card);
+      if (card.seen.has(notification.id)) return card.version;
+      card.seen.add(notification.id);
+      card.inbox.push(structuredClone(notification));
+      card.version += 1;
+      return card.version;
+    },
+    async acquire(key, lease: Lease) {
+      const card = cards.get(key);
+      if (!card || (card.lease && card.lease.until >= lease.since)) return undefined;
+      const before = snapshot(card);
+      card.lease = { ...lease };
+      return before;
+    },
+    async posted(key, owner, { channel, ts }) {
+      const card = held(key, owner);
+      if (!card) return false;
+      card.channel = channel;
+      if (ts) card.ts = ts;
+      return true;
+    },
+    async expire(key, owner) {
+      const card = held(key, owner);
+      if (!card) return false;
+      card.lease!.until = Date.now() - 1;
+      return true;
+    },
+    async release(key, owner, { state, version, folded }) {
+      const card = held(key, owner);
+      if (!card) return false;
+      card.state = structuredClone(state);
+      card.shownVersion = version;
+      card.inbox.splice(0, folded);
+      delete card.lease;
+      return true;
+    },
+    cardOf: async (externalId) => aliases.get(externalId)?.cardKey,
+    async link(externalId, key) {
+      const alias = aliases.get(externalId) ?? { held: [] };
+      aliases.set(externalId, { ...alias, cardKey: key });
+      return structuredClone(alias.held);
+    },
+    async hold(externalId, notification) {
+      const alias = aliases.get(externalId) ?? { held: [] };
+      if (alias.cardKey) return alias.cardKey;
+      aliases.set(externalId, { held: [...alias.held, structuredClone(notification)] });
+      return undefined;
+    },
+  };
+}
+
+/** A message in a channel, or a reply in a thread (`threadTs`), with the key it carries as metadata. */
+export interface PostedMessage extends SlackMessage {
+  channel: string;
+  ts: string;
+  key: string;
+  threadTs?: string;
+  postedAt: number;
+}
+
+export interface SlackCall {
+  method: 'post' | 'update';
+  channel: string;
+  ts: string;
+  threadTs?: string;
+}
+
+const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+
+/**
+ * Slack with a bot token (bot.ts): a post answers the channel's id and a new ts, an update changes
+ * the message in place (one that is not there is refused), and the history answers the keys posted.
+ * `messages` are what the channels show; `calls`, each call with the channel as it was named.
+ */
+export function memorySlack(): Slack & { messages: PostedMessage[]; calls: SlackCall[] } {
+  const messages: PostedMessage[] = [];
+  const calls: SlackCall[] = [];
+  const channelIds = new Map<string, string>();
+  const channelId = (channel: string) => {
+    if (CHANNEL_ID.test(channel)) return channel;
+    const name = channel.replace(/^#/, '');
+    if (!channelIds.has(name)) channelIds.set(name, `C${String(channelIds.size + 1).padStart(8, '0')}`);
+    return channelIds.get(name)!;
+  };
+  let posts = 0;
+
+  return {
+    messages,
+    calls,
+    updatesInPlace: true,
+    async post(channel, { text, blocks }, { key, threadTs }) {
+      posts += 1;
+      const message: PostedMessage = { channel: channelId(channel), ts: `${Math.floor(Date.now() / 1000)}.${String(posts).padStart(6, '0')}`, key, threadTs, text, blocks: structuredClone(blocks), postedAt: Date.now() };
+      messages.push(message);
+      calls.push({ method: 'post', channel, ts: message.ts, threadTs });
+      return { channel: message.channel, ts: message.ts, doubtful: false };
+    },
+    async update(channel, ts, { text, blocks }) {
+      const message = messages.find((candidate) => candidate.channel === channelId(channel) && candidate.ts === ts);
+      if (!message) throw new SlackRefused("Slack's chat.update answered message_not_found");
+      Object.assign(message, { text, blocks: structuredClone(blocks) });
+      calls.push({ method: 'update', channel, ts });
+    },
+    async postedSince(channel, since, { threadTs }) {
+      const inView = (message: PostedMessage) => (threadTs ? message.ts === threadTs || message.threadTs === threadTs : message.threadTs === undefined);
+      const found = messages.filter((message) => message.channel === channelId(channel) && message.postedAt >= since && inView(message));
+      return new Map(found.map((message) => [message.key, { channel: message.channel, ts: message.ts }]));
+    },
+  };
+}
