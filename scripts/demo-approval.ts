@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { putEvents } from '../infra/local/event-bus-client';
 import type { LocalStack } from '../infra/local/stack';
 import { entryFromEvent, readEvents } from './replay';
-import { interactionBody, signedHeaders } from './slack-click';
+import { interactionBody, signedHeaders } from '../infra/local/slack-click';
 import { slackMessageAsText } from '../infra/local/slack-message-text';
 
 const SAMPLES = join(__dirname, '..', 'events', 'samples');

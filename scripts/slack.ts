@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DEFAULT_PORTS, LOCAL_CREDENTIALS, LOCAL_SIGNING_SECRET_PARAMETER } from '../infra/local/endpoints';
-import { interactionBody, signedHeaders } from './slack-click';
+import { interactionBody, signedHeaders } from '../infra/local/slack-click';
 
 async function main() {
   const { positionals, values } = parseArgs({

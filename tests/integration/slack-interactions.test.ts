@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { localFiles } from '../../shared/local/files';
 import { readRecordedCalls } from '../../shared/local/recorded-control';
 import { createLocalRepository } from '../../infra/local/codecommit';
-import { interactionBody, signedHeaders, viewSubmissionBody, type Interaction } from '../../scripts/slack-click';
+import { interactionBody, signedHeaders, viewSubmissionBody, type Interaction } from '../../infra/local/slack-click';
 import { slackSignature } from '../../shared/slack-signature';
 import { eventBridgeUrl, localDir, secrets, slackUrl } from '../support/local-stack-env';
 import { assertNoSecret } from '../support/secrets';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SlackCall, SlackResponse } from '../slack';
-import { interactionBody, signedHeaders } from '../../../scripts/slack-click';
+import { interactionBody, signedHeaders } from '../slack-click';
 
 export interface Press {
   channel: string;

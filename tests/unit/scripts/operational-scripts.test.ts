@@ -4,9 +4,9 @@ import { build } from 'esbuild';
 const ROOT = join(__dirname, '..', '..', '..');
 
 // The operational scripts talk to the local stack over HTTP; they load none of its stand-ins.
-const OPERATIONAL_SCRIPTS = ['scripts/report.ts', 'scripts/redrive.ts', 'scripts/replay.ts', 'scripts/slack.ts', 'scripts/slack-click.ts'];
+const OPERATIONAL_SCRIPTS = ['scripts/report.ts', 'scripts/redrive.ts', 'scripts/replay.ts', 'scripts/slack.ts'];
 /** From infra/local/, the scripts need only these, which start nothing. */
-const LIGHT_MODULES = ['infra/local/endpoints.ts', 'infra/local/event-bus-client.ts'];
+const LIGHT_MODULES = ['infra/local/endpoints.ts', 'infra/local/event-bus-client.ts', 'infra/local/slack-click.ts'];
 const STAND_IN_PACKAGES = ['dynalite', 'serverless', 'serverless-offline', 'serverless-offline-aws-eventbridge'];
 
 const packageOf = (path: string) => path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/');

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handle, type SlackInteractionsDeps } from '../../../../functions/slack-interactions/handle';
 import { SlackRefused } from '../../../../shared/ports';
 import type { Click } from '../../../../shared/slack-actions';
-import { interactionBody, signedHeaders, viewSubmissionBody } from '../../../../scripts/slack-click';
+import { interactionBody, signedHeaders, viewSubmissionBody } from '../../../../infra/local/slack-click';
 import { memoryClicks } from '../../../support/fakes';
 
 const SECRET = 'unit-test-signing-secret';

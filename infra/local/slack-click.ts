@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { slackSignature } from '../shared/slack-signature';
-import { actionIdOf, type ButtonValue, type SlackAction } from '../shared/slack-actions';
+import { slackSignature } from '../../shared/slack-signature';
+import { actionIdOf, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
 
 export interface Interaction {
   action: SlackAction | string;

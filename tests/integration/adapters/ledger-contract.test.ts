@@ -1,0 +1,33 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { cardTable } from '../../../shared/aws/card-table';
+import { keys, ledgerTable } from '../../../shared/aws/ledger-table';
+import type { BuildRecord, DeploymentRecord } from '../../../shared/ports';
+import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
+import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
+import { cardStoreContract, ledgerContract } from '../../support/ledger-contract';
+
+// The contract the unit tests' in-memory ledger and cards keep (tests/unit/support/memory-ledger.test.ts),
+// held against the DynamoDB adapters on dynalite: what the fakes answer is what the table answers.
+let dynamo: LocalDynamoDB;
+let documents: DynamoDBDocumentClient;
+beforeAll(async () => {
+  dynamo = await startLocalDynamoDB();
+  await createLedgerTable(dynamo.endpoint, 'contract-ledger');
+  documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), { marshallOptions: { removeUndefinedValues: true } });
+});
+afterAll(() => dynamo.close());
+
+const stored = async <T>(key: { pk: string; sk: string }) => (await documents.send(new GetCommand({ TableName: 'contract-ledger', Key: key, ConsistentRead: true }))).Item as T | undefined;
+
+describe('ledgerTable', () => {
+  ledgerContract(() => ({
+    ...ledgerTable(documents, 'contract-ledger', 1),
+    build: (buildId) => stored<BuildRecord>(keys.build(buildId)),
+    deployment: (deploymentId) => stored<DeploymentRecord>(keys.deployment(deploymentId)),
+  }));
+});
+
+describe('cardTable', () => {
+  cardStoreContract(() => cardTable(documents, 'contract-ledger', 1));
+});
