@@ -28,7 +28,7 @@ export async function handle(event: unknown, deps: ActFromSlackDeps): Promise<Ac
   logger.appendKeys({ clickId: click.id, user: click.user.id, action: click.action, pipeline: click.target.pipeline, executionId: click.target.executionId, stage: click.target.stage });
   const result = await act(click, deps);
   // the audit line: who, what, on which execution, allowed or not, and what came of it
-  logger.info('slack action', { approvalAction: click.target.action, allowed: result.allowed, done: result.done, message: result.message });
+  logger.info('slack action', { approvalAction: click.target.action, allowed: result.allowed, done: result.done, answer: result.message });
   const decision = result.done ? decisionNotification(click, deps.policy, deps.region) : undefined;
   // CodePipeline's own event for the action still reaches the card: only who decided would be missing
   if (decision) await deps.notifications.publish([decision]).catch((error: unknown) => logger.warn('could not put the decision on the card', { error: String(error) }));

@@ -20,6 +20,8 @@ export interface OnPipelineDeps {
 
 /** What one event of a pipeline may use: its team, its repository, and CodePipeline's reads when its role allows them. */
 interface Scope {
+  /** In release-policy.yml: its name may be a metric dimension, and its role may read it. */
+  inPolicy: boolean;
   route: { team: string; repository?: string };
   production: boolean;
   lookups: Pick<Pipelines, 'actionExecutions' | 'executionRevision'>;
@@ -38,7 +40,7 @@ export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
     metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
   }
   // the role reads only the policy's pipelines: another pipeline's events are recorded and told, never looked up
-  const scope: Scope = { route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, lookups: owner ? deps.pipelines : unreadable };
+  const scope: Scope = { inPolicy: owner !== undefined, route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, lookups: owner ? deps.pipelines : unreadable };
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change':
       return actionChanged(event, scope, deps);
@@ -73,7 +75,7 @@ async function executionChanged(event: PipelineExecutionEvent, { route }: Scope,
   return { state: event.detail.state };
 }
 
-async function executionEnded(event: PipelineExecutionEvent & { detail: { state: 'SUCCEEDED' | 'FAILED' } }, { route, production, lookups }: Scope, { policy, pipelines, ledger, notifications }: OnPipelineDeps) {
+async function executionEnded(event: PipelineExecutionEvent & { detail: { state: 'SUCCEEDED' | 'FAILED' } }, { inPolicy, route, production, lookups }: Scope, { policy, pipelines, ledger, notifications }: OnPipelineDeps) {
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   logger.info('pipeline state', { state });
   const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), lookups.executionRevision(pipeline, executionId)]);
@@ -81,7 +83,7 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   // the notification and the promotion first: once the end is recorded, a retry counts nothing
   const [, release, promoted] = await Promise.all([notifications.publish([pipelineNotification(event, route, revision)]), endedRelease(event, revision, production, ledger), startPipelines(plan, pipelines)]);
   const measures = await recordRelease(release, ledger);
-  countRelease(pipeline, state, measures);
+  if (inPolicy) countRelease(pipeline, state, measures);
   if (measures.length > 0) logger.info('release recorded', { commitId: revision?.commitId, dora: measures });
   return { state, measures, promoted, skipped: plan.skipped };
 }

@@ -2,6 +2,7 @@ import { handle, type ActFromSlackDeps } from '../../../../functions/act-from-sl
 import { parsePolicy } from '../../../../shared/release-policy';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import type { Click } from '../../../../shared/slack-actions';
+import { captureOutput } from '../../../support/lambda-context';
 
 const policy = parsePolicy(`
 teams: { platform: {} }
@@ -46,6 +47,12 @@ describe('act-from-slack', () => {
     await handle(click, ports);
     expect(answers).toEqual([expect.stringMatching(/^✅ You approved/)]);
     expect(published).toEqual([expect.objectContaining({ id: `${click.id}/decision`, kind: 'action', result: 'SUCCEEDED', team: 'platform', decidedBy: { slackUser: 'U0ANA', name: 'ana', decision: 'approved' } })]);
+  });
+
+  it('audits each press in one log line: who, what, on which execution, and what the person was told', async () => {
+    const { ports } = setUp();
+    const { lines } = await captureOutput(() => handle(click, ports));
+    expect(lines.find((line) => line.message === 'slack action')).toMatchObject({ user: 'U0ANA', action: 'approve', pipeline: 'MyFirstPipeline', executionId: 'e1', allowed: true, done: true, answer: expect.stringMatching(/^✅ You approved/) });
   });
 
   it('puts nothing on the card when CodePipeline said not now, and tells the person why', async () => {

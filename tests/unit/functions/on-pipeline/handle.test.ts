@@ -153,6 +153,8 @@ describe('on-pipeline handle', () => {
       { team: 'unrouted', kind: 'action', commit: undefined, repository: undefined },
     ]);
     expect(records.filter((record) => 'PipelineEventsOutsidePolicy' in record)).toEqual([expect.objectContaining({ PipelineEventsOutsidePolicy: 1 }), expect.objectContaining({ PipelineEventsOutsidePolicy: 1 })]);
+    // every name would be a custom metric of its own: its name is no dimension of ours
+    expect(records.filter((record) => record.pipeline === 'someone-elses-pipeline')).toEqual([]);
   });
 
   it('promotes a successful preview: starts the target pipeline on the same commit, carrying the branch over', async () => {
