@@ -54,6 +54,21 @@ const AllowedSchema = z
 /** The buttons a card may show, each for the people named; an action not named here shows no button. */
 const ActionsSchema = z.strictObject({ approve: AllowedSchema.optional(), reject: AllowedSchema.optional(), retry: AllowedSchema.optional(), rollback: AllowedSchema.optional() });
 
+// CloudWatch's and CodeDeploy's own limits: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
+// https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html
+const ALARM_NAME = /^[^\x00-\x1f]{1,255}$/;
+const DEPLOYMENT_GROUP = /^[^/]{1,100}\/[^/]{1,100}$/;
+
+/** What says production is unhealthy after a deployment of the pipeline (docs/dora.md). */
+const SignalsSchema = z.strictObject({
+  /** CloudWatch alarms whose ALARM state means production is failing. */
+  alarms: z.array(z.string().regex(ALARM_NAME, 'expected a CloudWatch alarm name'), { error: 'expected a list of CloudWatch alarm names' }).default([]),
+  /** CodeDeploy deployment groups that are production, as `application/group`: their rollbacks are failures. */
+  deploymentGroups: z.array(z.string().regex(DEPLOYMENT_GROUP, 'expected application/deployment-group, e.g. MyDemoApplication/MyDemoDeploymentGroup'), { error: 'expected a list of application/deployment-group names' }).default([]),
+  /** Minutes after a deployment in which an alarm going off is its failure (unless another deployment came first). */
+  windowMinutes: z.number({ error: 'expected a number of minutes' }).int('expected whole minutes').min(1).max(10_080, 'expected at most a week (10080 minutes)').default(60),
+});
+
 const PipelineRuleSchema = z.strictObject({
   name: pipelineName,
   branches: globList('branch'),
@@ -63,6 +78,7 @@ const PipelineRuleSchema = z.strictObject({
   pipelineType: z.enum(['V1', 'V2'], { error: 'expected V1 or V2' }).default('V2'),
   sourceAction: z.string().regex(PIPELINE_NAME, 'expected the name of the pipeline\'s source action').default('Source'),
   promote: z.strictObject({ to: pipelineName }).optional(),
+  signals: SignalsSchema.optional(),
   /** Who may act on this pipeline's executions from Slack; `stages` replaces an action's people for one stage. */
   actions: ActionsSchema.optional(),
   stages: z.record(z.string().regex(PIPELINE_NAME, 'expected a stage name: 1-100 of A-Z a-z 0-9 . @ - _'), z.strictObject({ actions: ActionsSchema })).optional(),
@@ -95,6 +111,9 @@ const PolicySchema = z
         ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'team'], message: `expected one of the teams: ${Object.keys(policy.teams).join(', ') || '(none declared)'}` });
       }
       repository.pipelines.forEach((pipeline, index) => {
+        if (pipeline.signals && !pipeline.production) {
+          ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'pipelines', index, 'signals'], message: 'expected signals only on a production pipeline (production: true): they say when production fails' });
+        }
         const target = pipeline.promote?.to;
         if (target !== undefined && (target === pipeline.name || !declared.has(target))) {
           ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'pipelines', index, 'promote', 'to'], message: 'expected another pipeline declared in this policy' });
@@ -116,6 +135,7 @@ const PolicySchema = z
 export type ReleasePolicy = z.infer<typeof PolicySchema>;
 export type PipelineRule = z.infer<typeof PipelineRuleSchema>;
 export type AllowedPeople = z.infer<typeof AllowedSchema>;
+export type ProductionSignals = z.infer<typeof SignalsSchema>;
 
 /** A policy file that cannot be used, with every problem as `file: path: expected ...`. */
 export class PolicyError extends Error {
