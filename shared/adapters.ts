@@ -61,7 +61,7 @@ export function sourceReader(): SourceReader {
 }
 
 export function pipelines(): Pipelines {
-  return local ? recordedPipelines(local.pipelineStarts, local.pipelineActions) : codePipelines(codePipelineClient());
+  return local ? recordedPipelines(local.pipelineStarts, local.pipelineActions, local.pipelineExecutions) : codePipelines(codePipelineClient());
 }
 
 export function pipelineControl(): PipelineControl {

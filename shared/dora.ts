@@ -1,75 +1,114 @@
-// DORA arithmetic over one production pipeline's ended executions; pure, so the handler and
-// `npm run report` share it. Definitions and how they compare with DORA's: docs/dora.md.
+// DORA's five measures as facts: each fact is a pure function of what CodePipeline, CloudWatch and
+// CodeDeploy say (never of the order their events reach us), so every function that comes upon one
+// names it the same, the ledger claims it once, and the metric is emitted once. `npm run report`
+// adds up the same claimed facts. Definitions, DORA's and ours side by side: docs/dora.md.
 
-export type ExecutionResult = 'SUCCEEDED' | 'FAILED';
-
-/** An ended execution of a production pipeline, as the ledger keeps it. */
-export interface EndedExecution {
+/** A successful execution of a production pipeline: a deployment. */
+export interface Deployment {
   pipeline: string;
   executionId: string;
-  result: ExecutionResult;
-  /** When the execution ended: the time of its SUCCEEDED or FAILED event. */
-  endedAt: string;
+  /** When the execution succeeded. */
+  deployedAt: string;
   commitId?: string;
-  /** When the change began: the first push of the commit, or the commit time when no push was seen. */
-  changedAt?: string;
 }
 
-export interface DoraMeasure {
-  name: 'ProductionDeployments' | 'ProductionFailures' | 'LeadTimeForChanges' | 'TimeToRestore';
+/** Something that says production is failing, from when to when (open while it has no end). */
+export interface FailureSignal {
+  /** The same for every event about it: `alarm:<name>:<when it went to ALARM>`, `rollback:<deployment id>`. */
+  id: string;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export type DoraFact =
+  | { kind: 'deployment'; pipeline: string; executionId: string; at: string }
+  | { kind: 'lead-time'; pipeline: string; executionId: string; commitId: string; at: string; seconds: number }
+  | { kind: 'failed-deployment'; pipeline: string; executionId: string; at: string; signal: string }
+  | { kind: 'recovery'; pipeline: string; executionId: string; at: string; seconds: number; signal: string }
+  | { kind: 'rework'; pipeline: string; executionId: string; at: string };
+
+/** The fact's name: what makes two claims the same fact, whoever makes them. */
+export function factKey(fact: DoraFact): string {
+  switch (fact.kind) {
+    case 'lead-time':
+      return `lead-time#${fact.executionId}#${fact.commitId}`;
+    case 'recovery':
+      return `recovery#${fact.signal}`;
+    default:
+      return `${fact.kind}#${fact.executionId}`;
+  }
+}
+
+export interface DoraMetric {
+  name: 'ProductionDeployments' | 'LeadTimeForChanges' | 'FailedDeployments' | 'FailedDeploymentRecoveryTime' | 'ReworkDeployments';
   unit: 'Count' | 'Seconds';
   value: number;
 }
 
-const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
-
-/** One entry per execution, in the order they ended (ties by id, so any arrival order gives one timeline). */
-export function timeline(executions: EndedExecution[]): EndedExecution[] {
-  const byId = new Map(executions.map((execution) => [`${execution.pipeline}\n${execution.executionId}`, execution]));
-  return [...byId.values()].sort((a, b) => Date.parse(a.endedAt) - Date.parse(b.endedAt) || a.executionId.localeCompare(b.executionId));
+export function metricOf(fact: DoraFact): DoraMetric {
+  switch (fact.kind) {
+    case 'deployment':
+      return { name: 'ProductionDeployments', unit: 'Count', value: 1 };
+    case 'lead-time':
+      return { name: 'LeadTimeForChanges', unit: 'Seconds', value: fact.seconds };
+    case 'failed-deployment':
+      return { name: 'FailedDeployments', unit: 'Count', value: 1 };
+    case 'recovery':
+      return { name: 'FailedDeploymentRecoveryTime', unit: 'Seconds', value: fact.seconds };
+    case 'rework':
+      return { name: 'ReworkDeployments', unit: 'Count', value: 1 };
+  }
 }
 
-/** The failures since the success before `index` (the outage `index` ends, or is part of). */
-function outageBefore(ordered: EndedExecution[], index: number): EndedExecution[] {
-  const failures: EndedExecution[] = [];
-  for (let i = index - 1; i >= 0 && ordered[i]!.result === 'FAILED'; i--) failures.unshift(ordered[i]!);
-  return failures;
+const seconds = (from: string, to: string) => Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+
+/** A deployment, and the lead time of each commit it brought to production (those with a time). */
+export function deploymentFacts(deployment: Deployment, commits: { commitId: string; authoredAt?: string }[]): DoraFact[] {
+  const { pipeline, executionId, deployedAt: at } = deployment;
+  return [
+    { kind: 'deployment', pipeline, executionId, at },
+    ...commits.flatMap(({ commitId, authoredAt }) => (authoredAt ? [{ kind: 'lead-time' as const, pipeline, executionId, commitId, at, seconds: seconds(authoredAt, at) }] : [])),
+  ];
+}
+
+/** The deployment a failure starting at `at` belongs to: the last one before it, if `at` falls within the window after it. */
+export function attributedDeployment(deployments: Deployment[], at: string, windowMinutes: number): Deployment | undefined {
+  const before = deployments.filter((deployment) => deployment.deployedAt <= at).sort((a, b) => b.deployedAt.localeCompare(a.deployedAt) || a.executionId.localeCompare(b.executionId));
+  const last = before[0];
+  return last && seconds(last.deployedAt, at) <= windowMinutes * 60 ? last : undefined;
 }
 
 /**
- * What to emit when `ended` is first recorded, given what the ledger already holds for its pipeline
- * (in any order, duplicates allowed). A success counts as a deployment with its lead time, and
- * restores service if failures came before it; a failure counts as one. A failure recorded after
- * the success that ended its outage (events out of order) emits that outage's time to restore,
- * unless another of its failures already did.
+ * What a failure signal says of the deployments of one production pipeline: the deployment it is
+ * attributed to failed; once the signal ended, that is its recovery, and every deployment made
+ * while it was open was rework (an unplanned fix). A signal no deployment is to blame for says nothing.
  */
-export function doraOnEnd(ended: EndedExecution, known: EndedExecution[]): DoraMeasure[] {
-  const ordered = timeline([...known.filter((execution) => execution.executionId !== ended.executionId), ended]);
-  const index = ordered.indexOf(ended);
-  if (ended.result === 'SUCCEEDED') {
-    const measures: DoraMeasure[] = [{ name: 'ProductionDeployments', unit: 'Count', value: 1 }];
-    if (ended.changedAt) measures.push({ name: 'LeadTimeForChanges', unit: 'Seconds', value: seconds(ended.changedAt, ended.endedAt) });
-    const [first] = outageBefore(ordered, index);
-    if (first) measures.push({ name: 'TimeToRestore', unit: 'Seconds', value: seconds(first.endedAt, ended.endedAt) });
-    return measures;
+export function failureFacts(signal: FailureSignal, deployments: Deployment[], windowMinutes: number): DoraFact[] {
+  const failed = attributedDeployment(deployments, signal.startedAt, windowMinutes);
+  if (!failed) return [];
+  const { pipeline, executionId } = failed;
+  const facts: DoraFact[] = [{ kind: 'failed-deployment', pipeline, executionId, at: failed.deployedAt, signal: signal.id }];
+  const { endedAt } = signal;
+  if (endedAt === undefined) return facts;
+  facts.push({ kind: 'recovery', pipeline, executionId, at: endedAt, seconds: seconds(signal.startedAt, endedAt), signal: signal.id });
+  for (const fix of deployments) {
+    if (fix.deployedAt > signal.startedAt && fix.deployedAt < endedAt) facts.push({ kind: 'rework', pipeline, executionId: fix.executionId, at: fix.deployedAt });
   }
-  const measures: DoraMeasure[] = [{ name: 'ProductionFailures', unit: 'Count', value: 1 }];
-  const restoredBy = ordered.slice(index + 1).find((execution) => execution.result === 'SUCCEEDED');
-  if (restoredBy) {
-    const outage = outageBefore(ordered, ordered.indexOf(restoredBy));
-    if (outage.length === 1) measures.push({ name: 'TimeToRestore', unit: 'Seconds', value: seconds(ended.endedAt, restoredBy.endedAt) });
-  }
-  return measures;
+  return facts;
 }
 
-export interface DoraReport {
+export interface DoraSummary {
   deployments: number;
-  failures: number;
-  /** failures / (failures + deployments); undefined when nothing ended. */
-  changeFailureRate?: number;
+  failedDeployments: number;
+  /** failed deployments / deployments; undefined without deployments. */
+  changeFailRate?: number;
+  reworkDeployments: number;
+  /** rework deployments / deployments; undefined without deployments. */
+  reworkRate?: number;
+  /** Over every commit deployed in the period. */
   medianLeadTimeSeconds?: number;
-  medianTimeToRestoreSeconds?: number;
-  /** Per UTC day (YYYY-MM-DD) in the period: deployments and the median lead time of that day's deployments. */
+  medianRecoverySeconds?: number;
+  /** Per UTC day (YYYY-MM-DD) in the period: deployments, and the median lead time of their commits. */
   days: { day: string; deployments: number; medianLeadTimeSeconds?: number }[];
 }
 
@@ -80,35 +119,29 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-/** The four metrics over executions that ended in [from, to), from the complete history: the same whatever order events arrived in. */
-export function doraReport(executions: EndedExecution[], from: Date, to: Date): DoraReport {
-  const byPipeline = Map.groupBy(timeline(executions), (execution) => execution.pipeline);
-  const inPeriod = (execution: EndedExecution) => Date.parse(execution.endedAt) >= from.getTime() && Date.parse(execution.endedAt) < to.getTime();
-  const successes: { execution: EndedExecution; leadTime?: number }[] = [];
-  const restores: number[] = [];
-  let failures = 0;
-  for (const ordered of byPipeline.values()) {
-    ordered.forEach((execution, index) => {
-      if (!inPeriod(execution)) return;
-      if (execution.result === 'FAILED') return void failures++;
-      successes.push({ execution, leadTime: execution.changedAt ? seconds(execution.changedAt, execution.endedAt) : undefined });
-      const [first] = outageBefore(ordered, index);
-      if (first) restores.push(seconds(first.endedAt, execution.endedAt));
-    });
-  }
+/** The five measures over the facts whose time falls in [from, to): each fact once, whatever order it came in. */
+export function doraSummary(facts: DoraFact[], from: Date, to: Date): DoraSummary {
+  const unique = [...new Map(facts.map((fact) => [`${fact.pipeline}\n${factKey(fact)}`, fact])).values()];
+  const inPeriod = unique.filter((fact) => Date.parse(fact.at) >= from.getTime() && Date.parse(fact.at) < to.getTime());
+  const count = (kind: DoraFact['kind']) => inPeriod.filter((fact) => fact.kind === kind).length;
+  const secondsOf = (kind: 'lead-time' | 'recovery', of = inPeriod) => of.flatMap((fact) => (fact.kind === kind ? [fact.seconds] : []));
+  const deployments = count('deployment');
+  const failedDeployments = count('failed-deployment');
+  const reworkDeployments = count('rework');
   const days = [];
   for (let day = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())); day < to; day = new Date(day.getTime() + 86_400_000)) {
     const name = day.toISOString().slice(0, 10);
-    const ofDay = successes.filter(({ execution }) => execution.endedAt.startsWith(name));
-    days.push({ day: name, deployments: ofDay.length, medianLeadTimeSeconds: median(ofDay.flatMap(({ leadTime }) => (leadTime === undefined ? [] : [leadTime]))) });
+    const ofDay = inPeriod.filter((fact) => fact.at.startsWith(name));
+    days.push({ day: name, deployments: ofDay.filter((fact) => fact.kind === 'deployment').length, medianLeadTimeSeconds: median(secondsOf('lead-time', ofDay)) });
   }
-  const ended = successes.length + failures;
   return {
-    deployments: successes.length,
-    failures,
-    changeFailureRate: ended > 0 ? failures / ended : undefined,
-    medianLeadTimeSeconds: median(successes.flatMap(({ leadTime }) => (leadTime === undefined ? [] : [leadTime]))),
-    medianTimeToRestoreSeconds: median(restores),
+    deployments,
+    failedDeployments,
+    changeFailRate: deployments > 0 ? failedDeployments / deployments : undefined,
+    reworkDeployments,
+    reworkRate: deployments > 0 ? reworkDeployments / deployments : undefined,
+    medianLeadTimeSeconds: median(secondsOf('lead-time')),
+    medianRecoverySeconds: median(secondsOf('recovery')),
     days,
   };
 }

@@ -5,7 +5,7 @@
  */
 
 import type { KnownBlock } from '@slack/types';
-import type { EndedExecution } from './dora';
+import type { Deployment, DoraFact } from './dora';
 import type { ReleaseNotification } from './release-notification';
 import type { Click } from './slack-actions';
 
@@ -21,6 +21,11 @@ export interface Commit {
 
 export interface SourceReader {
   getCommit(repository: string, commitId: string): Promise<Commit>;
+  /**
+   * The commits reachable from `toCommitId` and not from `fromCommitId` (every parent's side of a
+   * merge), newest first, at most `limit`; `complete` is false when there were more.
+   */
+  commitsBetween(repository: string, fromCommitId: string | undefined, toCommitId: string, limit: number): Promise<{ commits: Commit[]; complete: boolean }>;
   /** Every path added, changed or deleted between the two commits. */
   changedPaths(repository: string, beforeCommitId: string, afterCommitId: string): Promise<string[]>;
 }
@@ -47,6 +52,12 @@ export interface Pipelines {
   executionRevision(pipeline: string, executionId: string): Promise<ExecutionRevision | undefined>;
   /** The execution's actions with the id their provider gave them (a CodeBuild build id, a CodeDeploy deployment id). */
   actionExecutions(pipeline: string, executionId: string): Promise<{ stage: string; action: string; externalExecutionId?: string }[]>;
+  /**
+   * The pipeline's deployments (its succeeded executions) that ended at or before `before`, newest
+   * first, as CodePipeline lists them: the same answer whatever order our events came in. Each
+   * with the commit of its `sourceAction`.
+   */
+  deployments(pipeline: string, options: { before: string; sourceAction: string }): Promise<Deployment[]>;
   /** Which execution of the pipeline ran the build or deployment with this id, among its 100 most recent actions. */
   findActionExecution(pipeline: string, externalExecutionId: string): Promise<{ executionId: string; stage: string; action: string } | undefined>;
 }
@@ -113,15 +124,11 @@ export interface DeploymentRecord {
 /** The release ledger (docs/dora.md). Every write is safe to repeat. */
 export interface Ledger {
   recordPush(push: PushRecord): Promise<void>;
-  /** When the commit was first pushed to any branch, if the ledger saw it. */
-  firstPushAt(commitId: string): Promise<string | undefined>;
   recordStep(step: ExecutionStep): Promise<void>;
-  /** Records an ended execution; false when it was already recorded (a redelivered event). */
-  recordEnded(execution: EndedExecution): Promise<boolean>;
-  /** Every ended execution of the pipeline, oldest first (for reports). */
-  endedExecutions(pipeline: string): Promise<EndedExecution[]>;
-  /** What DORA needs around a time: the executions that ended before it back to the last success, and after it up to the next. */
-  executionsAround(pipeline: string, endedAt: string): Promise<EndedExecution[]>;
+  /** Claims a DORA fact for its pipeline: true the first time, false for a fact claimed before (whoever claimed it). */
+  claimFact(fact: DoraFact): Promise<boolean>;
+  /** Every DORA fact claimed for the pipeline (for reports). */
+  facts(pipeline: string): Promise<DoraFact[]>;
   recordBuild(build: BuildRecord): Promise<void>;
   recordDeployment(deployment: DeploymentRecord): Promise<void>;
   /** Ties a build or deployment to the pipeline execution that ran it. */

@@ -3,20 +3,24 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
-import type { Ledger, Notifications, Pipelines } from '../../shared/ports';
+import type { Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import { linkAction } from './link-action';
 import { pipelineNotification } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
-import { endedRelease, recordRelease } from './record-release';
-import { countRelease } from './release-metrics';
+import { deploymentFacts, type DoraFact } from '../../shared/dora';
+import { claimFacts } from '../../shared/dora-facts';
 
 export interface OnPipelineDeps {
   policy: ReleasePolicy;
   pipelines: Pipelines;
+  source: Pick<SourceReader, 'commitsBetween'>;
   ledger: Ledger;
   notifications: Notifications;
 }
+
+/** How many commits one deployment's lead times read at most (CodeCommit's BatchGetCommits takes 100). */
+const COMMITS_PER_DEPLOYMENT = 100;
 
 /** What one event of a pipeline may use: its team, its repository, and CodePipeline's reads when its role allows them. */
 interface Scope {
@@ -24,6 +28,7 @@ interface Scope {
   inPolicy: boolean;
   route: { team: string; repository?: string };
   production: boolean;
+  sourceAction: string;
   lookups: Pick<Pipelines, 'actionExecutions' | 'executionRevision'>;
 }
 
@@ -40,7 +45,7 @@ export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
     metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
   }
   // the role reads only the policy's pipelines: another pipeline's events are recorded and told, never looked up
-  const scope: Scope = { inPolicy: owner !== undefined, route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, lookups: owner ? deps.pipelines : unreadable };
+  const scope: Scope = { inPolicy: owner !== undefined, route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, sourceAction: owner?.rule.sourceAction ?? 'Source', lookups: owner ? deps.pipelines : unreadable };
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change':
       return actionChanged(event, scope, deps);
@@ -75,15 +80,32 @@ async function executionChanged(event: PipelineExecutionEvent, { route }: Scope,
   return { state: event.detail.state };
 }
 
-async function executionEnded(event: PipelineExecutionEvent & { detail: { state: 'SUCCEEDED' | 'FAILED' } }, { inPolicy, route, production, lookups }: Scope, { policy, pipelines, ledger, notifications }: OnPipelineDeps) {
+async function executionEnded(event: PipelineExecutionEvent & { detail: { state: 'SUCCEEDED' | 'FAILED' } }, scope: Scope, deps: OnPipelineDeps) {
   const { pipeline, 'execution-id': executionId, state } = event.detail;
+  const { policy, pipelines, ledger, notifications } = deps;
   logger.info('pipeline state', { state });
-  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), lookups.executionRevision(pipeline, executionId)]);
+  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId)]);
   const plan = planPromotion(event, policy, revision);
-  // the notification and the promotion first: once the end is recorded, a retry counts nothing
-  const [, release, promoted] = await Promise.all([notifications.publish([pipelineNotification(event, route, revision)]), endedRelease(event, revision, production, ledger), startPipelines(plan, pipelines)]);
-  const measures = await recordRelease(release, ledger);
-  if (inPolicy) countRelease(pipeline, state, measures);
-  if (measures.length > 0) logger.info('release recorded', { commitId: revision?.commitId, dora: measures });
-  return { state, measures, promoted, skipped: plan.skipped };
+  const [, promoted] = await Promise.all([notifications.publish([pipelineNotification(event, scope.route, revision)]), startPipelines(plan, pipelines)]);
+  if (scope.inPolicy) {
+    metrics.addDimension('pipeline', pipeline);
+    metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
+    metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
+  }
+  const dora = scope.production && state === 'SUCCEEDED' ? await claimFacts(await deploymentFactsOf(event, revision?.commitId, scope, deps), ledger) : [];
+  return { state, dora, promoted, skipped: plan.skipped };
+}
+
+/**
+ * A production deployment and the lead time of each commit it brought: those since the pipeline's
+ * previous deployment, as CodePipeline lists them (so every retry of this event finds the same).
+ */
+async function deploymentFactsOf(event: PipelineExecutionEvent, commitId: string | undefined, { route, sourceAction }: Scope, { pipelines, source }: OnPipelineDeps): Promise<DoraFact[]> {
+  const { pipeline, 'execution-id': executionId } = event.detail;
+  const deployment = { pipeline, executionId, deployedAt: event.time, commitId };
+  if (!commitId || !route.repository) return deploymentFacts(deployment, []);
+  const previous = (await pipelines.deployments(pipeline, { before: event.time, sourceAction })).find((earlier) => earlier.executionId !== executionId && earlier.commitId);
+  // without an earlier deployment, only the commit itself: its history was never deployed here
+  const { commits } = await source.commitsBetween(route.repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);
+  return deploymentFacts(deployment, commits);
 }

@@ -20,7 +20,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { parse } from 'yaml';
 import { localFiles } from '../../shared/local/files';
 import { parseJsonLines, readJsonLines } from '../../shared/local/json-lines';
-import type { RecordedAction, RecordedStart } from '../../shared/local/recorded-pipelines';
+import type { RecordedAction, RecordedExecution, RecordedStart } from '../../shared/local/recorded-pipelines';
 import type { RecordedDeployment } from '../../shared/local/recorded-deployments';
 import {
   actionEndedEvent,
@@ -172,6 +172,7 @@ export async function runExecution(start: RecordedStart, options: RunnerOptions)
   }
   const endedAt = new Date();
   log(`CodePipeline ${short}: ${failure ? `FAILED at ${failure}` : 'SUCCEEDED'} in ${Math.round((endedAt.getTime() - startedAt.getTime()) / 1000)} s`);
+  await appendLine(files.pipelineExecutions, { pipeline: ids.pipeline, executionId: ids.executionId, status: failure ? 'Failed' : 'Succeeded', endedAt: endedAt.toISOString(), commitId: start.context.commitId } satisfies RecordedExecution);
   await options.emit([pipelineExecutionEvent(ids, failure ? 'FAILED' : 'SUCCEEDED', endedAt)]);
   return { ...result, status: failure ? 'FAILED' : 'SUCCEEDED', reason: failure, endedAt: endedAt.toISOString() };
 }

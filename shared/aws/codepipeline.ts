@@ -1,5 +1,9 @@
-import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, paginateListActionExecutions, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, paginateListActionExecutions, paginateListPipelineExecutions, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import type { Deployment } from '../dora';
 import type { Pipelines } from '../ports';
+
+/** How far back `deployments` reads: 3 pages of 100 executions. */
+const DEPLOYMENT_PAGES = 3;
 
 export function codePipelines(client: CodePipelineClient): Pipelines {
   return {
@@ -29,6 +33,21 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
         }
       }
       return actions;
+    },
+    async deployments(pipelineName, { before, sourceAction }) {
+      const found: Deployment[] = [];
+      let pages = 0;
+      // newest first; what DORA asks about is recent, so a few pages reach back far enough
+      for await (const page of paginateListPipelineExecutions({ client, pageSize: 100 }, { pipelineName })) {
+        for (const { pipelineExecutionId, status, lastUpdateTime, sourceRevisions = [] } of page.pipelineExecutionSummaries ?? []) {
+          const deployedAt = lastUpdateTime?.toISOString();
+          if (status !== 'Succeeded' || !pipelineExecutionId || !deployedAt || deployedAt > before) continue;
+          const commitId = sourceRevisions.find(({ actionName }) => actionName === sourceAction)?.revisionId;
+          found.push({ pipeline: pipelineName, executionId: pipelineExecutionId, deployedAt, commitId });
+        }
+        if ((pages += 1) === DEPLOYMENT_PAGES) break;
+      }
+      return found;
     },
     async findActionExecution(pipelineName, externalExecutionId) {
       // newest first: the action that ran a deployment being reported now is on the first page

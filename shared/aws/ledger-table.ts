@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EndedExecution } from '../dora';
+import { factKey, type DoraFact } from '../dora';
 import type { Ledger } from '../ports';
 import { shortBuildId } from '../build-id';
 
@@ -8,8 +8,7 @@ import { shortBuildId } from '../build-id';
 export const keys = {
   push: (commitId: string, repository: string, branch: string) => ({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repository}#${branch}` }),
   step: (pipeline: string, executionId: string, at: string, eventId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${at}#${eventId}` }),
-  result: (pipeline: string, executionId: string) => ({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: 'RESULT' }),
-  ended: (pipeline: string, endedAt: string, executionId: string) => ({ pk: `PIPELINE#${pipeline}`, sk: `ENDED#${endedAt}#${executionId}` }),
+  fact: (fact: DoraFact) => ({ pk: `DORA#${fact.pipeline}`, sk: `FACT#${factKey(fact)}` }),
   /** By the build id CodePipeline reports (`project:uuid`); CodeBuild's events give it as an ARN. */
   build: (buildId: string) => ({ pk: `BUILD#${shortBuildId(buildId)}`, sk: 'BUILD' }),
   deployment: (deploymentId: string) => ({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT' }),
@@ -46,27 +45,6 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     }
     return items;
   };
-  const ended = ({ pipeline, executionId, result, endedAt, commitId, changedAt }: Record<string, unknown>) => ({ pipeline, executionId, result, endedAt, commitId, changedAt }) as EndedExecution;
-  /** Ended executions from `bound` on, one way, until a success (included): an outage and what ends it, never the whole history. */
-  const toSuccess = async (pipeline: string, bound: string, forward: boolean) => {
-    const found: EndedExecution[] = [];
-    const pages = paginateQuery(
-      { client, pageSize: 25 },
-      {
-        TableName: tableName,
-        KeyConditionExpression: forward ? 'pk = :pk AND sk > :bound' : 'pk = :pk AND sk BETWEEN :first AND :bound',
-        ExpressionAttributeValues: { ':pk': `PIPELINE#${pipeline}`, ':bound': `ENDED#${bound}`, ...(forward ? {} : { ':first': 'ENDED#' }) },
-        ScanIndexForward: forward,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        found.push(ended(item));
-        if (item.result === 'SUCCEEDED') return found;
-      }
-    }
-    return found;
-  };
   // a later state of a build or deployment replaces an earlier one, never the other way round
   const newer = (at: string) => ({ expression: 'attribute_not_exists(pk) OR #at <= :at', names: { '#at': 'at' }, values: { ':at': at } });
 
@@ -74,24 +52,14 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     async recordPush(push) {
       await put({ ...keys.push(push.commitId, push.repository, push.branch), ...push }, { expression: 'attribute_not_exists(pk)' });
     },
-    async firstPushAt(commitId) {
-      const times = (await query(`COMMIT#${commitId}`, 'PUSH#')).map((item) => String(item.pushedAt)).sort();
-      return times[0];
-    },
     async recordStep(step) {
       await put({ ...keys.step(step.pipeline, step.executionId, step.at, step.eventId), ...step });
     },
-    async recordEnded(execution) {
-      // the history first: if the result write fails, a retry writes both and counts once
-      await put({ ...keys.ended(execution.pipeline, execution.endedAt, execution.executionId), ...execution });
-      return put({ ...keys.result(execution.pipeline, execution.executionId), ...execution }, { expression: 'attribute_not_exists(pk)' });
+    claimFact(fact) {
+      return put({ ...keys.fact(fact), fact }, { expression: 'attribute_not_exists(pk)' });
     },
-    async endedExecutions(pipeline) {
-      return (await query(`PIPELINE#${pipeline}`, 'ENDED#')).map(ended);
-    },
-    async executionsAround(pipeline, endedAt) {
-      const [before, after] = await Promise.all([toSuccess(pipeline, endedAt, false), toSuccess(pipeline, endedAt, true)]);
-      return [...before.reverse(), ...after];
+    async facts(pipeline) {
+      return (await query(`DORA#${pipeline}`, 'FACT#')).map((item) => item.fact as DoraFact);
     },
     async recordBuild(build) {
       await put({ ...keys.build(build.buildId), ...build }, newer(build.at));

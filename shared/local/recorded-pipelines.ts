@@ -26,12 +26,22 @@ export interface RecordedAction {
   at: string;
 }
 
+/** An execution the local pipeline runner ended: what ListPipelineExecutions would list. */
+export interface RecordedExecution {
+  pipeline: string;
+  executionId: string;
+  status: 'Succeeded' | 'Failed';
+  endedAt: string;
+  commitId: string;
+}
+
 /**
  * Dry run: a pipeline start is logged and appended to a JSON-lines file, never sent to AWS. The file
  * answers `executionRevision` for the executions it recorded, and the actions file, which the local
- * pipeline runner writes as it runs them, answers what ListActionExecutions would.
+ * pipeline runner writes as it runs them, answers what ListActionExecutions would, and the
+ * executions file, which it writes as each execution ends, what ListPipelineExecutions would.
  */
-export function recordedPipelines(recordFile: string, actionsFile?: string): Pipelines {
+export function recordedPipelines(recordFile: string, actionsFile?: string, executionsFile?: string): Pipelines {
   return {
     async start(request) {
       // a fake execution id in CodePipeline's UUID shape, stable per request token (so a retry records the same id)
@@ -48,6 +58,13 @@ export function recordedPipelines(recordFile: string, actionsFile?: string): Pip
       return actions
         .filter((action) => action.pipeline === pipeline && action.executionId === executionId)
         .map(({ stage, action, externalExecutionId }) => ({ stage, action, externalExecutionId }));
+    },
+    async deployments(pipeline, { before }) {
+      const ended = executionsFile ? await readJsonLines<RecordedExecution>(executionsFile) : [];
+      return ended
+        .filter((execution) => execution.pipeline === pipeline && execution.status === 'Succeeded' && execution.endedAt <= before)
+        .sort((a, b) => b.endedAt.localeCompare(a.endedAt))
+        .map(({ executionId, endedAt, commitId }) => ({ pipeline, executionId, deployedAt: endedAt, commitId }));
     },
     async findActionExecution(pipeline, externalExecutionId) {
       // as ListActionExecutions with maxResults 100: the pipeline's newest actions first

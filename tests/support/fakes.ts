@@ -1,6 +1,6 @@
 import { shortBuildId } from '../../shared/build-id';
 import { deadLetterMessage } from '../../shared/dead-letter';
-import type { EndedExecution } from '../../shared/dora';
+import { factKey, type Deployment, type DoraFact } from '../../shared/dora';
 import {
   SlackRefused,
   type BuildRecord,
@@ -35,9 +35,8 @@ import { bounded, ReleaseNotification } from '../../shared/release-notification'
 export function memoryLedger() {
   const pushes = new Map<string, PushRecord>();
   const steps = new Map<string, ExecutionStep>();
-  const results = new Set<string>();
-  /** Per pipeline, by `endedAt#executionId`: the table's `ENDED#` sort keys. */
-  const ended = new Map<string, Map<string, EndedExecution>>();
+  /** Per pipeline, by fact key: the table's `DORA#` items. */
+  const facts = new Map<string, Map<string, DoraFact>>();
   const builds = new Map<string, BuildRecord>();
   const deployments = new Map<string, DeploymentRecord>();
   /** Per `BUILD#id` or `DEPLOYMENT#id`, by `pipeline#executionId`. */
@@ -45,42 +44,23 @@ export function memoryLedger() {
 
   const sorted = <T>(items: Map<string, T> | undefined) => [...(items ?? new Map<string, T>()).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const linkKey = (kind: ExecutionLink['kind'], id: string) => (kind === 'build' ? `BUILD#${shortBuildId(id)}` : `DEPLOYMENT#${id}`);
-  const endedItem = ({ pipeline, executionId, result, endedAt, commitId, changedAt }: EndedExecution): EndedExecution => ({ pipeline, executionId, result, endedAt, commitId, changedAt });
-  /** Ended executions from `bound` on, one way, until a success (included), as the table's two queries read them. */
-  const toSuccess = (pipeline: string, bound: string, forward: boolean) => {
-    const history = sorted(ended.get(pipeline));
-    const side = forward ? history.filter(([sk]) => sk > bound) : history.filter(([sk]) => sk <= bound).reverse();
-    const found: EndedExecution[] = [];
-    for (const [, execution] of side) {
-      found.push(endedItem(execution));
-      if (execution.result === 'SUCCEEDED') break;
-    }
-    return found;
-  };
-
   const ledger: Ledger = {
     async recordPush(push) {
       const key = [push.commitId, push.repository, push.branch].join('#');
       if (!pushes.has(key)) pushes.set(key, structuredClone(push));
     },
-    async firstPushAt(commitId) {
-      return [...pushes.values()].filter((push) => push.commitId === commitId).map((push) => push.pushedAt).sort()[0];
-    },
     async recordStep(step) {
       steps.set([step.pipeline, step.executionId, step.at, step.eventId].join('#'), structuredClone(step));
     },
-    async recordEnded(execution) {
-      ended.set(execution.pipeline, (ended.get(execution.pipeline) ?? new Map()).set(`${execution.endedAt}#${execution.executionId}`, structuredClone(execution)));
-      const result = `${execution.pipeline}#${execution.executionId}`;
-      if (results.has(result)) return false;
-      results.add(result);
+    async claimFact(fact) {
+      const claimed = facts.get(fact.pipeline) ?? new Map<string, DoraFact>();
+      facts.set(fact.pipeline, claimed);
+      if (claimed.has(factKey(fact))) return false;
+      claimed.set(factKey(fact), structuredClone(fact));
       return true;
     },
-    async endedExecutions(pipeline) {
-      return sorted(ended.get(pipeline)).map(([, execution]) => endedItem(execution));
-    },
-    async executionsAround(pipeline, endedAt) {
-      return [...toSuccess(pipeline, endedAt, false).reverse(), ...toSuccess(pipeline, endedAt, true)];
+    async facts(pipeline) {
+      return sorted(facts.get(pipeline)).map(([, fact]) => structuredClone(fact));
     },
     async recordBuild(build) {
       const known = builds.get(shortBuildId(build.buildId));
@@ -102,7 +82,7 @@ export function memoryLedger() {
   return {
     ...ledger,
     /** Every push kept: the first of each commit to each branch. */
-    pushes: () => structuredClone([...pushes.values()]),
+    pushes: async (commitId?: string) => structuredClone(sorted(pushes).map(([, push]) => push).filter((push) => commitId === undefined || push.commitId === commitId)),
     /** An execution's timeline, in time order. */
     steps: (pipeline: string, executionId: string) => structuredClone(sorted(steps).map(([, step]) => step).filter((step) => step.pipeline === pipeline && step.executionId === executionId)),
     /** What the ledger keeps of a build, by the id CodeBuild or CodePipeline gives it. */
@@ -136,7 +116,7 @@ export interface ListedAction {
  * StartPipelineExecution does; the revisions and actions are the test's (actions newest first, as
  * ListActionExecutions lists them); an execution the test does not give has no commit revision.
  */
-export function memoryPipelines({ revisions = [], actions = [] }: { revisions?: ({ pipeline: string; executionId: string } & ExecutionRevision)[]; actions?: ListedAction[] } = {}) {
+export function memoryPipelines({ revisions = [], actions = [], deployments = [] }: { revisions?: ({ pipeline: string; executionId: string } & ExecutionRevision)[]; actions?: ListedAction[]; deployments?: Deployment[] } = {}) {
   const starts: PipelineStart[] = [];
   const reads: string[] = [];
   const executions = new Map<string, string>();
@@ -155,6 +135,10 @@ export function memoryPipelines({ revisions = [], actions = [] }: { revisions?: 
     async actionExecutions(pipeline, executionId) {
       reads.push(`actionExecutions ${pipeline} ${executionId}`);
       return actions.filter((listed) => listed.pipeline === pipeline && listed.executionId === executionId).map(({ stage, action, externalExecutionId }) => ({ stage, action, externalExecutionId }));
+    },
+    async deployments(pipeline, { before }) {
+      reads.push(`deployments ${pipeline} ${before}`);
+      return deployments.filter((deployment) => deployment.pipeline === pipeline && deployment.deployedAt <= before).sort((a, b) => b.deployedAt.localeCompare(a.deployedAt)).map((deployment) => structuredClone(deployment));
     },
     async findActionExecution(pipeline, externalExecutionId) {
       reads.push(`findActionExecution ${pipeline} ${externalExecutionId}`);

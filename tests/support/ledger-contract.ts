@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EndedExecution } from '../../shared/dora';
-import type { BuildRecord, CardStore, DeploymentRecord, Ledger } from '../../shared/ports';
+import type { BuildRecord, CardStore, DeploymentRecord, Ledger, PushRecord } from '../../shared/ports';
 import type { ReleaseNotification } from '../../shared/release-notification';
 
 // What the ledger table's ports must do, through the ports alone, for any implementation: the
@@ -12,6 +11,8 @@ const commitId = () => randomBytes(20).toString('hex');
 
 /** A ledger, with reads of what its port only writes: a build's and a deployment's stored state. */
 export interface LedgerUnderTest extends Ledger {
+  /** The pushes of a commit the ledger keeps, by branch. */
+  pushes(commitId: string): Promise<PushRecord[]>;
   build(buildId: string): Promise<BuildRecord | undefined>;
   deployment(deploymentId: string): Promise<DeploymentRecord | undefined>;
 }
@@ -22,59 +23,28 @@ export function ledgerContract(create: () => LedgerUnderTest | Promise<LedgerUnd
     ledger = await create();
   });
 
-  const ended = (pipeline: string, executionId: string, result: EndedExecution['result'], endedAt: string, more: Partial<EndedExecution> = {}): EndedExecution => ({ pipeline, executionId, result, endedAt, ...more });
-
-  it('keeps the first push of a commit to a branch, and answers the earliest push of the commit to any branch', async () => {
+  it('keeps a push once per commit and branch', async () => {
     const commit = commitId();
-    const push = { repository: 'MyDemoRepo', commitId: commit, author: 'Mina Kim', title: 'Add files' };
-    await ledger.recordPush({ ...push, branch: 'feature/a', pushedAt: '2026-11-20T12:00:00Z', eventId: 'e1' });
-    await ledger.recordPush({ ...push, branch: 'feature/a', pushedAt: '2026-11-20T09:00:00Z', eventId: 'e2' });
-    expect(await ledger.firstPushAt(commit)).toBe('2026-11-20T12:00:00Z');
+    const push = { repository: 'MyDemoRepo', commitId: commit, author: 'Mina Kim', title: 'Add files', branch: 'feature/a' };
+    await ledger.recordPush({ ...push, pushedAt: '2026-11-20T12:00:00Z', eventId: 'e1' });
+    await ledger.recordPush({ ...push, pushedAt: '2026-11-20T09:00:00Z', eventId: 'e2' });
     await ledger.recordPush({ ...push, branch: 'main', pushedAt: '2026-11-19T09:00:00Z', eventId: 'e3' });
-    expect(await ledger.firstPushAt(commit)).toBe('2026-11-19T09:00:00Z');
-    expect(await ledger.firstPushAt(commitId())).toBeUndefined();
+    expect(await ledger.pushes(commit)).toEqual([expect.objectContaining({ branch: 'feature/a', eventId: 'e1' }), expect.objectContaining({ branch: 'main', eventId: 'e3' })]);
   });
 
-  it("records an execution's end once: the same end again answers false", async () => {
-    const pipeline = unique('Once');
-    const end = ended(pipeline, 'x1', 'SUCCEEDED', '2026-11-21T10:00:00Z', { commitId: commitId(), changedAt: '2026-11-20T09:00:00Z' });
-    expect(await ledger.recordEnded(end)).toBe(true);
-    expect(await ledger.recordEnded(end)).toBe(false);
-    expect(await ledger.recordEnded({ ...end, executionId: 'x2', endedAt: '2026-11-21T11:00:00Z' })).toBe(true);
-    expect(await ledger.recordEnded(ended(unique('Other'), 'x1', 'FAILED', '2026-11-21T10:00:00Z'))).toBe(true);
-  });
-
-  it("lists a pipeline's ended executions oldest first (ties by execution id), and no other pipeline's", async () => {
-    const pipeline = unique('History');
-    const commit = commitId();
-    const later = ended(pipeline, 'x2', 'SUCCEEDED', '2026-11-21T10:00:00Z', { commitId: commit, changedAt: '2026-11-20T09:00:00Z' });
-    const tie = ended(pipeline, 'x1', 'FAILED', '2026-11-21T10:00:00Z', { commitId: commit });
-    const first = ended(pipeline, 'x0', 'FAILED', '2026-11-20T10:00:00Z');
-    for (const execution of [later, tie, first, ended(unique('Other'), 'y', 'SUCCEEDED', '2026-11-20T11:00:00Z')]) await ledger.recordEnded(execution);
-    expect(await ledger.endedExecutions(pipeline)).toEqual([first, tie, later]);
-    expect(await ledger.endedExecutions(unique('Nothing'))).toEqual([]);
-  });
-
-  it('reads around a time back to the last success before it and on to the first success from it', async () => {
-    const pipeline = unique('Around');
-    const at = (day: number, id: string, result: EndedExecution['result']) => ended(pipeline, id, result, `2026-11-${day}T10:00:00Z`);
-    const history = [at(10, 'a', 'SUCCEEDED'), at(11, 'b', 'SUCCEEDED'), at(12, 'c', 'FAILED'), at(13, 'd', 'FAILED'), at(15, 'f', 'FAILED'), at(16, 'g', 'SUCCEEDED'), at(17, 'h', 'SUCCEEDED')];
-    for (const execution of [...history].reverse()) await ledger.recordEnded(execution);
-    const ids = async (time: string) => (await ledger.executionsAround(pipeline, time)).map((execution) => execution.executionId);
-    expect(await ledger.executionsAround(pipeline, '2026-11-14T10:00:00Z')).toEqual(history.slice(1, 6));
-    // an execution that ended at the time itself is read as after it
-    expect(await ids('2026-11-13T10:00:00Z')).toEqual(['b', 'c', 'd', 'f', 'g']);
-    expect(await ids('2026-11-16T10:00:00Z')).toEqual(['b', 'c', 'd', 'f', 'g']);
-    expect(await ids('2026-11-11T10:00:00Z')).toEqual(['a', 'b']);
-    expect(await ids('2026-11-01T10:00:00Z')).toEqual(['a']);
-    expect(await ids('2026-11-18T10:00:00Z')).toEqual(['h']);
-    expect(await ledger.executionsAround(unique('Nothing'), '2026-11-14T10:00:00Z')).toEqual([]);
-  });
-
-  it('reads an outage that no success bounds to its ends', async () => {
-    const pipeline = unique('Outage');
-    for (const [day, id] of [[12, 'c'], [13, 'd'], [15, 'f']] as const) await ledger.recordEnded(ended(pipeline, id, 'FAILED', `2026-11-${day}T10:00:00Z`));
-    expect((await ledger.executionsAround(pipeline, '2026-11-14T10:00:00Z')).map((execution) => execution.executionId)).toEqual(['c', 'd', 'f']);
+  it('claims a DORA fact once per pipeline, whatever else the second claim says, and lists what was claimed', async () => {
+    const pipeline = unique('Facts');
+    const deployment = { kind: 'deployment', pipeline, executionId: 'x1', at: '2026-11-21T10:00:00Z' } as const;
+    const failure = { kind: 'failed-deployment', pipeline, executionId: 'x1', at: '2026-11-21T10:00:00Z', signal: 'alarm:a:1' } as const;
+    expect(await ledger.claimFact(deployment)).toBe(true);
+    expect(await ledger.claimFact(deployment)).toBe(false);
+    expect(await ledger.claimFact(failure)).toBe(true);
+    // another signal blaming the same deployment is the same fact
+    expect(await ledger.claimFact({ ...failure, signal: 'alarm:b:2' })).toBe(false);
+    expect(await ledger.claimFact({ ...deployment, pipeline: unique('Other') })).toBe(true);
+    expect(await ledger.facts(pipeline)).toEqual(expect.arrayContaining([deployment, failure]));
+    expect(await ledger.facts(pipeline)).toHaveLength(2);
+    expect(await ledger.facts(unique('Nothing'))).toEqual([]);
   });
 
   it("keeps a build's newer state, found by CodeBuild's ARN or CodePipeline's project:uuid", async () => {

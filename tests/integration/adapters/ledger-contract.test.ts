@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { cardTable } from '../../../shared/aws/card-table';
 import { keys, ledgerTable } from '../../../shared/aws/ledger-table';
-import type { BuildRecord, DeploymentRecord } from '../../../shared/ports';
+import type { BuildRecord, DeploymentRecord, PushRecord } from '../../../shared/ports';
 import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
 import { cardStoreContract, ledgerContract } from '../../support/ledger-contract';
@@ -23,6 +23,10 @@ const stored = async <T>(key: { pk: string; sk: string }) => (await documents.se
 describe('ledgerTable', () => {
   ledgerContract(() => ({
     ...ledgerTable(documents, 'contract-ledger', 1),
+    pushes: async (commitId) => {
+      const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'contract-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `COMMIT#${commitId}` }, ConsistentRead: true }));
+      return Items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...push }) => push as PushRecord);
+    },
     build: (buildId) => stored<BuildRecord>(keys.build(buildId)),
     deployment: (deploymentId) => stored<DeploymentRecord>(keys.deployment(deploymentId)),
   }));

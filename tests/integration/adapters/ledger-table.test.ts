@@ -21,36 +21,12 @@ describe('ledgerTable', () => {
 
   const item = async (key: { pk: string; sk: string }) => (await documents.send(new GetCommand({ TableName: 'ledger-test', Key: key }))).Item;
 
-  it('keeps the first push of a commit to a branch, and finds its first push to any branch', async () => {
-    const push = { repository: 'MyDemoRepo', commitId: COMMIT, author: 'Mina Kim', title: 'Add files', eventId: 'e1' };
-    await ledger.recordPush({ ...push, branch: 'feature/a', pushedAt: '2026-11-20T09:00:00Z' });
-    await ledger.recordPush({ ...push, branch: 'feature/a', pushedAt: '2026-11-20T12:00:00Z', eventId: 'e2' });
-    await ledger.recordPush({ ...push, branch: 'main', pushedAt: '2026-11-21T09:00:00Z', eventId: 'e3' });
-    expect(await ledger.firstPushAt(COMMIT)).toBe('2026-11-20T09:00:00Z');
+  it("keeps a push under its commit, and a DORA fact under its pipeline, named by the fact's key", async () => {
+    await ledger.recordPush({ repository: 'MyDemoRepo', commitId: COMMIT, author: 'Mina Kim', title: 'Add files', eventId: 'e1', branch: 'feature/a', pushedAt: '2026-11-20T09:00:00Z' });
     expect(await item(keys.push(COMMIT, 'MyDemoRepo', 'feature/a'))).toMatchObject({ pushedAt: '2026-11-20T09:00:00Z', eventId: 'e1', author: 'Mina Kim' });
-    expect(await ledger.firstPushAt('b'.repeat(40))).toBeUndefined();
-  });
-
-  it('records an ended execution once, and lists a pipeline\'s ended executions', async () => {
-    const ended = { pipeline: 'MyFirstPipeline', executionId: 'x1', result: 'SUCCEEDED' as const, endedAt: '2026-11-21T10:00:00Z', commitId: COMMIT, changedAt: '2026-11-20T09:00:00Z' };
-    expect(await ledger.recordEnded(ended)).toBe(true);
-    expect(await ledger.recordEnded(ended)).toBe(false);
-    await ledger.recordEnded({ ...ended, executionId: 'x0', result: 'FAILED', endedAt: '2026-11-20T10:00:00Z', commitId: undefined, changedAt: undefined });
-    expect(await ledger.endedExecutions('MyFirstPipeline')).toEqual([
-      { pipeline: 'MyFirstPipeline', executionId: 'x0', result: 'FAILED', endedAt: '2026-11-20T10:00:00Z', commitId: undefined, changedAt: undefined },
-      ended,
-    ]);
-    expect(await ledger.endedExecutions('OtherPipeline')).toEqual([]);
-  });
-
-  it('reads around a time only as far as the successes on either side', async () => {
-    const at = (day: number, id: string, result: 'SUCCEEDED' | 'FAILED') => ({ pipeline: 'Around', executionId: id, result, endedAt: `2026-11-${day}T10:00:00Z` });
-    const history = [at(10, 'a', 'SUCCEEDED'), at(11, 'b', 'SUCCEEDED'), at(12, 'c', 'FAILED'), at(13, 'd', 'FAILED'), at(15, 'f', 'FAILED'), at(16, 'g', 'SUCCEEDED'), at(17, 'h', 'SUCCEEDED')];
-    for (const execution of history) await ledger.recordEnded(execution);
-    const ids = async (endedAt: string) => (await ledger.executionsAround('Around', endedAt)).map((execution) => execution.executionId);
-    expect(await ids('2026-11-14T10:00:00Z')).toEqual(['b', 'c', 'd', 'f', 'g']);
-    expect(await ids('2026-11-11T10:00:00Z')).toEqual(['a', 'b']);
-    expect(await ids('2026-11-18T10:00:00Z')).toEqual(['h']);
+    const fact = { kind: 'lead-time', pipeline: 'MyFirstPipeline', executionId: 'x1', commitId: COMMIT, at: '2026-11-21T10:00:00Z', seconds: 90_000 } as const;
+    await ledger.claimFact(fact);
+    expect(await item({ pk: 'DORA#MyFirstPipeline', sk: `FACT#lead-time#x1#${COMMIT}` })).toMatchObject({ fact, expiresAt: expect.any(Number) });
   });
 
   it('keeps the timeline of an execution, one item per step', async () => {

@@ -55,7 +55,7 @@ describe('on-push handle', () => {
         context: { repository: 'MyDemoRepo', branch: 'main', commitId: COMMIT, reason: 'push' },
       },
     ]);
-    expect(ledger.pushes()).toEqual([{ repository: 'MyDemoRepo', branch: 'main', commitId: COMMIT, author: 'Mina Kim', title: 'Add sample application files', pushedAt: event.time, eventId: event.id }]);
+    expect(await ledger.pushes()).toEqual([{ repository: 'MyDemoRepo', branch: 'main', commitId: COMMIT, author: 'Mina Kim', title: 'Add sample application files', pushedAt: event.time, eventId: event.id }]);
     expect(notifications.published).toEqual([
       {
         id: `${event.id}/MyFirstPipeline`,
@@ -107,7 +107,7 @@ describe('on-push handle', () => {
       ],
     });
     expect(pipelines.starts).toEqual([]);
-    expect(ledger.pushes()).toEqual([expect.objectContaining({ branch: 'feature/notes', commitId: COMMIT, pushedAt: event.time })]);
+    expect(await ledger.pushes()).toEqual([expect.objectContaining({ branch: 'feature/notes', commitId: COMMIT, pushedAt: event.time })]);
     expect(notifications.published).toEqual([]);
   });
 
@@ -119,7 +119,7 @@ describe('on-push handle', () => {
     expect(await handle(sampleEvent(CodeCommitReferenceEvent, file), deps)).toEqual({ ignored: reason });
     expect(source.reads).toEqual([]);
     expect(pipelines.starts).toEqual([]);
-    expect(ledger.pushes()).toEqual([]);
+    expect(await ledger.pushes()).toEqual([]);
     expect(notifications.published).toEqual([]);
   });
 
@@ -138,6 +138,6 @@ describe('on-push handle', () => {
     await handle(event, deps);
     expect(pipelines.starts.map((request) => request.clientRequestToken)).toEqual([expect.any(String), pipelines.starts[0]!.clientRequestToken]);
     expect(notifications.published.map((notification) => notification.pipeline?.executionId)).toEqual(['exec-1', 'exec-1']);
-    expect(ledger.pushes()).toHaveLength(1);
+    expect(await ledger.pushes()).toHaveLength(1);
   });
 });
