@@ -1,11 +1,12 @@
 // IAM resources derived from release-policy.yml, for serverless.yml:
-//   ${file(infra/policy-resources.cjs):pipelineArns}
+//   ${file(infra/policy-resources.cjs):pipelineArns}, and the alarms on-alarm hears
 const tsx = require('tsx/cjs/api');
 const { readPolicy } = require('./release-policy-file.cjs');
 
-const { policyPipelines } = tsx.require('../shared/policy-rules.ts', __filename);
+const { policyPipelines, signalAlarms } = tsx.require('../shared/policy-rules.ts', __filename);
+const alarmEvents = require('../events/cloudwatch-alarm-state.json');
 
-module.exports = () => {
+module.exports = async ({ resolveVariable }) => {
   const { policy, problems } = readPolicy();
   // A bad policy stops `serverless package` / `npm start` with its problems alone, not a stack trace.
   if (problems) {
@@ -14,7 +15,10 @@ module.exports = () => {
   }
   const arn = (service, name) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${name}` });
   const pipelines = policyPipelines(policy);
+  const [service, stage] = await Promise.all([resolveVariable('self:service'), resolveVariable('sls:stage')]);
   return {
+    // CloudFormation names this stack's alarms <stack>-<logical id>-<suffix>, the stack being <service>-<stage>
+    alarmPattern: { ...alarmEvents, detail: { alarmName: [...signalAlarms(policy), { prefix: `${service}-${stage}-` }] } },
     repositoryArns: Object.keys(policy.repositories).map((name) => arn('codecommit', name)),
     pipelineArns: pipelines.map((name) => arn('codepipeline', name)),
     // PutApprovalResult's resource is the action (<pipeline>/<stage>/<action>), RetryStageExecution's and RollbackStage's the stage

@@ -35,3 +35,15 @@ export function policyPipelines(policy: ReleasePolicy, only?: 'production'): str
   const rules = Object.values(policy.repositories).flatMap((repository) => repository.pipelines);
   return [...new Set(rules.filter((rule) => only !== 'production' || rule.production).map((rule) => rule.name))];
 }
+
+/** The production pipelines that declare the alarm as a signal (release-policy.yml `signals.alarms`). */
+export function pipelinesWatching(policy: ReleasePolicy, alarmName: string): { pipeline: string; team: string; rule: PipelineRule }[] {
+  return Object.values(policy.repositories).flatMap(({ team, pipelines }) =>
+    pipelines.filter((rule) => rule.production && rule.signals?.alarms.includes(alarmName)).map((rule) => ({ pipeline: rule.name, team, rule })),
+  );
+}
+
+/** Every alarm the policy declares as a production signal, once each. */
+export function signalAlarms(policy: ReleasePolicy): string[] {
+  return [...new Set(Object.values(policy.repositories).flatMap(({ pipelines }) => pipelines.flatMap((rule) => rule.signals?.alarms ?? [])))];
+}

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 export const ReleaseNotification = z.object({
   /** The id of the event it came from: a redelivered event gives the same id, so nothing is sent twice. */
   id: z.string().check(z.minLength(1)),
-  kind: z.enum(['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment']),
+  kind: z.enum(['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment', 'alarm']),
   severity: z.enum(['info', 'success', 'warning', 'failure']),
   /** The team under `teams` in release-policy.yml, or `unrouted` when the policy does not say. */
   team: z.string().check(z.minLength(1)),
@@ -48,6 +48,8 @@ export const ReleaseNotification = z.object({
       error: z.optional(z.object({ code: z.optional(z.string()), message: z.string() })),
     }),
   ),
+  /** A CloudWatch alarm's change: `since` is when the alarm went to ALARM (for OK, the state it left), which names the incident. */
+  alarm: z.optional(z.object({ name: z.string(), previous: z.string(), reason: z.string(), since: z.string() })),
   durationSeconds: z.optional(z.number()),
   /** Who approved or rejected a manual approval from Slack (act-from-slack), and which. */
   decidedBy: z.optional(z.object({ slackUser: z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/)), name: z.optional(z.string()), decision: z.enum(['approved', 'rejected']), comment: z.optional(z.string()) })),
@@ -106,4 +108,5 @@ export const consoleLinks = {
   build: (region: string, project: string, buildId: string) =>
     ({ label: 'Build', url: console(region, `codebuild/projects/${encodeURIComponent(project)}/build/${encodeURIComponent(buildId)}/`) }),
   deployment: (region: string, deploymentId: string) => ({ label: 'Deployment', url: console(region, `codedeploy/deployments/${deploymentId}`) }),
+  alarm: (region: string, alarmName: string) => ({ label: 'Alarm', url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarmName)}` }),
 };

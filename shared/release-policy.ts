@@ -56,13 +56,12 @@ const ActionsSchema = z.strictObject({ approve: AllowedSchema.optional(), reject
 
 // CloudWatch's and CodeDeploy's own limits: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html,
 // https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html
-const ALARM_NAME = /^[^\x00-\x1f]{1,255}$/;
 const DEPLOYMENT_GROUP = /^[^/]{1,100}\/[^/]{1,100}$/;
 
 /** What says production is unhealthy after a deployment of the pipeline (docs/dora.md). */
 const SignalsSchema = z.strictObject({
   /** CloudWatch alarms whose ALARM state means production is failing. */
-  alarms: z.array(z.string().regex(ALARM_NAME, 'expected a CloudWatch alarm name'), { error: 'expected a list of CloudWatch alarm names' }).default([]),
+  alarms: z.array(z.string().min(1, 'expected a CloudWatch alarm name').max(255, 'expected a CloudWatch alarm name: at most 255 characters'), { error: 'expected a list of CloudWatch alarm names' }).default([]),
   /** CodeDeploy deployment groups that are production, as `application/group`: their rollbacks are failures. */
   deploymentGroups: z.array(z.string().regex(DEPLOYMENT_GROUP, 'expected application/deployment-group, e.g. MyDemoApplication/MyDemoDeploymentGroup'), { error: 'expected a list of application/deployment-group names' }).default([]),
   /** Minutes after a deployment in which an alarm going off is its failure (unless another deployment came first). */
