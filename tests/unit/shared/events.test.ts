@@ -1,4 +1,4 @@
-import { AlarmStateChangeEvent, CodeBuildStateEvent, CodeCommitReferenceEvent, CodeDeployStateEvent, CodePipelineEvent, describeIssues } from '../../../shared/events';
+import { AlarmStateChangeEvent, CodeBuildStateEvent, CodeCommitReferenceEvent, CodeDeployStateEvent, CodePipelineEvent, describeIssues, PipelineExecutionEvent } from '../../../shared/events';
 import { eventSampleFiles, HANDLED_SOURCES, sample } from '../../support/samples';
 
 const SCHEMA_OF_SOURCE = {
@@ -14,7 +14,7 @@ type Sample = { source: keyof typeof SCHEMA_OF_SOURCE; 'detail-type': string; id
 
 describe('event schemas', () => {
   it('covers every sampled source and state', () => {
-    expect(SAMPLE_FILES).toHaveLength(20);
+    expect(SAMPLE_FILES).toHaveLength(21);
   });
 
   it.each(SAMPLE_FILES)('parse AWS sample %s', (file) => {
@@ -86,5 +86,25 @@ describe('event schemas', () => {
     const untimed = sample<Sample & { detail: { state: Record<string, unknown> } }>('cloudwatch/alarm-ok.json');
     untimed.detail.state.timestamp = 'Oct 2, 2019 5:14:40 PM';
     expect(rejects(AlarmStateChangeEvent, untimed)).toBe('detail.state.timestamp: expected a timestamp such as 2019-10-02T17:04:40.989+0000');
+  });
+
+  it('keeps the execution attempt on pipeline, stage and action events, and the trigger of an execution', () => {
+    const retried = PipelineExecutionEvent.parse(sample('codepipeline/pipeline-succeeded-retry.json'));
+    expect(retried.detail).toMatchObject({ state: 'SUCCEEDED', 'pipeline-execution-attempt': 2 });
+    for (const file of ['codepipeline/stage-failed.json', 'codepipeline/action-failed.json']) {
+      expect(CodePipelineEvent.parse(sample(file)).detail['pipeline-execution-attempt']).toBe(1);
+    }
+    expect(PipelineExecutionEvent.parse(sample('codepipeline/pipeline-started.json')).detail['execution-trigger']).toEqual({
+      'trigger-type': 'StartPipelineExecution',
+      'trigger-detail': 'arn:aws:sts::123456789012:assumed-role/Admin/my-user',
+    });
+  });
+
+  it('accepts the trigger of a Git-triggered execution, which AWS sends without a trigger-type', () => {
+    const tagged = sample<Sample>('codepipeline/pipeline-succeeded.json');
+    tagged.detail['execution-trigger'] = { 'provider-type': 'GitLab', 'tag-name': 'gitlab-v4.2.1', 'author-display-name': 'Mary Major' };
+    expect(PipelineExecutionEvent.parse(tagged).detail['execution-trigger']).toEqual({});
+    tagged.detail['execution-trigger'] = { 'trigger-type': 7 };
+    expect(rejects(CodePipelineEvent, tagged)).toBe('detail.execution-trigger.trigger-type: Invalid input: expected string, received number');
   });
 });
