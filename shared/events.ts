@@ -100,6 +100,12 @@ const PIPELINE = z.string().check(z.regex(/^[A-Za-z0-9.@\-_]{1,100}$/, 'expected
 const EXECUTION_ID = z.string().check(z.minLength(1));
 // AWS's examples have sent both versions as strings and as numbers, over the years.
 const PIPELINE_VERSION = z.optional(z.union([z.string(), z.number()]));
+// How many times the execution has been attempted: 2 and more after a stage retry. On every
+// pipeline, stage and action event of AWS's page, yet optional: an event without it is still usable.
+const ATTEMPT = z.optional(z.number());
+// AWS's Git-triggered examples carry the commit's fields (tag-name, commit-id, ...) and no
+// trigger-type, so neither field is required.
+const EXECUTION_TRIGGER = z.optional(z.object({ 'trigger-type': z.optional(z.string()), 'trigger-detail': z.optional(z.string()) }));
 
 /** https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html */
 export const PipelineExecutionEvent = envelope(
@@ -110,6 +116,8 @@ export const PipelineExecutionEvent = envelope(
     'execution-id': EXECUTION_ID,
     state: z.enum(['STARTED', 'SUCCEEDED', 'RESUMED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED', 'STOPPING']),
     version: PIPELINE_VERSION,
+    'pipeline-execution-attempt': ATTEMPT,
+    'execution-trigger': EXECUTION_TRIGGER,
   }),
 );
 
@@ -121,6 +129,7 @@ export const StageExecutionEvent = envelope(
     'execution-id': EXECUTION_ID,
     stage: NAME,
     state: z.enum(['STARTED', 'SUCCEEDED', 'RESUMED', 'FAILED', 'CANCELED', 'STOPPED', 'STOPPING']),
+    'pipeline-execution-attempt': ATTEMPT,
   }),
 );
 
@@ -135,6 +144,7 @@ export const ActionExecutionEvent = envelope(
     state: z.enum(['STARTED', 'SUCCEEDED', 'FAILED', 'CANCELED', 'ABANDONED']),
     type: z.optional(z.object({ owner: z.string(), provider: z.string(), category: z.string(), version: z.union([z.string(), z.number()]) })),
     'execution-result': z.optional(z.object({ 'external-execution-id': z.optional(z.string()) })),
+    'pipeline-execution-attempt': ATTEMPT,
   }),
 );
 
@@ -144,6 +154,22 @@ export type ActionExecutionEvent = z.infer<typeof ActionExecutionEvent>;
 
 export const CodePipelineEvent = z.discriminatedUnion('detail-type', [PipelineExecutionEvent, StageExecutionEvent, ActionExecutionEvent]);
 export type CodePipelineEvent = z.infer<typeof CodePipelineEvent>;
+
+const ALARM_STATE = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
+// CloudWatch writes the offset without a colon (2019-10-02T17:04:40.989+0000), which z.iso.datetime refuses.
+const ALARM_TIMESTAMP = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/, 'expected a timestamp such as 2019-10-02T17:04:40.989+0000'));
+
+/** https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html */
+export const AlarmStateChangeEvent = envelope(
+  'aws.cloudwatch',
+  'CloudWatch Alarm State Change',
+  z.object({
+    alarmName: z.string().check(z.minLength(1), z.maxLength(255)),
+    state: z.object({ value: ALARM_STATE, reason: z.string(), timestamp: ALARM_TIMESTAMP }),
+    previousState: z.object({ value: ALARM_STATE }),
+  }),
+);
+export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;
 
 /** One line per problem, `path: message`, for logs and dead letters. */
 export function describeIssues(error: z.core.$ZodError): string {

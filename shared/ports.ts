@@ -72,6 +72,12 @@ export interface DeploymentOutcome {
   durationSeconds?: number;
   /** Why it failed or stopped, in CodeDeploy's words. */
   error?: { code?: string; message: string };
+  /**
+   * Where a rollback touched it (GetDeployment's rollbackInfo): `of` the deployment this one rolls
+   * back (this one was made by CodeDeploy's automatic rollback), `by` the deployment that rolled
+   * this one back, `message` CodeDeploy's words on the rollback.
+   */
+  rollback?: { of?: string; by?: string; message?: string };
 }
 
 export interface Deployments {

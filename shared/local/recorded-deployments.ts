@@ -1,4 +1,4 @@
-import type { Deployments } from '../ports';
+import type { DeploymentOutcome, Deployments } from '../ports';
 import { readJsonLines } from './json-lines';
 
 /** A deployment the local pipeline runner made (infra/local/pipeline-runner.ts), as CodeDeploy's GetDeployment would tell it. */
@@ -10,6 +10,7 @@ export interface RecordedDeployment {
   createTime: string;
   completeTime?: string;
   errorInformation?: { code: string; message: string };
+  rollback?: DeploymentOutcome['rollback'];
 }
 
 /** Locally there is no CodeDeploy: the runner's deployments file answers what GetDeployment would. */
@@ -17,10 +18,11 @@ export function recordedDeployments(deploymentsFile: string): Deployments {
   return {
     async outcome(deploymentId) {
       const states = (await readJsonLines<RecordedDeployment>(deploymentsFile)).filter((deployment) => deployment.deploymentId === deploymentId);
-      const { createTime, completeTime, errorInformation } = Object.assign({}, ...states) as Partial<RecordedDeployment>;
+      const { createTime, completeTime, errorInformation, rollback } = Object.assign({}, ...states) as Partial<RecordedDeployment>;
       return {
         durationSeconds: createTime && completeTime ? (Date.parse(completeTime) - Date.parse(createTime)) / 1000 : undefined,
         error: errorInformation && { code: errorInformation.code, message: errorInformation.message },
+        rollback,
       };
     },
   };

@@ -8,9 +8,12 @@ export function sample<T = Record<string, unknown>>(path: string): T {
   return JSON.parse(readFileSync(join(SAMPLES_DIR, path), 'utf8')) as T;
 }
 
-/** Every sample file of the event sources (not the API's requests), as `folder/file.json`. */
-export function eventSampleFiles(): string[] {
-  return ['codecommit', 'codebuild', 'codedeploy', 'codepipeline'].flatMap((folder) =>
+/** The sources a function handles; cloudwatch/ joins them when a function reads alarms. */
+export const HANDLED_SOURCES = ['codecommit', 'codebuild', 'codedeploy', 'codepipeline'];
+
+/** Every sample file of these event sources (not the API's requests), as `folder/file.json`. */
+export function eventSampleFiles(folders = HANDLED_SOURCES): string[] {
+  return folders.flatMap((folder) =>
     readdirSync(join(SAMPLES_DIR, folder))
       .filter((name) => name.endsWith('.json'))
       .map((name) => `${folder}/${name}`),

@@ -129,7 +129,45 @@ describe('codeDeployDeployments', () => {
 
   it('knows nothing of a deployment still running', async () => {
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z') } });
-    expect(await deployments.outcome('d-ABCDEF123')).toEqual({ durationSeconds: undefined, error: undefined });
+    expect(await deployments.outcome('d-ABCDEF123')).toEqual({ durationSeconds: undefined, error: undefined, rollback: undefined });
+  });
+
+  // rollbackInfo as the API reference gives it; the messages are in the form CodeDeploy writes them
+  it('names the deployment that rolled a failed one back, and the one a rollback deployment rolls back', async () => {
+    codedeploy
+      .on(GetDeploymentCommand, { deploymentId: 'd-ABCDEF123' })
+      .resolves({
+        deploymentInfo: {
+          deploymentId: 'd-ABCDEF123',
+          status: 'Failed',
+          creator: 'user',
+          errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
+          rollbackInfo: { rollbackDeploymentId: 'd-XYZ987654', rollbackMessage: 'Deployment d-ABCDEF123 terminated. Automatic rollback is triggered with a DeploymentId d-XYZ987654.' },
+        },
+      })
+      .on(GetDeploymentCommand, { deploymentId: 'd-XYZ987654' })
+      .resolves({
+        deploymentInfo: {
+          deploymentId: 'd-XYZ987654',
+          status: 'Succeeded',
+          creator: 'codeDeployRollback',
+          rollbackInfo: { rollbackTriggeringDeploymentId: 'd-ABCDEF123', rollbackMessage: 'Deployment d-XYZ987654 is triggered to roll back deployment d-ABCDEF123.' },
+        },
+      });
+    expect((await deployments.outcome('d-ABCDEF123')).rollback).toEqual({
+      by: 'd-XYZ987654',
+      message: 'Deployment d-ABCDEF123 terminated. Automatic rollback is triggered with a DeploymentId d-XYZ987654.',
+    });
+    expect((await deployments.outcome('d-XYZ987654')).rollback).toEqual({
+      of: 'd-ABCDEF123',
+      message: 'Deployment d-XYZ987654 is triggered to roll back deployment d-ABCDEF123.',
+    });
+  });
+
+  it('names no rollback where rollbackInfo has a message and no deployment id', async () => {
+    // the API reference: the message may say that the deployment can't be rolled back
+    codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Failed', rollbackInfo: { rollbackMessage: '(why there is no rollback)' } } });
+    expect((await deployments.outcome('d-ABCDEF123')).rollback).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gitSource } from '../../../../shared/local/git-source';
 import { readRecordedStarts, recordedPipelines } from '../../../../shared/local/recorded-pipelines';
 import { fileDeadLetters } from '../../../../shared/local/file-dead-letters';
+import { recordedDeployments, type RecordedDeployment } from '../../../../shared/local/recorded-deployments';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=Mina Kim', '-c', 'user.email=mina@example.com', ...args], { cwd, encoding: 'utf8' }).trim();
@@ -63,6 +64,16 @@ describe('recordedPipelines', () => {
     const { executionId } = await pipelines.start(request);
     expect(await pipelines.executionRevision('feature-preview', executionId)).toEqual({ commitId: 'c'.repeat(40), variables: { BRANCH: 'feature/x' } });
     expect(await pipelines.executionRevision('feature-preview', 'other')).toBeUndefined();
+  });
+});
+
+describe('recordedDeployments', () => {
+  it('answers a deployment as its last record says, rollback included', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rc-deployments-')), 'deployments.jsonl');
+    const started: RecordedDeployment = { deploymentId: 'd-XYZ987654', application: 'MyDemoApplication', deploymentGroup: 'MyDemoDeploymentGroup', status: 'InProgress', createTime: '2026-11-25T10:00:00.000Z' };
+    const ended: RecordedDeployment = { ...started, status: 'Succeeded', completeTime: '2026-11-25T10:01:30.000Z', rollback: { of: 'd-ABCDEF123' } };
+    writeFileSync(file, [started, ended].map((record) => JSON.stringify(record)).join('\n') + '\n');
+    expect(await recordedDeployments(file).outcome('d-XYZ987654')).toEqual({ durationSeconds: 90, error: undefined, rollback: { of: 'd-ABCDEF123' } });
   });
 });
 
