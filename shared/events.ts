@@ -166,7 +166,7 @@ export const AlarmStateChangeEvent = envelope(
   z.object({
     alarmName: z.string().check(z.minLength(1), z.maxLength(255)),
     state: z.object({ value: ALARM_STATE, reason: z.string(), timestamp: ALARM_TIMESTAMP }),
-    previousState: z.object({ value: ALARM_STATE }),
+    previousState: z.object({ value: ALARM_STATE, timestamp: ALARM_TIMESTAMP }),
   }),
 );
 export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;

@@ -95,8 +95,12 @@ describe('the toolchain on a laptop', () => {
     expect([timeline.get('STARTED'), timeline.get('SUCCEEDED')]).toEqual([times[0], times.at(-1)]);
     expect(stages.map((stage) => timeline.get(`${stage} STARTED`)!)).toEqual(stages.map((stage) => timeline.get(`${stage} STARTED`)!).sort());
     expect(new Set(stages.map((stage) => timeline.get(`${stage} STARTED`))).size).toBe(3);
-    const ended = await eventually('the ledger to record the end', async () => (await ledger().endedExecutions('MyFirstPipeline')).find((known) => known.executionId === execution.executionId));
-    expect(ended).toMatchObject({ result: 'SUCCEEDED', commitId, changedAt: expect.any(String) });
+    // a production deployment, as the runner's ListPipelineExecutions lists it, with its commit's lead time
+    const facts = await eventually('the ledger to count the deployment', async () => {
+      const claimed = (await ledger().facts('MyFirstPipeline')).filter((fact) => fact.executionId === execution.executionId);
+      return claimed.length >= 2 ? claimed : undefined;
+    });
+    expect(facts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'deployment' }), expect.objectContaining({ kind: 'lead-time', commitId, seconds: expect.any(Number) })]));
     expect(await ledger().executionOf('build', buildId)).toEqual({ pipeline: 'MyFirstPipeline', executionId: execution.executionId });
     expect(await ledger().executionOf('deployment', deploymentId)).toEqual({ pipeline: 'MyFirstPipeline', executionId: execution.executionId });
     const [build] = await query(`BUILD#${buildId}`, 'BUILD');
@@ -140,7 +144,9 @@ describe('the toolchain on a laptop', () => {
     expect(reply).toContain('Build codebuild-demo-project failed in phase BUILD');
     expect(reply).toMatch(/COMMAND_EXECUTION_ERROR: Error while executing command: grep -q '(<\/html>|&lt;\/html&gt;)' index.html. Reason: exit status 1/);
 
-    const ended = await eventually('the ledger to record the failure', async () => (await ledger().endedExecutions('MyFirstPipeline')).find((known) => known.executionId === execution.executionId));
-    expect(ended).toMatchObject({ result: 'FAILED', commitId });
+    const ended = await eventually('the ledger to record the failure', async () => (await query(`EXECUTION#MyFirstPipeline#${execution.executionId}`, 'STEP#')).find((step) => step.state === 'FAILED' && step.stage === undefined));
+    expect(ended).toMatchObject({ pipeline: 'MyFirstPipeline', executionId: execution.executionId });
+    // a failed execution is no deployment: it counts no DORA fact
+    expect((await ledger().facts('MyFirstPipeline')).filter((fact) => fact.executionId === execution.executionId)).toEqual([]);
   }, 90_000);
 });

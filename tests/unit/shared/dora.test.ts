@@ -11,7 +11,7 @@ const d3 = deployment('d3', '2026-11-17T10:40:00.000Z');
 const d4 = deployment('d4', '2026-11-18T09:00:00.000Z');
 const d5 = deployment('d5', '2026-11-19T09:00:00.000Z');
 const week = [d1, d2, d3, d4, d5];
-const outage = { id: 'alarm:MyDemoApplication-unhealthy:2026-11-17T10:20:00.000Z', startedAt: '2026-11-17T10:20:00.000Z', endedAt: '2026-11-17T11:20:00.000Z' };
+const outage = { id: 'alarm:MyCodePipelineDemo-unhealthy:2026-11-17T10:20:00.000Z', startedAt: '2026-11-17T10:20:00.000Z', endedAt: '2026-11-17T11:20:00.000Z' };
 
 describe('deploymentFacts', () => {
   it('gives the deployment and the lead time of each of its commits that has a time', () => {

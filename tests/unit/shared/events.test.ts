@@ -66,7 +66,7 @@ describe('event schemas', () => {
 
   it('keeps what an alarm event says of the alarm, and drops its configuration', () => {
     expect(AlarmStateChangeEvent.parse(sample('cloudwatch/alarm-in-alarm.json')).detail).toEqual({
-      alarmName: 'MyDemoApplication-unhealthy',
+      alarmName: 'MyCodePipelineDemo-unhealthy',
       state: {
         value: 'ALARM',
         reason: 'Threshold Crossed: 1 out of the last 1 datapoints [99.50160229693434 (02/10/19 16:59:00)] was greater than the threshold (50.0) (minimum 1 datapoint for OK -> ALARM transition).',

@@ -1,5 +1,6 @@
 import { handle } from '../../../../functions/on-pipeline/handle';
 import { CodePipelineEvent } from '../../../../shared/events';
+import type { Commit, SourceReader } from '../../../../shared/ports';
 import { parsePolicy } from '../../../../shared/release-policy';
 import { memoryLedger, memoryNotifications, memoryPipelines } from '../../../support/fakes';
 import { emittedMetrics } from '../../../support/metrics';
@@ -39,31 +40,48 @@ const pipelineEvent = (file: string, over: { pipeline?: string; executionId?: st
     Object.assign(event.detail, over.detail);
   });
 
-function setUp(given: Parameters<typeof memoryPipelines>[0] = {}) {
+/** CodeCommit's commit graph as far as the tests need it: the commits between two revisions. */
+function commitGraph(between: Record<string, Commit[]> = {}) {
+  const asked: string[] = [];
+  const source: Pick<SourceReader, 'commitsBetween'> = {
+    async commitsBetween(repository, from, to, limit) {
+      asked.push(`${repository} ${from ?? '(none)'}..${to} ${limit}`);
+      const commits = between[`${from ?? ''}..${to}`] ?? [{ commitId: to, author: 'Mina Kim', message: 'Fix', authoredAt: '2026-11-24T16:00:00Z' }];
+      return { commits: commits.slice(0, limit), complete: commits.length <= limit };
+    },
+  };
+  return { source, asked };
+}
+
+function setUp(given: Parameters<typeof memoryPipelines>[0] = {}, between?: Record<string, Commit[]>) {
+  const graph = commitGraph(between);
   const fakes = { pipelines: memoryPipelines(given), ledger: memoryLedger(), notifications: memoryNotifications() };
-  return { ...fakes, deps: { policy, ...fakes } };
+  return { ...fakes, asked: graph.asked, deps: { policy, ...fakes, source: graph.source } };
 }
 const revisionOf = (pipeline: string, variables: Record<string, string> = {}, executionId = EXECUTION) => ({ pipeline, executionId, commitId: COMMIT, committedAt: '2026-11-24T16:00:00Z', variables });
 
 describe('on-pipeline handle', () => {
-  it("records an ended production execution as a release, with its lead time from the commit's first push, and tells the team with the commit", async () => {
-    const { deps, ledger, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline', { BRANCH: 'main', COMMIT_ID: COMMIT })] });
-    const push = { repository: 'MyDemoRepo', commitId: COMMIT, eventId: 'push' };
-    await ledger.recordPush({ ...push, branch: 'main', pushedAt: '2026-11-25T09:05:00Z' });
-    await ledger.recordPush({ ...push, branch: 'feature/banner', pushedAt: '2026-11-24T17:00:00Z' });
+  const PREVIOUS = 'c0ffee0000000000000000000000000000000000';
+  const earlier = { pipeline: 'MyFirstPipeline', executionId: 'exec-before', deployedAt: '2026-11-24T12:00:00Z', commitId: PREVIOUS };
+  const brought: Commit[] = [
+    { commitId: COMMIT, author: 'Mina Kim', message: 'Merge feature/banner', authoredAt: '2026-11-25T08:00:00Z' },
+    { commitId: 'b'.repeat(40), author: 'Ana', message: 'Banner', authoredAt: '2026-11-24T18:00:00Z' },
+    { commitId: 'a'.repeat(40), author: 'Ana', message: 'No time' },
+  ];
+
+  it('counts a production deployment and the lead time of every commit it brought since the previous deployment, and tells the team', async () => {
+    const { deps, ledger, notifications, asked } = setUp({ revisions: [revisionOf('MyFirstPipeline', { BRANCH: 'main', COMMIT_ID: COMMIT })], deployments: [earlier] }, { [`${PREVIOUS}..${COMMIT}`]: brought });
     const event = pipelineEvent('pipeline-succeeded');
     const { result, records } = await emittedMetrics(() => handle(event, deps));
-    const leadTime = (Date.parse(event.time) - Date.parse('2026-11-24T17:00:00Z')) / 1000;
-    expect(result).toEqual({
-      state: 'SUCCEEDED',
-      measures: [
-        { name: 'ProductionDeployments', unit: 'Count', value: 1 },
-        { name: 'LeadTimeForChanges', unit: 'Seconds', value: leadTime },
-      ],
-      promoted: [],
-      skipped: [],
-    });
-    expect(await ledger.endedExecutions('MyFirstPipeline')).toEqual([{ pipeline: 'MyFirstPipeline', executionId: EXECUTION, result: 'SUCCEEDED', endedAt: event.time, commitId: COMMIT, changedAt: '2026-11-24T17:00:00Z' }]);
+    const leadTime = (authoredAt: string) => (Date.parse(event.time) - Date.parse(authoredAt)) / 1000;
+    const dora = [
+      { kind: 'deployment', pipeline: 'MyFirstPipeline', executionId: EXECUTION, at: event.time },
+      { kind: 'lead-time', pipeline: 'MyFirstPipeline', executionId: EXECUTION, commitId: COMMIT, at: event.time, seconds: leadTime('2026-11-25T08:00:00Z') },
+      { kind: 'lead-time', pipeline: 'MyFirstPipeline', executionId: EXECUTION, commitId: 'b'.repeat(40), at: event.time, seconds: leadTime('2026-11-24T18:00:00Z') },
+    ];
+    expect(result).toEqual({ state: 'SUCCEEDED', dora, promoted: [], skipped: [] });
+    expect(asked).toEqual([`MyDemoRepo ${PREVIOUS}..${COMMIT} 100`]);
+    expect(await ledger.facts('MyFirstPipeline')).toEqual(expect.arrayContaining(dora));
     expect(ledger.steps('MyFirstPipeline', EXECUTION)).toEqual([{ pipeline: 'MyFirstPipeline', executionId: EXECUTION, state: 'SUCCEEDED', at: event.time, eventId: event.id }]);
     expect(notifications.published).toEqual([
       {
@@ -83,48 +101,51 @@ describe('on-pipeline handle', () => {
         ],
       },
     ]);
-    expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', ProductionDeployments: 1 }));
-    expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', LeadTimeForChanges: leadTime }));
+    // per pipeline and for all pipelines, at the deployment's own time
+    const deployed = records.filter((record) => 'ProductionDeployments' in record);
+    expect(deployed).toEqual([expect.objectContaining({ pipeline: 'MyFirstPipeline', ProductionDeployments: 1, _aws: expect.objectContaining({ Timestamp: Date.parse(event.time), CloudWatchMetrics: [expect.objectContaining({ Dimensions: [['service', 'pipeline'], ['service']] })] }) })]);
+    expect(records.filter((record) => 'LeadTimeForChanges' in record).map((record) => record.LeadTimeForChanges)).toEqual([leadTime('2026-11-25T08:00:00Z'), leadTime('2026-11-24T18:00:00Z')]);
     expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', PipelineSucceeded: 1, PipelineFailed: 0 }));
   });
 
-  it("counts lead time from the commit's own time when the ledger saw no push of it", async () => {
-    const { deps } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
-    const event = pipelineEvent('pipeline-succeeded');
-    const result = await handle(event, deps);
-    expect(result).toMatchObject({ measures: [{ name: 'ProductionDeployments' }, { name: 'LeadTimeForChanges', value: (Date.parse(event.time) - Date.parse('2026-11-24T16:00:00Z')) / 1000 }] });
+  it('takes only the commit itself when CodePipeline lists no earlier deployment', async () => {
+    const { deps, asked } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
+    const result = await handle(pipelineEvent('pipeline-succeeded'), deps);
+    expect(asked).toEqual([`MyDemoRepo (none)..${COMMIT} 1`]);
+    expect(result).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time', commitId: COMMIT }] });
   });
 
-  it('counts a failed production execution, and the time to restore when the next success ends the outage', async () => {
+  it('counts a failed execution as no deployment and no failed deployment: only production signals say production failed', async () => {
     const { deps, ledger } = setUp();
-    const failed = pipelineEvent('pipeline-failed', { executionId: 'exec-failed' });
-    const restored = pipelineEvent('pipeline-succeeded', { executionId: 'exec-fixed', time: '2026-11-25T10:00:02Z' });
-    expect(await handle(failed, deps)).toMatchObject({ state: 'FAILED', measures: [{ name: 'ProductionFailures', unit: 'Count', value: 1 }] });
-    expect(await handle(restored, deps)).toMatchObject({
-      state: 'SUCCEEDED',
-      measures: [
-        { name: 'ProductionDeployments', unit: 'Count', value: 1 },
-        { name: 'TimeToRestore', unit: 'Seconds', value: 37 * 60 },
-      ],
-    });
-    expect((await ledger.endedExecutions('MyFirstPipeline')).map(({ executionId, result }) => ({ executionId, result }))).toEqual([
-      { executionId: 'exec-failed', result: 'FAILED' },
-      { executionId: 'exec-fixed', result: 'SUCCEEDED' },
-    ]);
+    const { result, records } = await emittedMetrics(() => handle(pipelineEvent('pipeline-failed', { executionId: 'exec-failed' }), deps));
+    expect(result).toMatchObject({ state: 'FAILED', dora: [] });
+    expect(await ledger.facts('MyFirstPipeline')).toEqual([]);
+    expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', PipelineSucceeded: 0, PipelineFailed: 1 }));
   });
 
-  it('adds no measure for another event about an execution whose end is recorded, and still tells the team', async () => {
-    const { deps, ledger, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
+  it('counts the success of a retried execution (attempt 2 of a failed one) as its deployment, once, whatever came first', async () => {
+    const { deps, ledger } = setUp({ revisions: [revisionOf('MyFirstPipeline', {}, EXECUTION)] });
+    const retried = sampleEvent(CodePipelineEvent, 'codepipeline/pipeline-succeeded-retry.json', () => undefined);
+    const failed = sampleEvent(CodePipelineEvent, 'codepipeline/pipeline-failed.json', () => undefined);
+    expect(retried.detail['execution-id']).toBe(failed.detail['execution-id']);
+    const succeeded = await handle(retried, { ...deps });
+    await handle(failed, deps);
+    await handle(retried, deps);
+    expect(succeeded).toMatchObject({ dora: [{ kind: 'deployment', executionId: retried.detail['execution-id'], at: retried.time }, { kind: 'lead-time' }] });
+    expect((await ledger.facts('MyFirstPipeline')).filter((fact) => fact.kind === 'deployment')).toHaveLength(1);
+  });
+
+  it('counts nothing twice for another event about the same execution, and still tells the team', async () => {
+    const { deps, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     await handle(pipelineEvent('pipeline-succeeded'), deps);
     const { result, records } = await emittedMetrics(() => handle(pipelineEvent('pipeline-succeeded', { id: 'redelivered-end' }), deps));
-    expect(result).toMatchObject({ state: 'SUCCEEDED', measures: [] });
+    expect(result).toMatchObject({ state: 'SUCCEEDED', dora: [] });
     expect(records.filter((record) => 'ProductionDeployments' in record || 'LeadTimeForChanges' in record)).toEqual([]);
-    expect(await ledger.endedExecutions('MyFirstPipeline')).toHaveLength(1);
     expect(notifications.published.map((notification) => notification.id)).toEqual([pipelineEvent('pipeline-succeeded').id, 'redelivered-end']);
   });
 
-  it('fails before recording the end when the team cannot be told, so that the retry counts the release', async () => {
-    const { deps, ledger, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
+  it('counts the deployment on the retry when the team could not be told the first time', async () => {
+    const { deps, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     const publish = notifications.publish;
     let failures = 1;
     notifications.publish = async (published) => {
@@ -133,8 +154,7 @@ describe('on-pipeline handle', () => {
     };
     const event = pipelineEvent('pipeline-succeeded');
     await expect(handle(event, deps)).rejects.toThrow('SNS unavailable');
-    expect(await ledger.endedExecutions('MyFirstPipeline')).toEqual([]);
-    expect(await handle(event, deps)).toMatchObject({ measures: [{ name: 'ProductionDeployments' }, { name: 'LeadTimeForChanges' }] });
+    expect(await handle(event, deps)).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time' }] });
   });
 
   it('asks CodePipeline nothing about a pipeline outside the policy, yet records and tells its events, counting them apart', async () => {
@@ -143,7 +163,7 @@ describe('on-pipeline handle', () => {
     const action = pipelineEvent('action-failed', { pipeline: 'someone-elses-pipeline', detail: { type: CODEBUILD, 'execution-result': undefined } });
     const { result, records } = await emittedMetrics(async () => [await handle(ended, deps), await handle(action, deps)]);
     expect(result).toEqual([
-      { state: 'SUCCEEDED', measures: [], promoted: [], skipped: [] },
+      { state: 'SUCCEEDED', dora: [], promoted: [], skipped: [] },
       { state: 'FAILED', link: undefined },
     ]);
     expect(pipelines.reads).toEqual([]);
@@ -160,7 +180,7 @@ describe('on-pipeline handle', () => {
   it('promotes a successful preview: starts the target pipeline on the same commit, carrying the branch over', async () => {
     const { deps, pipelines, ledger } = setUp({ revisions: [revisionOf('feature-preview', { ENV: 'preview', BRANCH: 'feature/banner' })] });
     const result = await handle(pipelineEvent('pipeline-succeeded', { pipeline: 'feature-preview' }), deps);
-    expect(result).toEqual({ state: 'SUCCEEDED', measures: [], promoted: [{ pipeline: 'MyFirstPipeline', executionId: 'exec-1' }], skipped: [] });
+    expect(result).toEqual({ state: 'SUCCEEDED', dora: [], promoted: [{ pipeline: 'MyFirstPipeline', executionId: 'exec-1' }], skipped: [] });
     expect(pipelines.starts).toEqual([
       {
         pipeline: 'MyFirstPipeline',
@@ -174,7 +194,8 @@ describe('on-pipeline handle', () => {
         context: { repository: 'MyDemoRepo', branch: 'feature/banner', commitId: COMMIT, reason: 'promoted from feature-preview' },
       },
     ]);
-    expect(await ledger.endedExecutions('feature-preview')).toEqual([expect.objectContaining({ executionId: EXECUTION, result: 'SUCCEEDED', commitId: COMMIT })]);
+    // a pipeline that is not production deploys nothing DORA counts
+    expect(await ledger.facts('feature-preview')).toEqual([]);
   });
 
   it('promotes neither a failed preview nor one without a commit revision, saying why for the latter', async () => {
