@@ -18,6 +18,8 @@ export interface CardState {
   builds: { id: string; project: string; state: string; at: string; durationSeconds?: number; failure?: { phase: string; message: string }; logsUrl?: string }[];
   deployments: { id: string; application: string; deploymentGroup: string; state: string; at: string; durationSeconds?: number; error?: { code?: string; message: string } }[];
   links: { label: string; url: string }[];
+  /** Each alarm incident heard of (by name and the time it went off), at its latest state; absent on cards saved before alarms. */
+  alarms?: { id: string; name: string; state: string; since: string; at: string; reason: string }[];
 }
 
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED']);
@@ -25,7 +27,7 @@ const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED
 const FINAL = new Set([...ENDED, 'FAULT', 'TIMED_OUT', 'SUCCESS', 'FAILURE', 'STOP', 'ABANDONED']);
 const ICON: Record<string, string> = {
   STARTED: '🔄', IN_PROGRESS: '🔄', RESUMED: '🔄', START: '🔄', READY: '⏳', STOPPING: '⏹️',
-  SUCCEEDED: '✅', SUCCESS: '✅',
+  SUCCEEDED: '✅', SUCCESS: '✅', OK: '✅', ALARM: '🚨', INSUFFICIENT_DATA: '❔',
   FAILED: '❌', FAILURE: '❌', FAULT: '❌', TIMED_OUT: '⌛',
   STOPPED: '⏹️', STOP: '⏹️', CANCELED: '⏹️', ABANDONED: '⏹️', SUPERSEDED: '⏭️',
 };
@@ -74,6 +76,7 @@ export function applyNotification(previous: CardState | undefined, n: ReleaseNot
     const known = card.actions.find((candidate) => candidate.id === `${stageOfAction}/${action}`)!;
     if (n.decidedBy) known.decidedBy = { ...n.decidedBy, at: n.at };
   }
+  if (n.alarm) upsert((card.alarms ??= []), { id: `${n.alarm.name}#${n.alarm.since}`, name: n.alarm.name, state: n.result, since: n.alarm.since, at: n.at, reason: n.alarm.reason });
   if (n.build) upsert(card.builds, { ...n.build, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
   if (n.deployment) upsert(card.deployments, { ...n.deployment, state: n.result, at: n.at, durationSeconds: n.durationSeconds });
   for (const link of n.links) if (!card.links.some((known) => known.url === link.url)) card.links.push(link);
@@ -123,6 +126,8 @@ function headline(card: CardState): string {
   }
   const build = card.builds[0];
   if (build) return `*Build ${escape(build.project)}* ${icon(build.state)} ${words(build.state)}`;
+  const alarm = card.alarms?.[0];
+  if (alarm && card.deployments.length === 0) return `*Alarm ${escape(alarm.name)}* ${icon(alarm.state)} ${ALARM_WORDS[alarm.state] ?? words(alarm.state)}`;
   const deployment = card.deployments[0]!;
   return `*Deployment ${escape(deployment.application)} / ${escape(deployment.deploymentGroup)}* ${icon(deployment.state)} ${words(deployment.state)}`;
 }
@@ -156,7 +161,7 @@ export function renderCard(card: CardState, actionPolicy: ReleasePolicy): SlackM
   }
   const decisions = card.actions.filter((action) => action.decidedBy !== undefined).map(decisionLine);
   if (decisions.length > 0) blocks.push({ type: 'context', elements: decisions.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
-  const work = [...card.builds.map(buildLine), ...card.deployments.map(deploymentLine)];
+  const work = [...card.builds.map(buildLine), ...card.deployments.map(deploymentLine), ...(card.alarms ?? []).map(alarmLine)];
   if (work.length > 0) blocks.push({ type: 'context', elements: work.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.text) })) });
 
   blocks.push(...actionButtons(card, actionPolicy), ...linkButtons(card.links));
@@ -190,6 +195,15 @@ function deploymentLine(deployment: CardState['deployments'][number]): string {
   return `${icon(deployment.state)} Deployment ${escape(deployment.id)} to ${escape(deployment.deploymentGroup)} ${words(deployment.state).toLowerCase()}${took}`;
 }
 
+const ALARM_WORDS: Record<string, string> = { ALARM: 'In alarm', OK: 'OK' };
+
+function alarmLine(alarm: NonNullable<CardState['alarms']>[number]): string {
+  const since = `${alarm.since.slice(11, 16)} UTC`;
+  if (alarm.state === 'ALARM') return `${icon('ALARM')} Alarm ${escape(alarm.name)} in alarm since ${since}`;
+  if (alarm.state === 'OK') return `${icon('OK')} Alarm ${escape(alarm.name)} back to OK after ${duration(secondsBetween(alarm.since, alarm.at))} (went off at ${since})`;
+  return `${icon(alarm.state)} Alarm ${escape(alarm.name)} ${words(alarm.state).toLowerCase()} (went off at ${since})`;
+}
+
 /** The notification text Slack shows on phones and desktops: mrkdwn too, so what a user wrote is escaped here as in the blocks. */
 function plainText(card: CardState): string {
   const title = headline(card);
@@ -211,6 +225,8 @@ export function failureReply(n: ReleaseNotification): SlackMessage | undefined {
     text = `❌ *Deployment ${escape(n.deployment.id)}* to ${escape(n.deployment.application)} / ${escape(n.deployment.deploymentGroup)} failed${
       error ? `:\n>${error.code ? `${escape(error.code)}: ` : ''}${escape(error.message)}` : ' (CodeDeploy gave no error information)'
     }`;
+  } else if (n.alarm) {
+    text = `🚨 *Alarm ${escape(n.alarm.name)}* went off${n.pipeline ? ' after this deployment' : ''}:\n>${escape(n.alarm.reason)}`;
   } else if (n.kind === 'action' && !n.pipeline?.externalExecutionId) {
     // a CodeBuild or CodeDeploy action's own failure comes with its build or deployment
     text = `❌ *${escape(n.pipeline!.action!)}* in stage ${escape(n.pipeline!.stage!)} failed`;

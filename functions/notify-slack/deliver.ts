@@ -52,7 +52,7 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
 }
 
 async function cardFor(notification: ReleaseNotification, cards: DeliveryPorts['cards']) {
-  const { kind, id, pipeline, build, deployment } = notification;
+  const { kind, id, pipeline, build, deployment, alarm } = notification;
   const externalId = build?.id ?? deployment?.id ?? pipeline?.externalExecutionId;
   if (pipeline?.executionId) {
     const key = `EXECUTION#${pipeline.name}#${pipeline.executionId}`;
@@ -64,6 +64,8 @@ async function cardFor(notification: ReleaseNotification, cards: DeliveryPorts['
     const linkedMeanwhile = await cards.hold(externalId, notification);
     return linkedMeanwhile ? { key: linkedMeanwhile, held: [] } : undefined;
   }
+  // an alarm no deployment is blamed for: one card per incident, from going off to clearing
+  if (alarm) return { key: `ALARM#${alarm.name}#${alarm.since}`, held: [] };
   return { key: `${kind.toUpperCase()}#${externalId ?? id}`, held: [] };
 }
 

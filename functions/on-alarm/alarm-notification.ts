@@ -1,6 +1,9 @@
 import type { AlarmStateChangeEvent } from '../../shared/events';
 import { consoleLinks, type ReleaseNotification, type Severity } from '../../shared/release-notification';
 
+/** CloudWatch writes `2019-10-02T17:04:40.989+0000`; the ledger, the metrics and the card take ISO-8601 in UTC. */
+export const isoTime = (timestamp: string) => new Date(timestamp.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')).toISOString();
+
 const SEVERITY: Record<AlarmStateChangeEvent['detail']['state']['value'], Severity> = { ALARM: 'failure', OK: 'success', INSUFFICIENT_DATA: 'warning' };
 
 /**
@@ -14,7 +17,8 @@ export function alarmNotification(event: AlarmStateChangeEvent, team: string, si
     kind: 'alarm',
     severity: SEVERITY[state.value],
     team,
-    at: event.time,
+    // to the millisecond, as CloudWatch tells it: how long an alarm lasted shows exactly
+    at: isoTime(state.timestamp),
     region: event.region,
     result: state.value,
     alarm: { name: alarmName, previous: previousState.value, reason: state.reason, since },

@@ -5,7 +5,7 @@ import { logger } from '../../shared/logger';
 import { pipelinesWatching, teamFor } from '../../shared/policy-rules';
 import type { Ledger, Notifications, Pipelines } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
-import { alarmNotification } from './alarm-notification';
+import { alarmNotification, isoTime } from './alarm-notification';
 
 export interface OnAlarmDeps {
   policy: ReleasePolicy;
@@ -13,9 +13,6 @@ export interface OnAlarmDeps {
   ledger: Pick<Ledger, 'claimFact'>;
   notifications: Notifications;
 }
-
-/** CloudWatch writes `2019-10-02T17:04:40.989+0000`; the ledger and the metrics take ISO-8601 in UTC. */
-export const isoTime = (timestamp: string) => new Date(timestamp.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')).toISOString();
 
 /**
  * What the alarm's change says of production: going to ALARM starts a failure, going back to OK

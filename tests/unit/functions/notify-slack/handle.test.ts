@@ -2,9 +2,10 @@ import { buildNotification } from '../../../../functions/on-build/build-notifica
 import { buildReport } from '../../../../functions/on-build/build-report';
 import { deploymentNotification } from '../../../../functions/on-deploy/deployment-notification';
 import { pipelineNotification } from '../../../../functions/on-pipeline/pipeline-notification';
+import { alarmNotification } from '../../../../functions/on-alarm/alarm-notification';
 import type { CardState } from '../../../../functions/notify-slack/card';
 import { handle } from '../../../../functions/notify-slack/handle';
-import { CodeBuildStateEvent, CodeDeployStateEvent, CodePipelineEvent, SnsNotificationEvent } from '../../../../shared/events';
+import { AlarmStateChangeEvent, CodeBuildStateEvent, CodeDeployStateEvent, CodePipelineEvent, SnsNotificationEvent } from '../../../../shared/events';
 import { SlackRefused } from '../../../../shared/ports';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import { parsePolicy } from '../../../../shared/release-policy';
@@ -88,6 +89,29 @@ describe('notify-slack handle', () => {
       expect.objectContaining({ channel: card!.channel, threadTs: card!.ts, key: `${CARD}#${deploymentFailed.id}`, text: expect.stringContaining('Deployment d-123456789 to myApplication / myDeploymentGroup failed:\nHEALTH_CONSTRAINTS: too many instances failed') }),
     );
     expect(JSON.stringify(card!.blocks)).toContain('Deployment d-123456789 to myDeploymentGroup failure');
+  });
+
+  it("puts an alarm blamed on the execution on its card, and threads why it went off under it", async () => {
+    const { deps, slack } = setUp();
+    await handle(delivered(ofPipeline('pipeline-succeeded')), deps);
+    const wentOff = alarmNotification(sampleEvent(AlarmStateChangeEvent, 'cloudwatch/alarm-in-alarm.json'), 'platform', '2019-10-02T17:04:40.989Z', { pipeline: 'MyFirstPipeline', executionId: EXECUTION });
+    expect(await handle(delivered(wentOff), deps)).toEqual({ outcome: 'updated', card: CARD, replies: 1, shown: 1, doubtfulPosts: 0 });
+    const [card, reply] = slack.messages;
+    expect(JSON.stringify(card!.blocks)).toContain('🚨 Alarm MyCodePipelineDemo-unhealthy in alarm since 17:04 UTC');
+    expect(reply).toEqual(expect.objectContaining({ threadTs: card!.ts, text: expect.stringContaining('Alarm MyCodePipelineDemo-unhealthy went off after this deployment:\nThreshold Crossed') }));
+  });
+
+  it('gives an alarm no deployment is blamed for a card of its own, which its clearing updates', async () => {
+    const { deps, slack } = setUp();
+    const since = '2019-10-02T17:04:40.989Z';
+    const wentOff = alarmNotification(sampleEvent(AlarmStateChangeEvent, 'cloudwatch/alarm-in-alarm.json'), 'platform', since);
+    const cleared = alarmNotification(sampleEvent(AlarmStateChangeEvent, 'cloudwatch/alarm-ok.json', (event) => Object.assign(event.detail.previousState, { timestamp: '2019-10-02T17:04:40.989+0000' })), 'platform', since);
+    expect(await handle(delivered(wentOff), deps)).toMatchObject({ outcome: 'posted', card: `ALARM#MyCodePipelineDemo-unhealthy#${since}` });
+    expect(await handle(delivered(cleared), deps)).toMatchObject({ outcome: 'updated', card: `ALARM#MyCodePipelineDemo-unhealthy#${since}` });
+    expect(slack.messages.filter((message) => !message.threadTs)).toHaveLength(1);
+    const shown = JSON.stringify(slack.messages[0]!.blocks);
+    expect(shown).toContain('*Alarm MyCodePipelineDemo-unhealthy* ✅ OK');
+    expect(shown).toContain('✅ Alarm MyCodePipelineDemo-unhealthy back to OK after 10m 0s (went off at 17:04 UTC)');
   });
 
   it('shows a redelivered notification no more', async () => {

@@ -26,7 +26,7 @@ repositories:
 const deployment = (executionId: string, deployedAt: string) => ({ pipeline: 'MyFirstPipeline', executionId, deployedAt, commitId: executionId.padEnd(40, '0') });
 const deployments = [deployment('d1', '2026-11-24T10:00:00.000Z'), deployment('d2', '2026-11-25T10:00:00.000Z'), deployment('d3', '2026-11-25T10:40:00.000Z')];
 
-const alarmEvent = (file: 'alarm-in-alarm' | 'alarm-ok', state: { value: string; timestamp: string }, previous: { value: string; timestamp: string }, id = file) =>
+const alarmEvent = (file: 'alarm-in-alarm' | 'alarm-ok', state: { value: string; timestamp: string }, previous: { value: string; timestamp: string }, id: string = file) =>
   sampleEvent(AlarmStateChangeEvent, `cloudwatch/${file}.json`, (event) => {
     event.id = id;
     event.time = state.timestamp.replace(/\.\d+\+0000$/, 'Z');
