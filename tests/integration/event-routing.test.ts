@@ -8,13 +8,12 @@ import { createLocalRepository } from '../../infra/local/codecommit';
 import { putEvents } from '../../infra/local/event-bus-client';
 import { entryFromEvent, readEvents } from '../../scripts/replay';
 import { eventBridgeUrl, linesAfter, localDir } from '../support/local-stack-env';
-import { eventSampleFiles, SAMPLES_DIR } from '../support/samples';
+import { eventSampleFiles, FUNCTION_OF_SOURCE, SAMPLES_DIR } from '../support/samples';
 
 // Every sample goes through the local EventBridge with the real SDK, and the rules in
 // serverless.yml decide which function runs, as they would in AWS; what it publishes to the SNS
 // topic then runs notify-slack (a push to a branch no pipeline follows publishes nothing).
-const FUNCTION_OF_SOURCE: Record<string, string> = { codecommit: 'on-push', codebuild: 'on-build', codedeploy: 'on-deploy', codepipeline: 'on-pipeline' };
-const routes = eventSampleFiles().map((file) => [file, file === 'codecommit/reference-created-tag.json' ? undefined : FUNCTION_OF_SOURCE[file.split('/')[0]!]] as const);
+const routes = eventSampleFiles().map((file) => [file, file === 'codecommit/reference-created-tag.json' ? undefined : FUNCTION_OF_SOURCE[file.split('/')[0] as keyof typeof FUNCTION_OF_SOURCE]] as const);
 
 describe('EventBridge rules on the local bus', () => {
   it.each(routes)('%s runs %s', async (file, expected) => {

@@ -1,7 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { CodePipelineClient, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,7 +14,7 @@ import { snsEvent, startSnsServer, topicArnOf } from '../../infra/local/sns.cjs'
 import { startLocalSlack, type LocalSlack } from '../../infra/local/slack';
 import { startLocalSsm, type LocalSsm } from '../../infra/local/parameter-store';
 import type { ReleaseNotification } from '../../shared/release-notification';
-import { sample } from './samples';
+import { FUNCTION_OF_SOURCE, sample } from './samples';
 
 // The functions as deployed: AWS adapters from shared/adapters, the repository's release-policy.yml,
 // the ledger in DynamoDB (dynalite on loopback, behind a proxy that fails the calls a test names), and the SDK answered by aws-sdk-client-mock for
@@ -25,7 +25,10 @@ const TOPIC = 'handler-test-releases';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/release-conductor-dead-letters';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-export type FunctionName = 'hello' | 'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline' | 'notifySlack';
+export type FunctionName = 'hello' | 'onPush' | 'onBuild' | 'onDeploy' | 'onPipeline' | 'onAlarm' | 'notifySlack';
+
+/** The harness's name of the function that handles a sample of this source (`codebuild/...`). */
+export const functionOfSample = (file: string) => FUNCTION_OF_SOURCE[file.split('/')[0] as keyof typeof FUNCTION_OF_SOURCE].replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()) as Exclude<FunctionName, 'hello' | 'notifySlack'>;
 
 /** What SNS hands notify-slack for a notification. */
 export const snsEventOf = (notification: ReleaseNotification) =>
@@ -86,6 +89,7 @@ export function handlerHarness() {
       onBuild: (await import('../../functions/on-build/handler')).handler as Handler,
       onDeploy: (await import('../../functions/on-deploy/handler')).handler as Handler,
       onPipeline: (await import('../../functions/on-pipeline/handler')).handler as Handler,
+      onAlarm: (await import('../../functions/on-alarm/handler')).handler as Handler,
       notifySlack: (await import('../../functions/notify-slack/handler')).handler as Handler,
     };
   });
@@ -93,7 +97,7 @@ export function handlerHarness() {
   /** Removes the idempotency records, as their expiry would: the next delivery of an event is handled anew. */
   const forgetIdempotency = async () => {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-    for (const fn of ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack']) {
+    for (const fn of ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'on-alarm', 'notify-slack']) {
       const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'handler-test-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `idempotency#${fn}` } }));
       for (const { pk, sk } of Items) await documents.send(new DeleteCommand({ TableName: 'handler-test-ledger', Key: { pk, sk } }));
     }
@@ -107,6 +111,7 @@ export function handlerHarness() {
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
     aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
+    aws.codepipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [] });
   });
 
   const invoke = (name: FunctionName, event: unknown, remainingMs?: number) => handlers[name](event, lambdaContext(`release-conductor-test-${name}`, remainingMs));
@@ -139,7 +144,7 @@ export function handlerHarness() {
     const event = sample<{ id: string; detail: Record<string, unknown> }>(file);
     change(event);
     const before = (await notifications(0)).length;
-    await run(({ codecommit: 'onPush', codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' } as const)[file.split('/')[0] as 'codebuild'], event);
+    await run(functionOfSample(file), event);
     return (await notifications(before + 1))[before]!.notification;
   };
   return { aws, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };

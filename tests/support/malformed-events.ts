@@ -1,4 +1,4 @@
-import type { FunctionName } from './handler-harness';
+import { functionOfSample, type FunctionName } from './handler-harness';
 import { eventSampleFiles, sample } from './samples';
 
 export interface MalformedEvent {
@@ -7,7 +7,6 @@ export interface MalformedEvent {
   event: unknown;
 }
 
-const FUNCTION_OF: Record<string, MalformedEvent['fn']> = { codecommit: 'onPush', codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' };
 const ENVELOPE = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 // the detail fields each source must send, by the schemas in shared/events.ts
 const REQUIRED_DETAIL: Record<string, string[]> = {
@@ -15,9 +14,10 @@ const REQUIRED_DETAIL: Record<string, string[]> = {
   codebuild: ['build-status', 'project-name', 'build-id'],
   codedeploy: ['application', 'deploymentGroup', 'deploymentId', 'state'],
   codepipeline: ['pipeline', 'execution-id', 'state'],
+  cloudwatch: ['alarmName', 'state', 'previousState'],
 };
-const STATE_FIELD: Record<string, string> = { codecommit: 'event', codebuild: 'build-status', codedeploy: 'state', codepipeline: 'state' };
-const NAME_FIELD: Record<string, string> = { codecommit: 'referenceName', codebuild: 'project-name', codedeploy: 'application', codepipeline: 'pipeline' };
+const STATE_FIELD: Record<string, string> = { codecommit: 'event', codebuild: 'build-status', codedeploy: 'state', codepipeline: 'state', cloudwatch: 'state' };
+const NAME_FIELD: Record<string, string> = { codecommit: 'referenceName', codebuild: 'project-name', codedeploy: 'application', codepipeline: 'pipeline', cloudwatch: 'alarmName' };
 
 const without = (object: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(object).filter(([name]) => name !== key));
 
@@ -30,7 +30,7 @@ export function malformedEvents(): MalformedEvent[] {
   const corpus: MalformedEvent[] = [];
   for (const file of eventSampleFiles()) {
     const folder = file.split('/')[0]!;
-    const fn = FUNCTION_OF[folder]!;
+    const fn = functionOfSample(file);
     const base = sample<Record<string, unknown> & { detail: Record<string, unknown> }>(file);
     const add = (what: string, event: unknown) => corpus.push({ name: `${file}: ${what}`, fn, event });
     for (const field of ENVELOPE) add(`without ${field}`, without(base, field));
@@ -48,7 +48,7 @@ export function malformedEvents(): MalformedEvent[] {
     add('a huge name', { ...base, detail: { ...base.detail, [NAME_FIELD[folder]!]: 'x'.repeat(100_000) } });
     add('truncated JSON', JSON.stringify(base).slice(0, 120));
   }
-  for (const fn of Object.values(FUNCTION_OF)) {
+  for (const fn of new Set(eventSampleFiles().map(functionOfSample))) {
     for (const [what, event] of [['null', null], ['a number', 42], ['a list', []], ['an empty object', {}]] as const) corpus.push({ name: `${fn}: ${what}`, fn, event });
   }
   return corpus;

@@ -9,7 +9,9 @@ export function sample<T = Record<string, unknown>>(path: string): T {
 }
 
 /** The sources a function handles; cloudwatch/ joins them when a function reads alarms. */
-export const HANDLED_SOURCES = ['codecommit', 'codebuild', 'codedeploy', 'codepipeline'];
+/** The function the rules in serverless.yml give each event source's samples to. */
+export const FUNCTION_OF_SOURCE = { codecommit: 'on-push', codebuild: 'on-build', codedeploy: 'on-deploy', codepipeline: 'on-pipeline', cloudwatch: 'on-alarm' } as const;
+export const HANDLED_SOURCES = Object.keys(FUNCTION_OF_SOURCE);
 
 /** Every sample file of these event sources (not the API's requests), as `folder/file.json`. */
 export function eventSampleFiles(folders = HANDLED_SOURCES): string[] {

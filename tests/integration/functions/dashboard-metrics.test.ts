@@ -1,9 +1,9 @@
 import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { GetPipelineExecutionCommand, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { dashboardMetrics, metricKey, settings } from '../../support/dashboard';
-import { handlerHarness, snsEventOf, type FunctionName } from '../../support/handler-harness';
+import { functionOfSample, handlerHarness, snsEventOf, type FunctionName } from '../../support/handler-harness';
 import { eventSampleFiles, sample } from '../../support/samples';
 
 type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
@@ -20,7 +20,6 @@ describe('the dashboard and the metrics the functions emit', () => {
       }
     }
   };
-  const FUNCTION_OF: Record<string, FunctionName> = { codecommit: 'onPush', codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' };
   const COMMIT = '7f0103f2a8b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0';
 
   beforeAll(async () => {
@@ -32,7 +31,7 @@ describe('the dashboard and the metrics the functions emit', () => {
     aws.codecommit.on(GetDifferencesCommand).resolves({ differences: [{ afterBlob: { path: 'index.html' }, changeType: 'M' }] });
     aws.codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z'), completeTime: new Date('2026-11-25T10:02:00Z') } });
     aws.codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: COMMIT }] } });
-    for (const file of eventSampleFiles()) await collect(FUNCTION_OF[file.split('/')[0]!]!, sample(file));
+    for (const file of eventSampleFiles()) await collect(functionOfSample(file), sample(file));
     const onMain = sample<{ id: string; detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
     onMain.id = 'push-to-main';
     onMain.detail = { ...onMain.detail, referenceName: 'main' };
@@ -49,6 +48,15 @@ describe('the dashboard and the metrics the functions emit', () => {
     aws.codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [] } });
     await collect('onPipeline', ended('codepipeline/pipeline-succeeded.json', 'feature-preview', 'preview-2', '2026-11-25T12:40:00Z'));
     await collect('onPipeline', ended('codepipeline/pipeline-succeeded.json', 'someone-elses-pipeline', 'other-1', '2026-11-25T12:50:00Z'));
+
+    // a production signal: the policy's alarm goes off after a deployment, a fix goes out, and it clears
+    const deployed = (executionId: string, at: string) => ({ pipelineExecutionId: executionId, status: 'Succeeded' as const, lastUpdateTime: new Date(at), sourceRevisions: [{ actionName: 'Source', revisionId: COMMIT }] });
+    aws.codepipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [deployed('fix-1', '2026-11-25T13:30:00Z'), deployed('restore-1', '2026-11-25T12:00:00Z')] });
+    const cleared = sample<{ id: string; detail: { state: object; previousState: object } }>('cloudwatch/alarm-ok.json');
+    cleared.id = 'alarm-cleared';
+    Object.assign(cleared.detail.state, { value: 'OK', timestamp: '2026-11-25T14:00:00.000+0000' });
+    Object.assign(cleared.detail.previousState, { value: 'ALARM', timestamp: '2026-11-25T12:40:00.000+0000' });
+    await collect('onAlarm', cleared);
 
     // an approval, a malformed event, and the API: a greeting, a bad name, and a fault of ours
     const approval = sample<{ id: string; detail: { type: Record<string, unknown> } }>('codepipeline/action-started.json');

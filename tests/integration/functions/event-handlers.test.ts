@@ -89,12 +89,14 @@ describe('malformed events', () => {
     ['a deployment with a bad id', 'onDeploy', (event) => ({ ...event, detail: { ...event.detail, deploymentId: '42' } }), 'detail.deploymentId: expected a CodeDeploy deployment id (d-XXXXXXXXX)'],
     ['a pipeline event of another detail type', 'onPipeline', (event) => ({ ...event, 'detail-type': 'CodePipeline Something Else' }), 'detail-type'],
     ['an event from another source', 'onBuild', (event) => ({ ...event, source: 'aws.s3' }), 'source'],
+    ['an alarm state CloudWatch does not have', 'onAlarm', (event) => ({ ...event, detail: { ...event.detail, state: { ...(event.detail.state as object), value: 'EXPLODED' } } }), 'detail.state.value'],
   ];
   const base: Record<Exclude<FunctionName, 'hello' | 'notifySlack'>, string> = {
     onPush: 'codecommit/reference-updated-branch.json',
     onBuild: 'codebuild/build-failed.json',
     onDeploy: 'codedeploy/deployment-failure.json',
     onPipeline: 'codepipeline/pipeline-failed.json',
+    onAlarm: 'cloudwatch/alarm-in-alarm.json',
   };
 
   it.each(broken)('dead-letters %s with the reason, logs and counts it, and returns', async (_, name, breakIt, reason) => {

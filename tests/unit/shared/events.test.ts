@@ -1,5 +1,5 @@
 import { AlarmStateChangeEvent, CodeBuildStateEvent, CodeCommitReferenceEvent, CodeDeployStateEvent, CodePipelineEvent, describeIssues, PipelineExecutionEvent } from '../../../shared/events';
-import { eventSampleFiles, HANDLED_SOURCES, sample } from '../../support/samples';
+import { eventSampleFiles, sample } from '../../support/samples';
 
 const SCHEMA_OF_SOURCE = {
   'aws.codecommit': CodeCommitReferenceEvent,
@@ -8,7 +8,7 @@ const SCHEMA_OF_SOURCE = {
   'aws.codepipeline': CodePipelineEvent,
   'aws.cloudwatch': AlarmStateChangeEvent,
 } as const;
-const SAMPLE_FILES = eventSampleFiles([...HANDLED_SOURCES, 'cloudwatch']);
+const SAMPLE_FILES = eventSampleFiles();
 
 type Sample = { source: keyof typeof SCHEMA_OF_SOURCE; 'detail-type': string; id: string; detail: Record<string, unknown> };
 
