@@ -12,6 +12,20 @@ export interface Deployment {
   commitId?: string;
 }
 
+/** A succeeded roll back of a production pipeline (CodePipeline's ROLLBACK execution): the deployment before it failed. */
+export interface Rollback {
+  pipeline: string;
+  executionId: string;
+  startedAt: string;
+  endedAt: string;
+}
+
+/** What CodePipeline lists of a production pipeline: its deployments, and the roll backs that undid one. */
+export interface ProductionHistory {
+  deployments: Deployment[];
+  rollbacks: Rollback[];
+}
+
 /** Something that says production is failing, from when to when (open while it has no end). */
 export interface FailureSignal {
   /** The same for every event about it: `alarm:<name>:<when it went to ALARM>`, `rollback:<deployment id>`. */
@@ -78,12 +92,17 @@ export function attributedDeployment(deployments: Deployment[], at: string, wind
   return last && seconds(last.deployedAt, at) <= windowMinutes * 60 ? last : undefined;
 }
 
+/** A roll back says the deployment it rolled back from failed (however long ago), from its start until it succeeded. */
+export function rollbackFacts(rollback: Rollback, deployments: Deployment[]): DoraFact[] {
+  return failureFacts({ id: `rollback:${rollback.executionId}`, startedAt: rollback.startedAt, endedAt: rollback.endedAt }, deployments);
+}
+
 /**
  * What a failure signal says of the deployments of one production pipeline: the deployment it is
  * attributed to failed; once the signal ended, that is its recovery, and every deployment made
  * while it was open was rework (an unplanned fix). A signal no deployment is to blame for says nothing.
  */
-export function failureFacts(signal: FailureSignal, deployments: Deployment[], windowMinutes: number): DoraFact[] {
+export function failureFacts(signal: FailureSignal, deployments: Deployment[], windowMinutes = Number.POSITIVE_INFINITY): DoraFact[] {
   const failed = attributedDeployment(deployments, signal.startedAt, windowMinutes);
   if (!failed) return [];
   const { pipeline, executionId } = failed;

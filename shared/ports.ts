@@ -5,7 +5,7 @@
  */
 
 import type { KnownBlock } from '@slack/types';
-import type { Deployment, DoraFact } from './dora';
+import type { DoraFact, ProductionHistory } from './dora';
 import type { ReleaseNotification } from './release-notification';
 import type { Click } from './slack-actions';
 
@@ -53,11 +53,11 @@ export interface Pipelines {
   /** The execution's actions with the id their provider gave them (a CodeBuild build id, a CodeDeploy deployment id). */
   actionExecutions(pipeline: string, executionId: string): Promise<{ stage: string; action: string; externalExecutionId?: string }[]>;
   /**
-   * The pipeline's deployments (its succeeded executions) that ended at or before `before`, newest
-   * first, as CodePipeline lists them: the same answer whatever order our events came in. Each
-   * with the commit of its `sourceAction`.
+   * The pipeline's deployments (its succeeded executions) and roll backs (succeeded ROLLBACK
+   * executions) that ended at or before `before`, newest first, as CodePipeline lists them: the
+   * same answer whatever order our events came in. Each deployment with its `sourceAction`'s commit.
    */
-  deployments(pipeline: string, options: { before: string; sourceAction: string }): Promise<Deployment[]>;
+  history(pipeline: string, options: { before: string; sourceAction: string }): Promise<ProductionHistory>;
   /** Which execution of the pipeline ran the build or deployment with this id, among its 100 most recent actions. */
   findActionExecution(pipeline: string, externalExecutionId: string): Promise<{ executionId: string; stage: string; action: string } | undefined>;
 }

@@ -9,7 +9,7 @@ import { alarmNotification, isoTime } from './alarm-notification';
 
 export interface OnAlarmDeps {
   policy: ReleasePolicy;
-  pipelines: Pick<Pipelines, 'deployments'>;
+  pipelines: Pick<Pipelines, 'history'>;
   ledger: Pick<Ledger, 'claimFact'>;
   notifications: Notifications;
 }
@@ -44,7 +44,7 @@ export async function handle(event: AlarmStateChangeEvent, { policy, pipelines, 
   const facts: DoraFact[] = [];
   const blamed = new Map<string, Deployment>();
   for (const { pipeline, team, rule } of signal ? watching : []) {
-    const deployments = await pipelines.deployments(pipeline, { before: signal!.endedAt ?? signal!.startedAt, sourceAction: rule.sourceAction });
+    const { deployments } = await pipelines.history(pipeline, { before: signal!.endedAt ?? signal!.startedAt, sourceAction: rule.sourceAction });
     const windowMinutes = rule.signals!.windowMinutes;
     const deployment = attributedDeployment(deployments, signal!.startedAt, windowMinutes);
     if (deployment && !blamed.has(team)) blamed.set(team, deployment);

@@ -8,7 +8,7 @@ import type { ReleasePolicy } from '../../shared/release-policy';
 import { linkAction } from './link-action';
 import { pipelineNotification } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
-import { deploymentFacts, type DoraFact } from '../../shared/dora';
+import { deploymentFacts, rollbackFacts, type DoraFact } from '../../shared/dora';
 import { claimFacts } from '../../shared/dora-facts';
 
 export interface OnPipelineDeps {
@@ -97,14 +97,18 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
 }
 
 /**
- * A production deployment and the lead time of each commit it brought: those since the pipeline's
- * previous deployment, as CodePipeline lists them (so every retry of this event finds the same).
+ * As CodePipeline lists the pipeline: a roll back says the deployment before it failed; anything
+ * else is a deployment, with the lead time of each commit it brought since the previous deployment
+ * (every retry of this event reads the same list, so counts the same).
  */
 async function deploymentFactsOf(event: PipelineExecutionEvent, commitId: string | undefined, { route, sourceAction }: Scope, { pipelines, source }: OnPipelineDeps): Promise<DoraFact[]> {
   const { pipeline, 'execution-id': executionId } = event.detail;
+  const { deployments, rollbacks } = await pipelines.history(pipeline, { before: event.time, sourceAction });
+  const rollback = rollbacks.find((known) => known.executionId === executionId);
+  if (rollback) return rollbackFacts(rollback, deployments);
   const deployment = { pipeline, executionId, deployedAt: event.time, commitId };
   if (!commitId || !route.repository) return deploymentFacts(deployment, []);
-  const previous = (await pipelines.deployments(pipeline, { before: event.time, sourceAction })).find((earlier) => earlier.executionId !== executionId && earlier.commitId);
+  const previous = deployments.find((earlier) => earlier.executionId !== executionId && earlier.commitId);
   // without an earlier deployment, only the commit itself: its history was never deployed here
   const { commits } = await source.commitsBetween(route.repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);
   return deploymentFacts(deployment, commits);

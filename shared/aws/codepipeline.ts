@@ -1,9 +1,9 @@
 import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, paginateListActionExecutions, paginateListPipelineExecutions, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import type { Deployment } from '../dora';
+import type { ProductionHistory } from '../dora';
 import type { Pipelines } from '../ports';
 
-/** How far back `deployments` reads: 3 pages of 100 executions. */
-const DEPLOYMENT_PAGES = 3;
+/** How far back `history` reads: 3 pages of 100 executions. */
+const HISTORY_PAGES = 3;
 
 export function codePipelines(client: CodePipelineClient): Pipelines {
   return {
@@ -34,20 +34,20 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
       }
       return actions;
     },
-    async deployments(pipelineName, { before, sourceAction }) {
-      const found: Deployment[] = [];
+    async history(pipeline, { before, sourceAction }) {
+      const history: ProductionHistory = { deployments: [], rollbacks: [] };
       let pages = 0;
       // newest first; what DORA asks about is recent, so a few pages reach back far enough
-      for await (const page of paginateListPipelineExecutions({ client, pageSize: 100 }, { pipelineName })) {
-        for (const { pipelineExecutionId, status, lastUpdateTime, sourceRevisions = [] } of page.pipelineExecutionSummaries ?? []) {
-          const deployedAt = lastUpdateTime?.toISOString();
-          if (status !== 'Succeeded' || !pipelineExecutionId || !deployedAt || deployedAt > before) continue;
-          const commitId = sourceRevisions.find(({ actionName }) => actionName === sourceAction)?.revisionId;
-          found.push({ pipeline: pipelineName, executionId: pipelineExecutionId, deployedAt, commitId });
+      for await (const page of paginateListPipelineExecutions({ client, pageSize: 100 }, { pipelineName: pipeline })) {
+        for (const { pipelineExecutionId: executionId, status, startTime, lastUpdateTime, executionType, sourceRevisions = [] } of page.pipelineExecutionSummaries ?? []) {
+          const endedAt = lastUpdateTime?.toISOString();
+          if (status !== 'Succeeded' || !executionId || !endedAt || endedAt > before) continue;
+          if (executionType === 'ROLLBACK') history.rollbacks.push({ pipeline, executionId, startedAt: startTime?.toISOString() ?? endedAt, endedAt });
+          else history.deployments.push({ pipeline, executionId, deployedAt: endedAt, commitId: sourceRevisions.find(({ actionName }) => actionName === sourceAction)?.revisionId });
         }
-        if ((pages += 1) === DEPLOYMENT_PAGES) break;
+        if ((pages += 1) === HISTORY_PAGES) break;
       }
-      return found;
+      return history;
     },
     async findActionExecution(pipelineName, externalExecutionId) {
       // newest first: the action that ran a deployment being reported now is on the first page

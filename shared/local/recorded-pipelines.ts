@@ -59,12 +59,14 @@ export function recordedPipelines(recordFile: string, actionsFile?: string, exec
         .filter((action) => action.pipeline === pipeline && action.executionId === executionId)
         .map(({ stage, action, externalExecutionId }) => ({ stage, action, externalExecutionId }));
     },
-    async deployments(pipeline, { before }) {
+    async history(pipeline, { before }) {
       const ended = executionsFile ? await readJsonLines<RecordedExecution>(executionsFile) : [];
-      return ended
+      const deployments = ended
         .filter((execution) => execution.pipeline === pipeline && execution.status === 'Succeeded' && execution.endedAt <= before)
         .sort((a, b) => b.endedAt.localeCompare(a.endedAt))
         .map(({ executionId, endedAt, commitId }) => ({ pipeline, executionId, deployedAt: endedAt, commitId }));
+      // the laptop's runner rolls nothing back: a roll back pressed in Slack is recorded, not run
+      return { deployments, rollbacks: [] };
     },
     async findActionExecution(pipeline, externalExecutionId) {
       // as ListActionExecutions with maxResults 100: the pipeline's newest actions first

@@ -1,6 +1,6 @@
 import { shortBuildId } from '../../shared/build-id';
 import { deadLetterMessage } from '../../shared/dead-letter';
-import { factKey, type Deployment, type DoraFact } from '../../shared/dora';
+import { factKey, type Deployment, type DoraFact, type Rollback } from '../../shared/dora';
 import {
   SlackRefused,
   type BuildRecord,
@@ -116,7 +116,7 @@ export interface ListedAction {
  * StartPipelineExecution does; the revisions and actions are the test's (actions newest first, as
  * ListActionExecutions lists them); an execution the test does not give has no commit revision.
  */
-export function memoryPipelines({ revisions = [], actions = [], deployments = [] }: { revisions?: ({ pipeline: string; executionId: string } & ExecutionRevision)[]; actions?: ListedAction[]; deployments?: Deployment[] } = {}) {
+export function memoryPipelines({ revisions = [], actions = [], deployments = [], rollbacks = [] }: { revisions?: ({ pipeline: string; executionId: string } & ExecutionRevision)[]; actions?: ListedAction[]; deployments?: Deployment[]; rollbacks?: Rollback[] } = {}) {
   const starts: PipelineStart[] = [];
   const reads: string[] = [];
   const executions = new Map<string, string>();
@@ -136,9 +136,12 @@ export function memoryPipelines({ revisions = [], actions = [], deployments = []
       reads.push(`actionExecutions ${pipeline} ${executionId}`);
       return actions.filter((listed) => listed.pipeline === pipeline && listed.executionId === executionId).map(({ stage, action, externalExecutionId }) => ({ stage, action, externalExecutionId }));
     },
-    async deployments(pipeline, { before }) {
-      reads.push(`deployments ${pipeline} ${before}`);
-      return deployments.filter((deployment) => deployment.pipeline === pipeline && deployment.deployedAt <= before).sort((a, b) => b.deployedAt.localeCompare(a.deployedAt)).map((deployment) => structuredClone(deployment));
+    async history(pipeline, { before }) {
+      reads.push(`history ${pipeline} ${before}`);
+      return structuredClone({
+        deployments: deployments.filter((deployment) => deployment.pipeline === pipeline && deployment.deployedAt <= before).sort((a, b) => b.deployedAt.localeCompare(a.deployedAt)),
+        rollbacks: rollbacks.filter((rollback) => rollback.pipeline === pipeline && rollback.endedAt <= before).sort((a, b) => b.endedAt.localeCompare(a.endedAt)),
+      });
     },
     async findActionExecution(pipeline, externalExecutionId) {
       reads.push(`findActionExecution ${pipeline} ${externalExecutionId}`);

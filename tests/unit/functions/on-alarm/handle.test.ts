@@ -50,7 +50,7 @@ describe('on-alarm handle', () => {
     const { deps, ledger, notifications, pipelines } = setUp();
     const { result, records } = await emittedMetrics(() => handle(wentOff, deps));
     expect(result).toEqual({ state: 'ALARM', watchedBy: ['MyFirstPipeline'], dora: [failed] });
-    expect(pipelines.reads).toEqual(['deployments MyFirstPipeline 2026-11-25T10:20:00.000Z']);
+    expect(pipelines.reads).toEqual(['history MyFirstPipeline 2026-11-25T10:20:00.000Z']);
     expect(await ledger.facts('MyFirstPipeline')).toEqual([failed]);
     expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', FailedDeployments: 1 }));
     expect(notifications.published).toEqual([

@@ -135,6 +135,20 @@ describe('on-pipeline handle', () => {
     expect((await ledger.facts('MyFirstPipeline')).filter((fact) => fact.kind === 'deployment')).toHaveLength(1);
   });
 
+  it("counts a roll back (CodePipeline's ROLLBACK execution) as no deployment: the deployment it rolled back from failed, and recovered when it succeeded", async () => {
+    const event = pipelineEvent('pipeline-succeeded', { time: '2026-11-25T12:10:00Z' });
+    const rollback = { pipeline: 'MyFirstPipeline', executionId: EXECUTION, startedAt: '2026-11-25T12:00:00.000Z', endedAt: '2026-11-25T12:10:00.000Z' };
+    const { deps, asked } = setUp({ revisions: [revisionOf('MyFirstPipeline')], deployments: [earlier], rollbacks: [rollback] });
+    const signal = `rollback:${EXECUTION}`;
+    expect(await handle(event, deps)).toMatchObject({
+      dora: [
+        { kind: 'failed-deployment', pipeline: 'MyFirstPipeline', executionId: 'exec-before', at: earlier.deployedAt, signal },
+        { kind: 'recovery', pipeline: 'MyFirstPipeline', executionId: 'exec-before', at: rollback.endedAt, seconds: 600, signal },
+      ],
+    });
+    expect(asked).toEqual([]);
+  });
+
   it('counts nothing twice for another event about the same execution, and still tells the team', async () => {
     const { deps, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     await handle(pipelineEvent('pipeline-succeeded'), deps);

@@ -1,6 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { CodeCommitClient, GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { codeCommitSource } from '../../../../shared/aws/codecommit';
@@ -44,6 +44,31 @@ describe('codePipelines', () => {
   const codepipeline = mockClient(CodePipelineClient);
   beforeEach(() => codepipeline.reset());
   const pipelines = codePipelines(new CodePipelineClient({ region: 'us-east-1' }));
+
+  it("lists the deployments and roll backs that ended by a time, newest first, each deployment with its source action's commit", async () => {
+    const summary = (id: string, status: 'Succeeded' | 'Failed' | 'InProgress', endedAt: string, more: object = {}) => ({
+      pipelineExecutionId: id,
+      status,
+      startTime: new Date(Date.parse(endedAt) - 600_000),
+      lastUpdateTime: new Date(endedAt),
+      executionType: 'STANDARD' as const,
+      sourceRevisions: [
+        { actionName: 'Config', revisionId: OLD },
+        { actionName: 'Source', revisionId: COMMIT },
+      ],
+      ...more,
+    });
+    codepipeline.on(ListPipelineExecutionsCommand).resolvesOnce({
+      pipelineExecutionSummaries: [summary('later', 'Succeeded', '2026-11-25T13:00:00Z'), summary('rolled-back', 'Succeeded', '2026-11-25T11:00:00Z', { executionType: 'ROLLBACK' }), summary('running', 'InProgress', '2026-11-25T10:30:00Z')],
+      nextToken: 'page-2',
+    }).resolvesOnce({ pipelineExecutionSummaries: [summary('failed', 'Failed', '2026-11-25T10:00:00Z'), summary('deployed', 'Succeeded', '2026-11-25T09:00:00Z')] });
+    expect(await pipelines.history('MyFirstPipeline', { before: '2026-11-25T12:00:00.000Z', sourceAction: 'Source' })).toEqual({
+      deployments: [{ pipeline: 'MyFirstPipeline', executionId: 'deployed', deployedAt: '2026-11-25T09:00:00.000Z', commitId: COMMIT }],
+      rollbacks: [{ pipeline: 'MyFirstPipeline', executionId: 'rolled-back', startedAt: '2026-11-25T10:50:00.000Z', endedAt: '2026-11-25T11:00:00.000Z' }],
+    });
+    // the paginator reads the second page with the first one's token, 100 a page
+    expect(codepipeline.commandCalls(ListPipelineExecutionsCommand).map((call) => call.args[0].input)).toEqual([expect.objectContaining({ pipelineName: 'MyFirstPipeline', maxResults: 100 }), expect.objectContaining({ nextToken: 'page-2' })]);
+  });
 
   it('starts an execution with the token, the variables and the pinned commit', async () => {
     codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-1' });
