@@ -65,6 +65,21 @@ describe('recordedPipelines', () => {
     expect(await pipelines.executionRevision('feature-preview', executionId)).toEqual({ commitId: 'c'.repeat(40), variables: { BRANCH: 'feature/x' } });
     expect(await pipelines.executionRevision('feature-preview', 'other')).toBeUndefined();
   });
+
+  it("answers the deployments the laptop's runner ended, newest first, as ListPipelineExecutions would", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-executions-'));
+    const executions = join(dir, 'pipeline-executions.jsonl');
+    const ended = (executionId: string, status: string, endedAt: string) => JSON.stringify({ pipeline: 'MyFirstPipeline', executionId, status, endedAt, commitId: executionId.padEnd(40, '0') });
+    writeFileSync(executions, [ended('e1', 'Succeeded', '2026-11-25T09:00:00.000Z'), ended('e2', 'Failed', '2026-11-25T10:00:00.000Z'), ended('e3', 'Succeeded', '2026-11-25T11:00:00.000Z'), ended('e4', 'Succeeded', '2026-11-25T13:00:00.000Z')].join('\n'));
+    const history = await recordedPipelines(join(dir, 'starts.jsonl'), undefined, executions).history('MyFirstPipeline', { before: '2026-11-25T12:00:00.000Z', sourceAction: 'Source' });
+    expect(history).toEqual({
+      deployments: [
+        { pipeline: 'MyFirstPipeline', executionId: 'e3', deployedAt: '2026-11-25T11:00:00.000Z', commitId: 'e3'.padEnd(40, '0') },
+        { pipeline: 'MyFirstPipeline', executionId: 'e1', deployedAt: '2026-11-25T09:00:00.000Z', commitId: 'e1'.padEnd(40, '0') },
+      ],
+      rollbacks: [],
+    });
+  });
 });
 
 describe('recordedDeployments', () => {
