@@ -87,7 +87,7 @@ export function deploymentFacts(deployment: Deployment, commits: { commitId: str
 
 /** The deployment a failure starting at `at` belongs to: the last one before it, if `at` falls within the window after it. */
 export function attributedDeployment(deployments: Deployment[], at: string, windowMinutes: number): Deployment | undefined {
-  const before = deployments.filter((deployment) => deployment.deployedAt <= at).sort((a, b) => b.deployedAt.localeCompare(a.deployedAt) || a.executionId.localeCompare(b.executionId));
+  const before = deployments.filter((deployment) => Date.parse(deployment.deployedAt) <= Date.parse(at)).sort((a, b) => Date.parse(b.deployedAt) - Date.parse(a.deployedAt) || a.executionId.localeCompare(b.executionId));
   const last = before[0];
   return last && seconds(last.deployedAt, at) <= windowMinutes * 60 ? last : undefined;
 }
@@ -111,7 +111,8 @@ export function failureFacts(signal: FailureSignal, deployments: Deployment[], w
   if (endedAt === undefined) return facts;
   facts.push({ kind: 'recovery', pipeline, executionId, at: endedAt, seconds: seconds(signal.startedAt, endedAt), signal: signal.id });
   for (const fix of deployments) {
-    if (fix.deployedAt > signal.startedAt && fix.deployedAt < endedAt) facts.push({ kind: 'rework', pipeline, executionId: fix.executionId, at: fix.deployedAt });
+    const fixedAt = Date.parse(fix.deployedAt);
+    if (fixedAt > Date.parse(signal.startedAt) && fixedAt < Date.parse(endedAt)) facts.push({ kind: 'rework', pipeline, executionId: fix.executionId, at: fix.deployedAt });
   }
   return facts;
 }

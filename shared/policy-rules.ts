@@ -47,3 +47,10 @@ export function pipelinesWatching(policy: ReleasePolicy, alarmName: string): { p
 export function signalAlarms(policy: ReleasePolicy): string[] {
   return [...new Set(Object.values(policy.repositories).flatMap(({ pipelines }) => pipelines.flatMap((rule) => rule.signals?.alarms ?? [])))];
 }
+
+/** The production pipelines that declare the CodeDeploy group (`application/group`) theirs (release-policy.yml `signals.deploymentGroups`). */
+export function pipelinesDeployingTo(policy: ReleasePolicy, deploymentGroup: string): { pipeline: string; team: string; rule: PipelineRule }[] {
+  return Object.values(policy.repositories).flatMap(({ team, pipelines }) =>
+    pipelines.filter((rule) => rule.production && rule.signals?.deploymentGroups.includes(deploymentGroup)).map((rule) => ({ pipeline: rule.name, team, rule })),
+  );
+}

@@ -7,12 +7,14 @@ import type { ReleasePolicy } from '../../shared/release-policy';
 import { deploymentExecution } from './deployment-execution';
 import { deploymentNotification } from './deployment-notification';
 import { deploymentReport } from './deployment-report';
+import { codeDeployRollbackFacts } from './rollback-facts';
+import { claimFacts } from '../../shared/dora-facts';
 
 export interface OnDeployDeps {
   policy: ReleasePolicy;
   deployments: Deployments;
-  pipelines: Pick<Pipelines, 'findActionExecution'>;
-  ledger: Pick<Ledger, 'recordDeployment' | 'executionOf' | 'linkToExecution'>;
+  pipelines: Pick<Pipelines, 'findActionExecution' | 'history'>;
+  ledger: Pick<Ledger, 'recordDeployment' | 'executionOf' | 'linkToExecution' | 'claimFact'>;
   notifications: Notifications;
 }
 
@@ -35,11 +37,12 @@ export async function handle(event: CodeDeployStateEvent, { policy, deployments,
     logger.info('deployment state', { state });
     return report;
   }
+  const dora = await claimFacts(await codeDeployRollbackFacts(report, outcome, event.time, policy, pipelines), ledger);
   metrics.addDimension('application', application);
   metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
   metrics.addMetric('DeploymentFailed', MetricUnit.Count, state === 'FAILURE' ? 1 : 0);
   if (durationSeconds !== undefined) metrics.addMetric('DeploymentDuration', MetricUnit.Seconds, durationSeconds);
   if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
   else logger.warn('deployment did not succeed', { state, error, durationSeconds });
-  return { ...report, durationSeconds, error };
+  return { ...report, durationSeconds, error, dora };
 }

@@ -41,7 +41,7 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
       for await (const page of paginateListPipelineExecutions({ client, pageSize: 100 }, { pipelineName: pipeline })) {
         for (const { pipelineExecutionId: executionId, status, startTime, lastUpdateTime, executionType, sourceRevisions = [] } of page.pipelineExecutionSummaries ?? []) {
           const endedAt = lastUpdateTime?.toISOString();
-          if (status !== 'Succeeded' || !executionId || !endedAt || endedAt > before) continue;
+          if (status !== 'Succeeded' || !executionId || !endedAt || Date.parse(endedAt) > Date.parse(before)) continue;
           if (executionType === 'ROLLBACK') history.rollbacks.push({ pipeline, executionId, startedAt: startTime?.toISOString() ?? endedAt, endedAt });
           else history.deployments.push({ pipeline, executionId, deployedAt: endedAt, commitId: sourceRevisions.find(({ actionName }) => actionName === sourceAction)?.revisionId });
         }

@@ -62,8 +62,8 @@ export function recordedPipelines(recordFile: string, actionsFile?: string, exec
     async history(pipeline, { before }) {
       const ended = executionsFile ? await readJsonLines<RecordedExecution>(executionsFile) : [];
       const deployments = ended
-        .filter((execution) => execution.pipeline === pipeline && execution.status === 'Succeeded' && execution.endedAt <= before)
-        .sort((a, b) => b.endedAt.localeCompare(a.endedAt))
+        .filter((execution) => execution.pipeline === pipeline && execution.status === 'Succeeded' && Date.parse(execution.endedAt) <= Date.parse(before))
+        .sort((a, b) => Date.parse(b.endedAt) - Date.parse(a.endedAt))
         .map(({ executionId, endedAt, commitId }) => ({ pipeline, executionId, deployedAt: endedAt, commitId }));
       // the laptop's runner rolls nothing back: a roll back pressed in Slack is recorded, not run
       return { deployments, rollbacks: [] };

@@ -139,8 +139,8 @@ export function memoryPipelines({ revisions = [], actions = [], deployments = []
     async history(pipeline, { before }) {
       reads.push(`history ${pipeline} ${before}`);
       return structuredClone({
-        deployments: deployments.filter((deployment) => deployment.pipeline === pipeline && deployment.deployedAt <= before).sort((a, b) => b.deployedAt.localeCompare(a.deployedAt)),
-        rollbacks: rollbacks.filter((rollback) => rollback.pipeline === pipeline && rollback.endedAt <= before).sort((a, b) => b.endedAt.localeCompare(a.endedAt)),
+        deployments: deployments.filter((deployment) => deployment.pipeline === pipeline && Date.parse(deployment.deployedAt) <= Date.parse(before)).sort((a, b) => Date.parse(b.deployedAt) - Date.parse(a.deployedAt)),
+        rollbacks: rollbacks.filter((rollback) => rollback.pipeline === pipeline && Date.parse(rollback.endedAt) <= Date.parse(before)).sort((a, b) => Date.parse(b.endedAt) - Date.parse(a.endedAt)),
       });
     },
     async findActionExecution(pipeline, externalExecutionId) {

@@ -41,7 +41,7 @@ describe('on-deploy handle', () => {
     const { deps, deployments, pipelines, ledger, notifications } = setUp();
     const event = sampleEvent(CodeDeployStateEvent, 'codedeploy/deployment-failure.json');
     const { result, records } = await emittedMetrics(() => handle(event, deps));
-    expect(result).toEqual({ application: 'myApplication', deploymentGroup: 'myDeploymentGroup', deploymentId: DEPLOYMENT, state: 'FAILURE', ended: true, succeeded: false, ...failed });
+    expect(result).toEqual({ application: 'myApplication', deploymentGroup: 'myDeploymentGroup', deploymentId: DEPLOYMENT, state: 'FAILURE', ended: true, succeeded: false, ...failed, dora: [] });
     expect(deployments.asked).toEqual([DEPLOYMENT]);
     expect(pipelines.reads).toEqual(['MyFirstPipeline', 'feature-preview', 'website'].map((pipeline) => `findActionExecution ${pipeline} ${DEPLOYMENT}`));
     expect(await ledger.deployment(DEPLOYMENT)).toEqual({ deploymentId: DEPLOYMENT, application: 'myApplication', deploymentGroup: 'myDeploymentGroup', state: 'FAILURE', at: event.time, ...failed });
@@ -86,5 +86,59 @@ describe('on-deploy handle', () => {
     expect(await ledger.deployment(DEPLOYMENT)).toMatchObject({ state: 'FAILURE', error: failed.error });
     expect(notifications.published).toEqual([expect.objectContaining({ team: 'unrouted', result: 'FAILURE', deployment: expect.objectContaining({ error: failed.error }) })]);
     expect(notifications.published[0]!.pipeline).toBeUndefined();
+  });
+});
+
+describe('on-deploy handle: CodeDeploy rollbacks in a production group', () => {
+  const production = parsePolicy(`
+teams: { platform: {} }
+repositories:
+  MyDemoRepo:
+    team: platform
+    pipelines:
+      - { name: MyFirstPipeline, branches: [main], production: true, signals: { deploymentGroups: [myApplication/myDeploymentGroup] } }
+`);
+  // d-ROLLBACK1 rolled back d-OTHER0001, which the deployment exec-other (succeeded two hours before) ran
+  const ROLLBACK = 'd-ROLLBACK1';
+  const rolledBack = { durationSeconds: 300, rollback: { of: 'd-OTHER0001', message: 'Rolled back' } };
+  const deployed = { pipeline: 'MyFirstPipeline', executionId: 'exec-other', deployedAt: '2016-06-30T20:00:00.000Z', commitId: 'c'.repeat(40) };
+  const rollbackEvent = (state: 'SUCCESS' | 'FAILURE') =>
+    sampleEvent(CodeDeployStateEvent, `codedeploy/deployment-${state === 'SUCCESS' ? 'success' : 'failure'}.json`, (event) => {
+      event.id = `rollback-${state}`;
+      Object.assign(event.detail, { deploymentId: ROLLBACK });
+    });
+  const setUpRollback = (deployments = [deployed]) => {
+    const fakes = { deployments: memoryDeployments({ [ROLLBACK]: rolledBack }), pipelines: memoryPipelines({ actions: ranByMyFirstPipeline, deployments }), ledger: memoryLedger(), notifications: memoryNotifications() };
+    return { ...fakes, deps: { policy: production, ...fakes } };
+  };
+
+  it('a rollback that succeeded: the deployment it undid failed, and recovered when the rollback ended', async () => {
+    const { deps, ledger } = setUpRollback();
+    const event = rollbackEvent('SUCCESS');
+    const signal = `rollback:${ROLLBACK}`;
+    const facts = [
+      { kind: 'failed-deployment', pipeline: 'MyFirstPipeline', executionId: 'exec-other', at: deployed.deployedAt, signal },
+      { kind: 'recovery', pipeline: 'MyFirstPipeline', executionId: 'exec-other', at: new Date(event.time).toISOString(), seconds: 300, signal },
+    ];
+    expect(await handle(event, deps)).toMatchObject({ dora: facts });
+    expect(await ledger.facts('MyFirstPipeline')).toEqual(facts);
+  });
+
+  it('a rollback that failed: the deployment failed, and has not recovered', async () => {
+    const { deps } = setUpRollback();
+    expect(await handle(rollbackEvent('FAILURE'), deps)).toMatchObject({ dora: [{ kind: 'failed-deployment', executionId: 'exec-other' }] });
+  });
+
+  it('a rollback of a deployment whose execution never succeeded says nothing of DORA: the pipeline caught it', async () => {
+    const { deps, ledger } = setUpRollback([]);
+    expect(await handle(rollbackEvent('SUCCESS'), deps)).toMatchObject({ dora: [] });
+    expect(await ledger.facts('MyFirstPipeline')).toEqual([]);
+  });
+
+  it('a deployment that is no rollback, or in a group no pipeline declares, says nothing of DORA', async () => {
+    const { deps } = setUpRollback();
+    deps.deployments = memoryDeployments({ [ROLLBACK]: { durationSeconds: 300 } });
+    expect(await handle(rollbackEvent('SUCCESS'), deps)).toMatchObject({ dora: [] });
+    expect(await handle(rollbackEvent('SUCCESS'), { ...setUpRollback().deps, policy })).toMatchObject({ dora: [] });
   });
 });
