@@ -31,5 +31,10 @@ export function gitSource(reposDir: string): SourceReader {
       const output = await run(repository, ['diff', '--name-only', '--no-renames', '-z', before, after]);
       return output.split('\0').filter(Boolean);
     },
+    async commitsBetween(repository, fromCommitId, toCommitId, limit) {
+      // one more than the limit tells whether there are more
+      const commits = await log(repository, [`--max-count=${limit + 1}`], [toCommitId, ...(fromCommitId ? [`^${fromCommitId}`] : [])]);
+      return { commits: commits.slice(0, limit), complete: commits.length <= limit };
+    },
   };
 }
