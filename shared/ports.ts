@@ -28,6 +28,18 @@ export interface SourceReader {
   commitsBetween(repository: string, fromCommitId: string | undefined, toCommitId: string, limit: number): Promise<{ commits: Commit[]; complete: boolean }>;
   /** Every path added, changed or deleted between the two commits. */
   changedPaths(repository: string, beforeCommitId: string, afterCommitId: string): Promise<string[]>;
+  /**
+   * What a deployment of `toCommitId` brings after `fromCommitId`, as `git log to ^from` lists it:
+   * the commits reachable from `toCommitId` through every parent (a merge brings its branch's
+   * commits, however old) and not from `fromCommitId`, each as getCommit gives it, newest first by
+   * commit date. At most `limit`, the newest; `complete` is false when there may be more, either
+   * past the limit or past how far the adapter walks (what it returns is in the range all the same).
+   * Without `fromCommitId` (no earlier revision known) the range is the whole history of
+   * `toCommitId`, so `complete` is true only for a history of at most `limit` commits. The same
+   * commit twice, or a `toCommitId` that `fromCommitId` descends from (a rollback), gives none.
+   * A commit the repository does not hold is an error.
+   */
+  commitsBetween(repository: string, fromCommitId: string | undefined, toCommitId: string, limit: number): Promise<{ commits: Commit[]; complete: boolean }>;
 }
 
 export interface PipelineStart {

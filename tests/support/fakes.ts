@@ -152,20 +152,49 @@ export function memoryPipelines({ revisions = [], actions = [], deployments = []
   return { ...pipelines, starts, reads };
 }
 
-/** CodeCommit holding `commits`, with `changedPaths` between any two of them; a commit it does not hold is an error, as in CodeCommit. */
-export function memorySource(commits: Commit[], changedPaths: string[] = []): SourceReader & { reads: string[] } {
+/** A commit as the fake CodeCommit holds it: with its parents' ids (none: a first commit). */
+type GraphCommit = Commit & { parents?: string[] };
+
+/**
+ * CodeCommit holding `commits`, with `changedPaths` between any two of them; a commit it does not
+ * hold is an error, as in CodeCommit. commitsBetween reads the whole graph, exactly; its commit date
+ * is `authoredAt`.
+ */
+export function memorySource(commits: GraphCommit[], changedPaths: string[] = []): SourceReader & { reads: string[] } {
   const reads: string[] = [];
+  const find = (repository: string, commitId: string) => {
+    const found = commits.find((candidate) => candidate.commitId === commitId);
+    if (!found) throw new Error(`CommitDoesNotExistException: ${commitId} is not in ${repository}`);
+    const { parents = [], ...commit } = found;
+    return { commit: structuredClone(commit), parents };
+  };
+  /** Every commit `start` reaches, not entering `stop`. */
+  const reach = (repository: string, start: string, stop = new Set<string>()) => {
+    const reached = new Set<string>();
+    const queue = [start];
+    for (const commitId of queue) {
+      if (reached.has(commitId) || stop.has(commitId)) continue;
+      reached.add(commitId);
+      queue.push(...find(repository, commitId).parents);
+    }
+    return reached;
+  };
   return {
     reads,
     async getCommit(repository, commitId) {
       reads.push(`getCommit ${repository} ${commitId}`);
-      const commit = commits.find((candidate) => candidate.commitId === commitId);
-      if (!commit) throw new Error(`CommitDoesNotExistException: ${commitId} is not in ${repository}`);
-      return structuredClone(commit);
+      return find(repository, commitId).commit;
     },
     async changedPaths(repository, before, after) {
       reads.push(`changedPaths ${repository} ${before}..${after}`);
       return [...changedPaths];
+    },
+    async commitsBetween(repository, fromCommitId, toCommitId, limit) {
+      reads.push(`commitsBetween ${repository} ${fromCommitId ?? ''}..${toCommitId}`);
+      const range = [...reach(repository, toCommitId, fromCommitId === undefined ? undefined : reach(repository, fromCommitId))]
+        .map((commitId) => find(repository, commitId).commit)
+        .sort((a, b) => (b.authoredAt ?? '').localeCompare(a.authoredAt ?? ''));
+      return { commits: range.slice(0, limit), complete: range.length <= limit };
     },
   };
 }
