@@ -21,11 +21,6 @@ export interface Commit {
 
 export interface SourceReader {
   getCommit(repository: string, commitId: string): Promise<Commit>;
-  /**
-   * The commits reachable from `toCommitId` and not from `fromCommitId` (every parent's side of a
-   * merge), newest first, at most `limit`; `complete` is false when there were more.
-   */
-  commitsBetween(repository: string, fromCommitId: string | undefined, toCommitId: string, limit: number): Promise<{ commits: Commit[]; complete: boolean }>;
   /** Every path added, changed or deleted between the two commits. */
   changedPaths(repository: string, beforeCommitId: string, afterCommitId: string): Promise<string[]>;
   /**

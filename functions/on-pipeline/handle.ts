@@ -19,8 +19,11 @@ export interface OnPipelineDeps {
   notifications: Notifications;
 }
 
-/** How many commits one deployment's lead times read at most (CodeCommit's BatchGetCommits takes 100). */
-const COMMITS_PER_DEPLOYMENT = 100;
+/**
+ * How many commits one deployment's lead times read at most: CodeCommit gives a commit's parents
+ * only, so a straight line of commits takes a BatchGetCommits call each, one after another.
+ */
+const COMMITS_PER_DEPLOYMENT = 30;
 
 /** What one event of a pipeline may use: its team, its repository, and CodePipeline's reads when its role allows them. */
 interface Scope {

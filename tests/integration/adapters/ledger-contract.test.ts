@@ -25,7 +25,7 @@ describe('ledgerTable', () => {
     ...ledgerTable(documents, 'contract-ledger', 1),
     pushes: async (commitId) => {
       const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'contract-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `COMMIT#${commitId}` }, ConsistentRead: true }));
-      return Items.map(({ pk: _pk, sk: _sk, expiresAt: _expiresAt, ...push }) => push as PushRecord);
+      return Items.map(({ repository, branch, commitId, author, title, pushedAt, eventId }) => ({ repository, branch, commitId, author, title, pushedAt, eventId }) as PushRecord);
     },
     build: (buildId) => stored<BuildRecord>(keys.build(buildId)),
     deployment: (deploymentId) => stored<DeploymentRecord>(keys.deployment(deploymentId)),

@@ -80,7 +80,7 @@ describe('on-pipeline handle', () => {
       { kind: 'lead-time', pipeline: 'MyFirstPipeline', executionId: EXECUTION, commitId: 'b'.repeat(40), at: event.time, seconds: leadTime('2026-11-24T18:00:00Z') },
     ];
     expect(result).toEqual({ state: 'SUCCEEDED', dora, promoted: [], skipped: [] });
-    expect(asked).toEqual([`MyDemoRepo ${PREVIOUS}..${COMMIT} 100`]);
+    expect(asked).toEqual([`MyDemoRepo ${PREVIOUS}..${COMMIT} 30`]);
     expect(await ledger.facts('MyFirstPipeline')).toEqual(expect.arrayContaining(dora));
     expect(ledger.steps('MyFirstPipeline', EXECUTION)).toEqual([{ pipeline: 'MyFirstPipeline', executionId: EXECUTION, state: 'SUCCEEDED', at: event.time, eventId: event.id }]);
     expect(notifications.published).toEqual([
