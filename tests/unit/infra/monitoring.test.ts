@@ -52,7 +52,7 @@ describe('alarms', () => {
   const defined = alarms(settings, { Ref: 'ReleaseNotifications' });
 
   it('tell the topic when a production pipeline fails, a function fails or a dead letter waits', () => {
-    expect(Object.keys(defined).sort()).toEqual(['ActFromSlackErrorsAlarm', 'DeadLettersAlarm', 'HelloErrorsAlarm', 'MyFirstPipelineFailedAlarm', 'NotifySlackErrorsAlarm', 'OnBuildErrorsAlarm', 'OnDeployErrorsAlarm', 'OnPipelineErrorsAlarm', 'OnPushErrorsAlarm', 'SlackInteractionsErrorsAlarm', 'UndeliveredNotificationsAlarm']);
+    expect(Object.keys(defined).sort()).toEqual(['ActFromSlackErrorsAlarm', 'DeadLettersAlarm', 'HelloErrorsAlarm', 'MyFirstPipelineFailedAlarm', 'NotifySlackErrorsAlarm', 'OnAlarmErrorsAlarm', 'OnBuildErrorsAlarm', 'OnDeployErrorsAlarm', 'OnPipelineErrorsAlarm', 'OnPushErrorsAlarm', 'SlackInteractionsErrorsAlarm', 'UndeliveredNotificationsAlarm']);
     for (const { Properties } of Object.values(defined)) expect(Properties).toMatchObject({ AlarmActions: [{ Ref: 'ReleaseNotifications' }], Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 

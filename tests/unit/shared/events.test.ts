@@ -72,7 +72,7 @@ describe('event schemas', () => {
         reason: 'Threshold Crossed: 1 out of the last 1 datapoints [99.50160229693434 (02/10/19 16:59:00)] was greater than the threshold (50.0) (minimum 1 datapoint for OK -> ALARM transition).',
         timestamp: '2019-10-02T17:04:40.989+0000',
       },
-      previousState: { value: 'OK' },
+      previousState: { value: 'OK', timestamp: '2019-10-01T13:56:40.987+0000' },
     });
   });
 
