@@ -55,8 +55,11 @@ export interface ExecutionRevision {
 
 export interface Pipelines {
   start(request: PipelineStart): Promise<{ executionId: string }>;
-  /** The source commit and resolved variables of an execution, or undefined when it has no commit revision. */
-  executionRevision(pipeline: string, executionId: string): Promise<ExecutionRevision | undefined>;
+  /**
+   * The commit its `sourceAction` gave an execution, with its resolved variables; undefined when it
+   * has no commit revision. A pipeline with several sources has several commits: the action says which.
+   */
+  executionRevision(pipeline: string, executionId: string, sourceAction: string): Promise<ExecutionRevision | undefined>;
   /** The execution's actions with the id their provider gave them (a CodeBuild build id, a CodeDeploy deployment id). */
   actionExecutions(pipeline: string, executionId: string): Promise<{ stage: string; action: string; externalExecutionId?: string }[]>;
   /**

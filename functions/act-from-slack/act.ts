@@ -27,9 +27,9 @@ const HOLD_SECONDS = 120;
 
 /** The email of the author of the execution's commit, where the policy names its repository and the execution has a commit. */
 async function authorEmailOf(pipeline: string, executionId: string, { policy, pipelines, source }: ActPorts): Promise<string | undefined> {
-  const repository = findPipeline(policy, pipeline)?.repository;
-  const revision = repository && (await pipelines.executionRevision(pipeline, executionId));
-  return revision ? (await source.getCommit(repository, revision.commitId)).authorEmail : undefined;
+  const owner = findPipeline(policy, pipeline);
+  const revision = owner && (await pipelines.executionRevision(pipeline, executionId, owner.rule.sourceAction));
+  return revision ? (await source.getCommit(owner.repository, revision.commitId)).authorEmail : undefined;
 }
 
 /** approve and reject are one decision: whichever press comes first decides. */

@@ -87,7 +87,7 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const { policy, pipelines, ledger, notifications } = deps;
   logger.info('pipeline state', { state });
-  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId)]);
+  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction)]);
   const plan = planPromotion(event, policy, revision);
   const [, promoted] = await Promise.all([notifications.publish([pipelineNotification(event, scope.route, revision)]), startPipelines(plan, pipelines)]);
   if (scope.inPolicy) {

@@ -5,7 +5,16 @@ import type { Pipelines } from '../ports';
 /** How far back `history` reads: 3 pages of 100 executions. */
 const HISTORY_PAGES = 3;
 
+const COMMIT_ID = /^[0-9a-f]{40}$/;
+
 export function codePipelines(client: CodePipelineClient): Pipelines {
+  const sourceCommit = async (pipelineName: string, pipelineExecutionId: string, sourceAction: string) => {
+    for await (const page of paginateListActionExecutions({ client }, { pipelineName, filter: { pipelineExecutionId } })) {
+      const action = page.actionExecutionDetails?.find(({ actionName }) => actionName === sourceAction);
+      if (action) return action.output?.outputVariables?.CommitId ?? action.output?.executionResult?.externalExecutionId;
+    }
+    return undefined;
+  };
   return {
     async start({ pipeline, clientRequestToken, variables, sourceRevision }) {
       const { pipelineExecutionId } = await client.send(
@@ -18,9 +27,12 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
       );
       return { executionId: pipelineExecutionId ?? 'unknown' };
     },
-    async executionRevision(pipelineName, pipelineExecutionId) {
+    async executionRevision(pipelineName, pipelineExecutionId, sourceAction) {
       const { pipelineExecution } = await client.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId }));
-      const revision = pipelineExecution?.artifactRevisions?.find(({ revisionId }) => /^[0-9a-f]{40}$/.test(revisionId ?? ''));
+      const commits = pipelineExecution?.artifactRevisions?.filter(({ revisionId }) => COMMIT_ID.test(revisionId ?? '')) ?? [];
+      // artifacts are named for their output, not their action: with several, the source action's own output says which
+      const commitOfAction = commits.length > 1 ? await sourceCommit(pipelineName, pipelineExecutionId, sourceAction) : commits[0]?.revisionId;
+      const revision = commits.find(({ revisionId }) => revisionId === commitOfAction);
       if (!revision?.revisionId) return undefined;
       const variables = Object.fromEntries((pipelineExecution?.variables ?? []).map((variable) => [variable.name ?? '', variable.resolvedValue ?? '']));
       return { commitId: revision.revisionId, committedAt: revision.created?.toISOString(), variables };

@@ -75,6 +75,7 @@ export function recordedPipelines(recordFile: string, actionsFile?: string, exec
       return found && { executionId: found.executionId, stage: found.stage, action: found.action };
     },
     async executionRevision(pipeline, executionId) {
+      // the laptop's pipelines have one source each
       const recorded = (await readRecordedStarts(recordFile)).find((start) => start.pipeline === pipeline && start.executionId === executionId);
       if (!recorded) return undefined;
       return { commitId: recorded.context.commitId, variables: Object.fromEntries(recorded.variables.map(({ name, value }) => [name, value])) };

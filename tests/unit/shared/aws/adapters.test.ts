@@ -101,12 +101,31 @@ describe('codePipelines', () => {
         variables: [{ name: 'BRANCH', resolvedValue: 'feature/banner' }],
       },
     });
-    expect(await pipelines.executionRevision('feature-preview', 'exec-3')).toEqual({ commitId: COMMIT, committedAt: '2026-11-20T09:00:00.000Z', variables: { BRANCH: 'feature/banner' } });
+    expect(await pipelines.executionRevision('feature-preview', 'exec-3', 'Source')).toEqual({ commitId: COMMIT, committedAt: '2026-11-20T09:00:00.000Z', variables: { BRANCH: 'feature/banner' } });
+  });
+
+  it("takes a multi-source execution's commit from its source action, as the policy's sourceAction names it", async () => {
+    codepipeline.on(GetPipelineExecutionCommand).resolves({
+      pipelineExecution: {
+        artifactRevisions: [
+          { name: 'ConfigArtifact', revisionId: OLD, created: new Date('2026-11-19T09:00:00Z') },
+          { name: 'SourceArtifact', revisionId: COMMIT, created: new Date('2026-11-20T09:00:00Z') },
+        ],
+      },
+    });
+    codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'MyFirstPipeline', filter: { pipelineExecutionId: 'exec-4' } }).resolves({
+      actionExecutionDetails: [
+        { stageName: 'Source', actionName: 'Config', output: { executionResult: { externalExecutionId: OLD }, outputVariables: { CommitId: OLD } } },
+        { stageName: 'Source', actionName: 'App', output: { executionResult: { externalExecutionId: COMMIT }, outputVariables: { CommitId: COMMIT } } },
+      ],
+    });
+    expect(await pipelines.executionRevision('MyFirstPipeline', 'exec-4', 'App')).toEqual({ commitId: COMMIT, committedAt: '2026-11-20T09:00:00.000Z', variables: {} });
+    expect(await pipelines.executionRevision('MyFirstPipeline', 'exec-4', 'Missing')).toBeUndefined();
   });
 
   it('says there is no revision when the execution has no commit (an S3 source, say)', async () => {
     codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: 'object-version-1' }] } });
-    expect(await pipelines.executionRevision('p', 'e')).toBeUndefined();
+    expect(await pipelines.executionRevision('p', 'e', 'Source')).toBeUndefined();
   });
 
   it('lists an execution\'s actions with their providers\' ids, over every page', async () => {

@@ -62,8 +62,8 @@ describe('recordedPipelines', () => {
 
   it('answers the revision of an execution it recorded, and nothing for others', async () => {
     const { executionId } = await pipelines.start(request);
-    expect(await pipelines.executionRevision('feature-preview', executionId)).toEqual({ commitId: 'c'.repeat(40), variables: { BRANCH: 'feature/x' } });
-    expect(await pipelines.executionRevision('feature-preview', 'other')).toBeUndefined();
+    expect(await pipelines.executionRevision('feature-preview', executionId, 'Source')).toEqual({ commitId: 'c'.repeat(40), variables: { BRANCH: 'feature/x' } });
+    expect(await pipelines.executionRevision('feature-preview', 'other', 'Source')).toBeUndefined();
   });
 
   it("answers the deployments the laptop's runner ended, newest first, as ListPipelineExecutions would", async () => {
