@@ -97,12 +97,14 @@ describe('serverless package', () => {
   ];
   // Adapter methods a function bundles but never calls (one adapter object serves several functions).
   const UNCALLED: Record<string, string[]> = {
-    'on-push': ['codepipeline:GetPipelineExecution', 'codepipeline:ListActionExecutions', 'dynamodb:Query'],
+    'on-push': ['codepipeline:GetPipelineExecution', 'codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions', 'dynamodb:Query'],
     'on-build': ['dynamodb:Query'],
     'on-deploy': ['codepipeline:StartPipelineExecution', 'codepipeline:GetPipelineExecution'],
     'notify-slack': ['dynamodb:Query'],
     // the Pipelines adapter (for the commit of an execution) and the source reader (for its author) come whole
-    'act-from-slack': ['codepipeline:StartPipelineExecution', 'codepipeline:ListActionExecutions', 'dynamodb:Query'],
+    'act-from-slack': ['codepipeline:StartPipelineExecution', 'dynamodb:Query'],
+    // the Pipelines adapter comes whole; on-alarm reads CodePipeline's list of executions only, and claims facts
+    'on-alarm': ['codepipeline:StartPipelineExecution', 'codepipeline:GetPipelineExecution', 'codepipeline:ListActionExecutions', 'dynamodb:Query'],
     // the DynamoDB client comes from shared/adapters, beside the ledger adapter's queries
     'slack-interactions': ['dynamodb:Query'],
   };
@@ -111,7 +113,7 @@ describe('serverless package', () => {
   // Lambda, not the code, sends a failed asynchronous invocation to its SQS on-failure destination, with the function's role
   const DESTINATION: Record<string, string[]> = { 'act-from-slack': ['sqs:SendMessage'] };
 
-  it.each(['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-slack', 'slack-interactions', 'act-from-slack'])('gives %s a role of its own with exactly the actions its code sends, scoped, no *', async (name) => {
+  it.each(['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'on-alarm', 'notify-slack', 'slack-interactions', 'act-from-slack'])('gives %s a role of its own with exactly the actions its code sends, scoped, no *', async (name) => {
     const fn = ofType('AWS::Lambda::Function').find((candidate) => candidate.Properties.FunctionName === `release-conductor-test-${name}`)!;
     const role = resources[fn.Properties.Role['Fn::GetAtt'][0]]!;
     const statements: { Action: string[]; Resource: unknown }[] = role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement);
