@@ -73,7 +73,7 @@ describe('serverless package', () => {
     for (const statement of onTable) expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['ReleaseLedger', 'Arn'] });
   });
 
-  it('lets the functions publish to the topic alone, and notify-slack read only this stage\'s parameters; notify-slack hears release notifications only', () => {
+  it('lets the functions publish to the topic alone, and notify-slack read only this stage\'s parameters; notify-slack hears our notifications only (on-alarm's too), never CloudWatch's raw alarm messages', () => {
     const statements = ofType('AWS::IAM::Role').flatMap((role) => role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement));
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'ReleaseNotifications' } });
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationsKey', 'Arn'] } });
@@ -82,7 +82,7 @@ describe('serverless package', () => {
     expect(subscription!.Properties).toMatchObject({
       TopicArn: { Ref: 'ReleaseNotifications' },
       Protocol: 'lambda',
-      FilterPolicy: { kind: ['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment'] },
+      FilterPolicy: { kind: ['push', 'pipeline', 'stage', 'action', 'approval', 'build', 'deployment', 'alarm'] },
     });
     const notifySlack = ofType('AWS::Lambda::Function').find((fn) => fn.Properties.FunctionName === 'release-conductor-test-notify-slack');
     expect(notifySlack!.Properties.Environment.Variables).toMatchObject({ SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token' });

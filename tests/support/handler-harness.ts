@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { BatchGetCommitsCommand, CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -112,6 +112,8 @@ export function handlerHarness() {
     aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
     aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
     aws.codepipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [] });
+    // a commit CodeCommit holds, for the lead time of a production deployment
+    aws.codecommit.on(BatchGetCommitsCommand).callsFake(({ commitIds }: { commitIds: string[] }) => ({ commits: commitIds.map((commitId) => ({ commitId, message: 'Fix', parents: [], author: { name: 'Mina Kim', date: '1764493200 +0000' }, committer: { name: 'Mina Kim', date: '1764493200 +0000' } })) }));
   });
 
   const invoke = (name: FunctionName, event: unknown, remainingMs?: number) => handlers[name](event, lambdaContext(`release-conductor-test-${name}`, remainingMs));

@@ -173,7 +173,7 @@ describe('on-build, on-deploy, on-pipeline', () => {
     expect(lines).toContainEqual(expect.objectContaining({ PipelineSucceeded: 1, pipeline: 'feature-preview' }));
   });
 
-  it('records a production release in the ledger and emits its DORA measures per pipeline and for all, once', async () => {
+  it('records a production deployment in the ledger and emits its DORA facts per pipeline and for all, once', async () => {
     const push = pushTo('main', 'Add sample application files');
     await run('onPush', push);
     const commitId = push.detail.commitId!;
@@ -183,8 +183,10 @@ describe('on-build, on-deploy, on-pipeline', () => {
     codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ name: 'SourceArtifact', revisionId: commitId }] } });
 
     const { result, lines } = await run('onPipeline', succeeded);
-    const leadTime = (Date.parse(succeeded.time) - Date.parse(push.time)) / 1000;
-    expect(result).toMatchObject({ measures: [{ name: 'ProductionDeployments', value: 1 }, { name: 'LeadTimeForChanges', value: leadTime }] });
+    // the commit's own time (CodeCommit's author date, as the harness answers BatchGetCommits)
+    const leadTime = (Date.parse(succeeded.time) - 1_764_493_200_000) / 1000;
+    expect(result).toMatchObject({ dora: [{ kind: 'deployment', executionId: 'exec-dora-1' }, { kind: 'lead-time', commitId, seconds: leadTime }] });
+    expect(await ledgerItems('DORA#MyFirstPipeline')).toEqual(expect.arrayContaining([expect.objectContaining({ sk: 'FACT#deployment#exec-dora-1' }), expect.objectContaining({ sk: `FACT#lead-time#exec-dora-1#${commitId}` })]));
     const emf = lines.find((line) => 'LeadTimeForChanges' in line) as { _aws: { CloudWatchMetrics: { Dimensions: string[][] }[] } } & Record<string, unknown>;
     expect(emf).toMatchObject({ pipeline: 'MyFirstPipeline', LeadTimeForChanges: leadTime });
     expect(emf._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'pipeline'], ['service']]);
@@ -195,13 +197,13 @@ describe('on-build, on-deploy, on-pipeline', () => {
     const again = await run('onPipeline', succeeded);
     expect(again.result).toEqual(result);
     expect(again.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
-    // another event about the same execution: the ledger has it already, so it is not counted twice
+    // another event about the same execution: its facts are claimed already, so nothing is counted twice
     const another = await run('onPipeline', { ...succeeded, id: 'another-event-same-execution' });
-    expect(another.result).toMatchObject({ measures: [] });
+    expect(another.result).toMatchObject({ dora: [] });
     expect(another.lines.some((line) => 'ProductionDeployments' in line)).toBe(false);
   });
 
-  it("keeps a production release's DORA measures when its notification fails: Lambda's retry counts them", async () => {
+  it("keeps a production deployment's DORA facts when its notification fails: Lambda's retry counts them", async () => {
     const push = pushTo('main', 'Add sample application files');
     await run('onPush', push);
     const succeeded = sample<{ id: string; time: string; detail: Record<string, string> }>('codepipeline/pipeline-succeeded.json');
@@ -210,9 +212,9 @@ describe('on-build, on-deploy, on-pipeline', () => {
     codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ name: 'SourceArtifact', revisionId: push.detail.commitId }] } });
 
     await snsOutage(() => expect(run('onPipeline', succeeded)).rejects.toThrow());
-    expect(await ledgerItems('EXECUTION#MyFirstPipeline#exec-dora-sns-down')).not.toContainEqual(expect.objectContaining({ sk: 'RESULT' }));
+    expect((await ledgerItems('DORA#MyFirstPipeline')).filter((item) => String(item.sk).includes('exec-dora-sns-down'))).toEqual([]);
     const retry = await run('onPipeline', succeeded);
-    expect(retry.result).toMatchObject({ measures: [{ name: 'ProductionDeployments', value: 1 }, { name: 'LeadTimeForChanges' }] });
+    expect(retry.result).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time' }] });
     expect(retry.lines).toContainEqual(expect.objectContaining({ ProductionDeployments: 1, pipeline: 'MyFirstPipeline' }));
   });
 
