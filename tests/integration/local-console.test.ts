@@ -160,7 +160,7 @@ describe('the local console', () => {
     // the dashboard: the deployed widgets, with points for these releases
     await page.goto(`${consoleUrl()}/#dashboard`);
     await page.locator('.widget[data-title^="Deployment frequency"] [aria-roledescription="point"]').first().waitFor({ timeout: 15_000 });
-    expect(await page.locator('.widget h2').allInnerTexts()).toContain('Change failure rate (%)');
+    expect(await page.locator('.widget h2').allInnerTexts()).toEqual(expect.arrayContaining(['Change fail rate (%)', 'Failed deployment recovery time (median, seconds)', 'Deployment rework rate (%)']));
     expect((await pointsOf(page, 'Deployment frequency (production deployments a day)')).filter((label) => label.includes('MyFirstPipeline'))).not.toEqual([]);
     const executions = await pointsOf(page, 'Pipeline executions');
     for (const series of ['MyFirstPipeline succeeded', 'MyFirstPipeline failed']) expect(executions.filter((label) => label.includes(series))).not.toEqual([]);
