@@ -43,40 +43,32 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
     ...Object.entries(dimensions).flat(),
     ...(Object.keys(options).length > 0 ? [options] : []),
   ];
-  const perProduction = (name: string, stat: string) => [
-    ...productionPipelines.map((pipeline) => ours(name, { pipeline }, { stat, label: pipeline })),
-    ours(name, {}, { stat, label: 'all production pipelines' }),
-  ];
+  // DORA's measures per production pipeline and for all of them: the functions emit both
+  const production = [...productionPipelines.map((pipeline, i) => ({ dimensions: { pipeline }, label: pipeline, suffix: `${i}` })), { dimensions: {}, label: 'all production pipelines', suffix: '' }];
+  const perProduction = (name: string, stat: string) => production.map(({ dimensions, label }) => ours(name, dimensions, { stat, label }));
+  /**
+   * `100 * <name> / ProductionDeployments`. FILL on both: CloudWatch leaves a period out where a
+   * series has no value, and a period with deployments and none of `name` is 0 %. Failed and rework
+   * deployments take their deployment's time, so they fall in a period that has it.
+   */
+  const perDeployment = (name: string, id: string): MetricRow[] =>
+    production.flatMap(({ dimensions, label, suffix }) => [
+      ours(name, dimensions, { id: `${id}${suffix}`, visible: false }),
+      ours('ProductionDeployments', dimensions, { id: `deployed${suffix}`, visible: false }),
+      [{ expression: `100 * FILL(${id}${suffix}, 0) / FILL(deployed${suffix}, 0)`, label, id: `rate${suffix}` }],
+    ]);
   // projects and applications are not known at deploy time: SEARCH finds every one the functions report
   const search = (dimension: string, name: string, stat: string, id: string, period = DAY): MetricRow => [
     { expression: `SEARCH('{${ns},${dimension},service} MetricName="${name}" service="${service}"', '${stat}', ${period})`, id },
   ];
 
   const widgets: Omit<MetricWidget, 'x' | 'y' | 'width' | 'height'>[] = [
+    // DORA's five measures (docs/dora.md), from the facts the functions claim once each
     { type: 'metric', properties: { title: 'Deployment frequency (production deployments a day)', region, view: 'timeSeries', stat: 'Sum', period: DAY, metrics: perProduction('ProductionDeployments', 'Sum') } },
-    { type: 'metric', properties: { title: 'Lead time for changes (median, seconds)', region, view: 'timeSeries', stat: 'p50', period: DAY, metrics: perProduction('LeadTimeForChanges', 'p50') } },
-    {
-      type: 'metric',
-      properties: {
-        title: 'Change failure rate (%)',
-        region,
-        view: 'timeSeries',
-        stat: 'Sum',
-        period: DAY,
-        metrics: [
-          ...productionPipelines.flatMap((pipeline, i) => [
-            ours('ProductionFailures', { pipeline }, { id: `failed${i}`, visible: false }),
-            ours('ProductionDeployments', { pipeline }, { id: `succeeded${i}`, visible: false }),
-            [{ expression: `100 * FILL(failed${i}, 0) / (FILL(failed${i}, 0) + FILL(succeeded${i}, 0))`, label: pipeline, id: `rate${i}` }] as MetricRow,
-          ]),
-          ours('ProductionFailures', {}, { id: 'failed', visible: false }),
-          ours('ProductionDeployments', {}, { id: 'succeeded', visible: false }),
-          // a period with deployments and no failure is 0 %, one with failures only 100 %: CloudWatch leaves a period out where a series has no value
-          [{ expression: '100 * FILL(failed, 0) / (FILL(failed, 0) + FILL(succeeded, 0))', label: 'all production pipelines', id: 'rate' }],
-        ],
-      },
-    },
-    { type: 'metric', properties: { title: 'Time to restore service (median, seconds)', region, view: 'timeSeries', stat: 'p50', period: DAY, metrics: perProduction('TimeToRestore', 'p50') } },
+    { type: 'metric', properties: { title: 'Lead time for changes (median over commits, seconds)', region, view: 'timeSeries', stat: 'p50', period: DAY, metrics: perProduction('LeadTimeForChanges', 'p50') } },
+    { type: 'metric', properties: { title: 'Change fail rate (%)', region, view: 'timeSeries', stat: 'Sum', period: DAY, metrics: perDeployment('FailedDeployments', 'failed') } },
+    { type: 'metric', properties: { title: 'Failed deployment recovery time (median, seconds)', region, view: 'timeSeries', stat: 'p50', period: DAY, metrics: perProduction('FailedDeploymentRecoveryTime', 'p50') } },
+    { type: 'metric', properties: { title: 'Deployment rework rate (%)', region, view: 'timeSeries', stat: 'Sum', period: DAY, metrics: perDeployment('ReworkDeployments', 'rework') } },
     {
       type: 'metric',
       properties: {

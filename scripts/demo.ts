@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
-import { doraReport } from '../shared/dora';
+import { doraSummary, metricOf, type DoraFact } from '../shared/dora';
 import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { runnerFiles } from '../infra/local/pipeline-runner';
@@ -67,8 +67,8 @@ export function describe(line: LogLine): string | undefined {
       return `${fn}   action ${line.stage}/${line.action}: ${line.state}`;
     case 'manual approval waiting':
       return `${fn} ⏸ manual approval waiting: ${line.stage}/${line.action}`;
-    case 'release recorded':
-      return `${fn} ◆ DORA: ${(line.dora as { name: string; value: number; unit: string }[]).map(({ name, value, unit }) => `${name} ${unit === 'Seconds' ? duration(value) : value}`).join(', ')}`;
+    case 'DORA facts counted':
+      return `${fn} ◆ DORA: ${(line.dora as DoraFact[]).map(metricOf).map(({ name, value, unit }) => `${name} ${unit === 'Seconds' ? duration(value) : value}`).join(', ')}`;
     case 'malformed event: dead-lettered':
       return `${fn} ✗ malformed event dead-lettered: ${line.reason}`;
     default:
@@ -199,8 +199,10 @@ async function main(): Promise<void> {
     const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
     const tomorrow = new Date(today.getTime() + 86_400_000);
-    const report = doraReport(await ledger.endedExecutions('MyFirstPipeline'), today, tomorrow);
-    process.stdout.write(`\n${bold('9. npm run report, for today')} (as docs/dora.md defines them: the failed execution of the production pipeline counts as a change failure, and its fix ends the time to restore):\n${formatReport(report, today, tomorrow, ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`);
+    const summary = doraSummary(await ledger.facts('MyFirstPipeline'), today, tomorrow);
+    process.stdout.write(
+      `\n${bold('9. npm run report, for today')} (as docs/dora.md defines them: the build that failed in step 5 stopped the pipeline before production: a failed execution, not a failed deployment. No alarm or rollback said production failed, so the change fail rate is 0 %, and there is no recovery time and no rework):\n${formatReport(summary, today, tomorrow, ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`,
+    );
 
     const recorded = await readRecordedStarts(localFiles(localDir).pipelineStarts);
     process.stdout.write(`\n${bold(`Dry run: ${recorded.length} pipeline starts recorded`)} in ${localFiles(localDir).pipelineStarts}\n`);

@@ -1,6 +1,7 @@
 /**
- * `npm run report`: the DORA metrics of the production pipelines for a period, from the release
- * ledger, as a table, and a chart of deployments and median lead time per day.
+ * `npm run report`: DORA's five measures of the production pipelines for a period, added up from
+ * the facts the functions claimed in the release ledger (the same facts the live metrics count),
+ * as a table, and a chart of deployments and median lead time per day.
  *
  *   npm run report                                   # the last 7 days, from the ledger `npm start` runs
  *   npm run report -- --from 2026-11-16 --days 7 --chart week.svg
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
-import { doraReport, type DoraReport } from '../shared/dora';
+import { doraSummary, type DoraSummary } from '../shared/dora';
 import { parsePolicy } from '../shared/release-policy';
 import { DEFAULT_PORTS, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../infra/local/endpoints';
 
@@ -27,14 +28,19 @@ export function duration(seconds: number | undefined): string {
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${(hours / 24).toFixed(1)} days`;
 }
 
-export function formatReport(report: DoraReport, from: Date, to: Date, pipelines: string[]): string {
+/** `12.5 % (1 of 8)`: a share of the deployments, or `-` without any. */
+function ofDeployments(rate: number | undefined, count: number, deployments: number): string {
+  return rate === undefined ? '-' : `${(rate * 100).toFixed(1)} % (${count} of ${deployments})`;
+}
+
+export function formatReport(summary: DoraSummary, from: Date, to: Date, pipelines: string[]): string {
   const days = (to.getTime() - from.getTime()) / DAY;
-  const ended = report.deployments + report.failures;
   const rows = [
-    ['Deployment frequency', `${report.deployments} (${(report.deployments / days).toFixed(2)} a day)`],
-    ['Lead time for changes (median)', duration(report.medianLeadTimeSeconds)],
-    ['Change failure rate', report.changeFailureRate === undefined ? '-' : `${(report.changeFailureRate * 100).toFixed(1)} % (${report.failures} of ${ended})`],
-    ['Time to restore service (median)', duration(report.medianTimeToRestoreSeconds)],
+    ['Deployment frequency', `${summary.deployments} (${(summary.deployments / days).toFixed(2)} a day)`],
+    ['Lead time for changes (median over commits)', duration(summary.medianLeadTimeSeconds)],
+    ['Change fail rate', ofDeployments(summary.changeFailRate, summary.failedDeployments, summary.deployments)],
+    ['Failed deployment recovery time (median)', duration(summary.medianRecoverySeconds)],
+    ['Deployment rework rate', ofDeployments(summary.reworkRate, summary.reworkDeployments, summary.deployments)],
   ];
   const last = new Date(to.getTime() - DAY).toISOString().slice(0, 10);
   return [
@@ -46,14 +52,14 @@ export function formatReport(report: DoraReport, from: Date, to: Date, pipelines
     '',
     '| day | deployments | median lead time |',
     '|---|---|---|',
-    ...report.days.map((day) => `| ${day.day} | ${day.deployments} | ${duration(day.medianLeadTimeSeconds)} |`),
+    ...summary.days.map((day) => `| ${day.day} | ${day.deployments} | ${duration(day.medianLeadTimeSeconds)} |`),
   ].join('\n');
 }
 
 /** Deployments (bars) and median lead time in hours (line) per day, as SVG, drawn by Vega-Lite. */
-export async function chart(report: DoraReport): Promise<string> {
+export async function chart(summary: DoraSummary): Promise<string> {
   const [{ compile }, vega] = await Promise.all([import('vega-lite'), import('vega')]);
-  const values = report.days.map((day) => ({ day: day.day, deployments: day.deployments, leadTimeHours: day.medianLeadTimeSeconds === undefined ? null : day.medianLeadTimeSeconds / 3600 }));
+  const values = summary.days.map((day) => ({ day: day.day, deployments: day.deployments, leadTimeHours: day.medianLeadTimeSeconds === undefined ? null : day.medianLeadTimeSeconds / 3600 }));
   const spec = compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Deployment frequency and lead time for changes',
@@ -103,13 +109,13 @@ async function main(): Promise<void> {
   const ledger = ledgerTable(DynamoDBDocumentClient.from(client), tableName, 0);
   const policy = parsePolicy(readFileSync(values.policy, 'utf8'), values.policy);
   const pipelines = [...new Set(Object.values(policy.repositories).flatMap((repository) => repository.pipelines.filter((rule) => rule.production).map((rule) => rule.name)))];
-  const executions = (await Promise.all(pipelines.map((pipeline) => ledger.endedExecutions(pipeline))).catch((error: Error) => {
+  const facts = (await Promise.all(pipelines.map((pipeline) => ledger.facts(pipeline))).catch((error: Error) => {
     throw new Error(ledgerMissing(error, tableName, endpoint) ?? error.message);
   })).flat();
-  const report = doraReport(executions, from, to);
+  const summary = doraSummary(facts, from, to);
 
-  process.stdout.write(`${formatReport(report, from, to, pipelines)}\n`);
-  writeFileSync(values.chart, await chart(report));
+  process.stdout.write(`${formatReport(summary, from, to, pipelines)}\n`);
+  writeFileSync(values.chart, await chart(summary));
   process.stdout.write(`\nChart: ${values.chart}\n`);
 }
 

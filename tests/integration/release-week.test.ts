@@ -14,8 +14,9 @@ import { dynamoDbUrl, eventBridgeUrl, linesAfter, localDir } from '../support/lo
 import { sample } from '../support/samples';
 
 // A scripted week of MyFirstPipeline (production), Monday 2026-11-16 to Sunday 2026-11-22, sent
-// through the local EventBridge as AWS would send it, into the ledger in DynamoDB (dynalite).
-// The same week, worked out by hand, is in tests/unit/shared/dora.test.ts.
+// through the local EventBridge as AWS would send it, into the ledger in DynamoDB (dynalite). Each
+// commit is authored when it is pushed. The three failed executions deployed nothing, and no alarm
+// or rollback says a deployment failed: four deployments, none failed.
 const WEEK = [
   { id: 'e1', pushedAt: '2026-11-16T09:00:00Z', result: 'SUCCEEDED', endedAt: '2026-11-16T10:00:00Z' },
   { id: 'e2', pushedAt: '2026-11-17T09:00:00Z', result: 'FAILED', endedAt: '2026-11-17T09:30:00Z' },
@@ -41,7 +42,7 @@ describe('a week of releases through the local stack', () => {
     for (const step of WEEK) {
       writeFileSync(join(work, 'index.html'), `<h1>${step.id}</h1>\n`);
       git(work, 'add', '-A');
-      git(work, 'commit', '--quiet', '-m', `Release ${step.id}`);
+      git(work, 'commit', '--quiet', `--date=${step.pushedAt}`, '-m', `Release ${step.id}`);
       const commitId = git(work, 'rev-parse', 'HEAD');
       git(bare, 'fetch', '--quiet', work, `main:refs/week/${step.id}`); // a fetch runs no hook
       const push = sample<{ time: string; detail: Record<string, string> }>('codecommit/reference-updated-branch.json');
@@ -68,16 +69,28 @@ describe('a week of releases through the local stack', () => {
     }
   });
 
-  it('keeps each execution once, with its result, end time, commit and change time', async () => {
+  it('claims each deployment once, at its end, with the lead time of its commit from its author time', async () => {
     const { Items = [] } = await documents().send(
-      new QueryCommand({ TableName: LOCAL_LEDGER_TABLE, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': 'PIPELINE#MyFirstPipeline', ':from': 'ENDED#2026-11-16', ':to': 'ENDED#2026-11-23' } }),
+      new QueryCommand({ TableName: LOCAL_LEDGER_TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :facts)', ExpressionAttributeValues: { ':pk': 'DORA#MyFirstPipeline', ':facts': 'FACT#' } }),
     );
-    expect(Items.map(({ executionId, result, endedAt, commitId, changedAt }) => ({ executionId, result, endedAt, commitId, changedAt }))).toEqual(
-      WEEK.map((step) => ({ executionId: executions.get(step.id)!.executionId, result: step.result, endedAt: step.endedAt, commitId: executions.get(step.id)!.commitId, changedAt: step.pushedAt })),
+    const deployed = WEEK.filter((step) => step.result === 'SUCCEEDED');
+    const facts = Items.map((item) => item.fact as { kind: string; executionId: string });
+    expect(facts).toHaveLength(2 * deployed.length);
+    expect(facts).toEqual(
+      expect.arrayContaining(
+        deployed.flatMap((step) => {
+          const { executionId, commitId } = executions.get(step.id)!;
+          const seconds = (Date.parse(step.endedAt) - Date.parse(step.pushedAt)) / 1000;
+          return [
+            { kind: 'deployment', pipeline: 'MyFirstPipeline', executionId, at: step.endedAt },
+            { kind: 'lead-time', pipeline: 'MyFirstPipeline', executionId, commitId, at: step.endedAt, seconds },
+          ];
+        }),
+      ),
     );
   });
 
-  it('prints the week\'s DORA metrics with `npm run report` and draws the chart', async () => {
+  it('prints the week\'s five DORA measures with `npm run report` and draws the chart', async () => {
     const chart = join(mkdtempSync(join(tmpdir(), 'rc-report-')), 'week.svg');
     // not execFileSync: DynamoDB (dynalite) may be served from this very process
     const { stdout: output } = await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), 'scripts/report.ts', '--from', '2026-11-16', '--days', '7', '--endpoint', dynamoDbUrl(), '--chart', chart], {
@@ -86,9 +99,10 @@ describe('a week of releases through the local stack', () => {
     });
     expect(output).toContain('DORA metrics, 2026-11-16 to 2026-11-22 (UTC), production pipelines: MyFirstPipeline');
     expect(output).toContain('| Deployment frequency | 4 (0.57 a day) |');
-    expect(output).toContain('| Lead time for changes (median) | 1 h 0 min |');
-    expect(output).toContain('| Change failure rate | 42.9 % (3 of 7) |');
-    expect(output).toContain('| Time to restore service (median) | 1 h 45 min |');
+    expect(output).toContain('| Lead time for changes (median over commits) | 1 h 0 min |');
+    expect(output).toContain('| Change fail rate | 0.0 % (0 of 4) |');
+    expect(output).toContain('| Failed deployment recovery time (median) | - |');
+    expect(output).toContain('| Deployment rework rate | 0.0 % (0 of 4) |');
     expect(output).toContain('| 2026-11-18 | 1 | 13 h 0 min |');
     expect(output).toContain('| 2026-11-20 | 0 | - |');
     const svg = readFileSync(chart, 'utf8');

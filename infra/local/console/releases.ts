@@ -1,11 +1,12 @@
 /**
  * Each pipeline execution in the release ledger (docs/dora.md) as a timeline: the push of its
  * commit, its stages and actions, the builds and deployments tied to it, approvals, its result and,
- * for a production pipeline, the DORA measures it counts for.
+ * for a production pipeline, the DORA facts the functions claimed for it (the `DORA#` items): what
+ * the metrics and `npm run report` count, not worked out again here.
  */
 import { paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TopLevelSpec } from 'vega-lite';
-import { doraOnEnd, type DoraMeasure, type EndedExecution } from '../../../shared/dora';
+import type { DoraFact } from '../../../shared/dora';
 import { timeAxis } from './time-axis';
 
 export interface TimelineRow {
@@ -23,12 +24,13 @@ export interface Release {
   pipeline: string;
   executionId: string;
   production: boolean;
-  /** The execution's result, or its latest state while it runs. */
+  /** The execution's latest state: its result once it ended. */
   state: string;
   startedAt: string;
   endedAt?: string;
   commit?: { id: string; repository?: string; branch?: string; author?: string; title?: string; pushedAt?: string };
-  dora: DoraMeasure[];
+  /** Its deployment, its commits' lead times, its failure and recovery, or its being rework, in that order. */
+  dora: DoraFact[];
   timeline: TimelineRow[];
   spec: TopLevelSpec;
 }
@@ -49,23 +51,31 @@ export async function scanLedger(client: DynamoDBDocumentClient, tableName: stri
 
 type Item = Record<string, unknown> & { pk: string; sk: string };
 const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+// CodePipeline's states an execution ends in
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELED']);
+const FACT_ORDER: DoraFact['kind'][] = ['deployment', 'lead-time', 'failed-deployment', 'recovery', 'rework'];
 
 /** The releases, newest first. */
 export function releasesFromLedger(ledgerItems: Record<string, unknown>[], context: ReleaseContext): Release[] {
   const items = ledgerItems as Item[];
   const byPk = Map.groupBy(items, (item) => item.pk);
-  const ended = items.filter((item) => item.pk.startsWith('PIPELINE#') && item.sk.startsWith('ENDED#')) as unknown as EndedExecution[];
+  const facts = Map.groupBy(
+    items.filter((item) => item.pk.startsWith('DORA#') && item.sk.startsWith('FACT#')).map((item) => item.fact as DoraFact),
+    (fact) => `${fact.pipeline}\n${fact.executionId}`,
+  );
   const links = items.filter((item) => /^(BUILD|DEPLOYMENT)#/.test(item.pk) && item.sk.startsWith('EXECUTION#'));
-  const executions = [...byPk].filter(([pk]) => pk.startsWith('EXECUTION#'));
+  const executions = Map.groupBy(
+    items.filter((item) => item.pk.startsWith('EXECUTION#') && item.sk.startsWith('STEP#')),
+    (item) => item.pk,
+  );
 
-  const releases = executions.map(([, executionItems]): Release => {
-    const steps = executionItems.filter((item) => item.sk.startsWith('STEP#')).sort((a, b) => String(a.at).localeCompare(String(b.at)));
-    const result = executionItems.find((item) => item.sk === 'RESULT');
-    const { pipeline, executionId } = (steps[0] ?? result) as unknown as { pipeline: string; executionId: string };
+  const releases = [...executions.values()].map((executionSteps): Release => {
+    const steps = executionSteps.sort((a, b) => String(a.at).localeCompare(String(b.at)));
+    const { pipeline, executionId } = steps[0] as unknown as { pipeline: string; executionId: string };
     const mine = links.filter((link) => link.pipeline === pipeline && link.executionId === executionId);
     const started = context.startedCommits.get(executionId);
     const ranBy = (link: Item) => byPk.get(link.pk)?.find((item) => item.sk === (link.kind === 'build' ? 'BUILD' : 'DEPLOYMENT'));
-    const commitId = text(result?.commitId) ?? started?.commitId ?? text(mine.map(ranBy).find((item) => item?.commitId)?.commitId);
+    const commitId = started?.commitId ?? text(mine.map(ranBy).find((item) => item?.commitId)?.commitId);
     const push = commitId
       ? (byPk.get(`COMMIT#${commitId}`) ?? []).filter((item) => item.sk.startsWith('PUSH#')).sort((a, b) => String(a.pushedAt).localeCompare(String(b.pushedAt)))[0]
       : undefined;
@@ -95,22 +105,19 @@ export function releasesFromLedger(ledgerItems: Record<string, unknown>[], conte
       }
     }
 
-    const production = context.productionPipelines.includes(pipeline);
-    const end = result as unknown as EndedExecution | undefined;
-    const pipelineSteps = steps.filter((step) => !step.stage);
-    // a failure counts as one; the time to restore belongs to the success that ends the outage
-    const dora = !production || !end ? [] : end.result === 'SUCCEEDED' ? doraOnEnd(end, ended.filter((known) => known.pipeline === pipeline)) : [{ name: 'ProductionFailures', unit: 'Count', value: 1 } as const];
+    const last = steps.filter((step) => !step.stage).at(-1);
+    const state = text(last?.state) ?? 'STARTED';
     return {
       pipeline,
       executionId,
-      production,
-      state: end?.result ?? text(pipelineSteps.at(-1)?.state) ?? 'STARTED',
-      startedAt: timeline[0]?.from ?? String(end?.endedAt),
-      endedAt: end?.endedAt,
+      production: context.productionPipelines.includes(pipeline),
+      state,
+      startedAt: timeline[0]!.from,
+      endedAt: ENDED.has(state) ? text(last?.at) : undefined,
       commit: commitId
         ? { id: commitId, repository: text(push?.repository) ?? started?.repository, branch: text(push?.branch) ?? started?.branch, author: text(push?.author), title: text(push?.title), pushedAt: text(push?.pushedAt) }
         : undefined,
-      dora,
+      dora: (facts.get(`${pipeline}\n${executionId}`) ?? []).sort((a, b) => FACT_ORDER.indexOf(a.kind) - FACT_ORDER.indexOf(b.kind) || a.at.localeCompare(b.at)),
       timeline,
       spec: timelineSpec(timeline),
     };

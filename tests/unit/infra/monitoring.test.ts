@@ -48,6 +48,55 @@ describe('the dashboard body', () => {
   });
 });
 
+describe("the DORA widgets: DORA's five measures", () => {
+  const widget = (title: string) => dashboard.widgets.find((candidate) => candidate.properties.title === title)!;
+  const RATES = [
+    ['Change fail rate (%)', 'FailedDeployments', 'failed'],
+    ['Deployment rework rate (%)', 'ReworkDeployments', 'rework'],
+  ] as const;
+
+  it('come first, per production pipeline and for all production pipelines', () => {
+    expect(dashboard.widgets.slice(0, 5).map(({ properties }) => properties.title)).toEqual([
+      'Deployment frequency (production deployments a day)',
+      'Lead time for changes (median over commits, seconds)',
+      'Change fail rate (%)',
+      'Failed deployment recovery time (median, seconds)',
+      'Deployment rework rate (%)',
+    ]);
+    for (const name of ['ProductionDeployments', 'LeadTimeForChanges', 'FailedDeployments', 'FailedDeploymentRecoveryTime', 'ReworkDeployments']) {
+      for (const dimensions of [['service', 'pipeline'], ['service']]) expect(dashboardMetrics()).toContain(metricKey(name, dimensions));
+    }
+    // the old model's measures are gone
+    expect([...dashboardMetrics()].filter((key) => /^(ProductionFailures|TimeToRestore) /.test(key))).toEqual([]);
+  });
+
+  it('count deployments a day, and take the median of the lead times and recovery times', () => {
+    expect(widget('Deployment frequency (production deployments a day)').properties).toMatchObject({ stat: 'Sum', period: 86_400 });
+    for (const title of ['Lead time for changes (median over commits, seconds)', 'Failed deployment recovery time (median, seconds)']) {
+      const { properties } = widget(title);
+      expect(properties).toMatchObject({ stat: 'p50', period: 86_400 });
+      expect(properties.metrics.map((row) => row.at(-1))).toEqual([
+        { stat: 'p50', label: 'MyFirstPipeline' },
+        { stat: 'p50', label: 'all production pipelines' },
+      ]);
+    }
+  });
+
+  it('work out the change fail and rework rates as a share of the deployments, both series filled with 0', () => {
+    for (const [title, name, id] of RATES) {
+      const { metrics } = widget(title).properties;
+      expect(metrics).toEqual([
+        [settings.namespace, name, 'service', SERVICE, 'pipeline', 'MyFirstPipeline', { id: `${id}0`, visible: false }],
+        [settings.namespace, 'ProductionDeployments', 'service', SERVICE, 'pipeline', 'MyFirstPipeline', { id: 'deployed0', visible: false }],
+        [{ expression: `100 * FILL(${id}0, 0) / FILL(deployed0, 0)`, label: 'MyFirstPipeline', id: 'rate0' }],
+        [settings.namespace, name, 'service', SERVICE, { id, visible: false }],
+        [settings.namespace, 'ProductionDeployments', 'service', SERVICE, { id: 'deployed', visible: false }],
+        [{ expression: `100 * FILL(${id}, 0) / FILL(deployed, 0)`, label: 'all production pipelines', id: 'rate' }],
+      ]);
+    }
+  });
+});
+
 describe('alarms', () => {
   const defined = alarms(settings, { Ref: 'ReleaseNotifications' });
 

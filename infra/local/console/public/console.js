@@ -132,11 +132,13 @@ function duration(seconds) {
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-const MEASURES = {
-  ProductionDeployments: () => '✓ Production deployment',
-  ProductionFailures: () => '✗ Change failure',
-  LeadTimeForChanges: (value) => `Lead time for changes <b>${duration(value)}</b>`,
-  TimeToRestore: (value) => `Time to restore service <b>${duration(value)}</b>`,
+// each DORA fact the functions claimed for the execution, as docs/dora.md names it
+const FACTS = {
+  deployment: () => '✓ Production deployment',
+  'lead-time': ({ seconds, commitId }) => `Lead time for changes <b>${duration(seconds)}</b> <code>${escapeHtml(commitId.slice(0, 7))}</code>`,
+  'failed-deployment': ({ signal }) => `✗ Failed deployment: ${escapeHtml(signal)}`,
+  recovery: ({ seconds }) => `Failed deployment recovery time <b>${duration(seconds)}</b>`,
+  rework: () => '↻ Rework: deployed while production was failing',
 };
 
 function releaseHtml(release, index) {
@@ -146,9 +148,11 @@ function releaseHtml(release, index) {
     ? `<div class="release-commit">${escapeHtml([commit.repository, commit.branch].filter(Boolean).join(' · '))} <code>${escapeHtml(commit.id.slice(0, 7))}</code>${commit.author ? ` by ${escapeHtml(commit.author)}` : ''}${commit.title ? ` — ${escapeHtml(commit.title)}` : ''}</div>`
     : '';
   const took = release.endedAt ? `<span class="release-took">${duration((Date.parse(release.endedAt) - Date.parse(release.startedAt)) / 1000)} from ${commit?.pushedAt ? 'push' : 'start'} to result</span>` : '';
-  const dora = release.dora.length
-    ? `<ul class="dora">${release.dora.map(({ name, value }) => `<li class="dora-${name}">${MEASURES[name]?.(value) ?? `${escapeHtml(name)} ${value}`}</li>`).join('')}</ul>`
-    : release.production ? '' : '<ul class="dora"><li class="dora-none">not a production pipeline: no DORA measures</li></ul>';
+  // an execution that ended without succeeding deployed nothing: DORA has nothing to count of it
+  const why = !release.production ? 'not a production pipeline: no DORA measures' : release.endedAt && release.state !== 'SUCCEEDED' ? `${escapeHtml(result)} execution: not a deployment, no DORA fact` : '';
+  const facts = release.dora.map((fact) => `<li class="dora-${escapeHtml(fact.kind)}">${FACTS[fact.kind]?.(fact) ?? escapeHtml(fact.kind)}</li>`);
+  const shown = facts.length ? facts : why ? [`<li class="dora-none">${why}</li>`] : [];
+  const dora = shown.length ? `<ul class="dora">${shown.join('')}</ul>` : '';
   return `<article class="release" data-execution-id="${escapeHtml(release.executionId)}">
     <header><span class="result result-${escapeHtml(result)}">${escapeHtml(release.state.charAt(0) + release.state.slice(1).toLowerCase())}</span>
       <h2>${escapeHtml(release.pipeline)}</h2><code class="execution">${escapeHtml(release.executionId.slice(0, 8))}</code>${release.production ? '<span class="production">production</span>' : ''}${took}</header>

@@ -37,17 +37,19 @@ describe('the local dashboard', () => {
 
   it('takes the median for p50', () => {
     const lines = [production(T0, { LeadTimeForChanges: 600 }), production(T0 + 1_000, { LeadTimeForChanges: 60 }), production(T0 + 2_000, { LeadTimeForChanges: [120] })];
-    expect(rows(lines, 'Lead time for changes (median, seconds)', 60).values[0]).toEqual({ time: T0, metric: 'MyFirstPipeline', value: 120 });
+    expect(rows(lines, 'Lead time for changes (median over commits, seconds)', 60).values[0]).toEqual({ time: T0, metric: 'MyFirstPipeline', value: 120 });
   });
 
-  it('works out the change failure rate for every period with a deployment or a failure: the deployed math fills what is missing', () => {
+  it('works out the change fail rate for every period with a deployment: the deployed math fills what is missing', () => {
     const lines = [
-      production(T0, { ProductionFailures: 1 }),
+      production(T0, { ProductionDeployments: 1, FailedDeployments: 1 }),
       production(T0 + 1_000, { ProductionDeployments: 1 }),
       production(T0 + 60_000, { ProductionDeployments: 1 }),
-      production(T0 + 120_000, { ProductionFailures: 1 }),
+      production(T0 + 120_000, { ProductionDeployments: 1 }),
+      // found out later, at its deployment's time
+      production(T0 + 120_000, { FailedDeployments: 1 }),
     ];
-    const { values } = rows(lines, 'Change failure rate (%)', 60);
+    const { values } = rows(lines, 'Change fail rate (%)', 60);
     expect(values.filter(({ metric }) => metric === 'MyFirstPipeline')).toEqual([
       { time: T0, metric: 'MyFirstPipeline', value: 50 },
       { time: T0 + 60_000, metric: 'MyFirstPipeline', value: 0 },
@@ -55,6 +57,14 @@ describe('the local dashboard', () => {
     ]);
     // the series it is worked out from are hidden, as on the deployed dashboard
     expect(new Set(values.map(({ metric }) => metric))).toEqual(new Set(['MyFirstPipeline', 'all production pipelines']));
+  });
+
+  it('works out the rework rate the same way', () => {
+    const lines = [production(T0, { ProductionDeployments: 1 }), production(T0 + 30_000, { ProductionDeployments: 1, ReworkDeployments: 1 }), production(T0 + 60_000, { ProductionDeployments: 1 })];
+    expect(rows(lines, 'Deployment rework rate (%)', 60).values.filter(({ metric }) => metric === 'all production pipelines')).toEqual([
+      { time: T0, metric: 'all production pipelines', value: 50 },
+      { time: T0 + 60_000, metric: 'all production pipelines', value: 0 },
+    ]);
   });
 
   it('finds what a SEARCH finds: one series per project, only with the schema’s dimensions', () => {
