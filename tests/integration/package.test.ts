@@ -73,7 +73,7 @@ describe('serverless package', () => {
     for (const statement of onTable) expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['ReleaseLedger', 'Arn'] });
   });
 
-  it('lets the functions publish to the topic alone, and notify-slack read only this stage\'s parameters; notify-slack hears our notifications only (on-alarm's too), never CloudWatch's raw alarm messages', () => {
+  it("lets the functions publish to the topic alone, and notify-slack read only this stage's parameters; notify-slack hears our notifications only (on-alarm's too), never CloudWatch's raw alarm messages", () => {
     const statements = ofType('AWS::IAM::Role').flatMap((role) => role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement));
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sns:Publish'], Resource: { Ref: 'ReleaseNotifications' } });
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': ['NotificationsKey', 'Arn'] } });

@@ -34,7 +34,7 @@ describe("the report's table", () => {
     ]),
     ...deploymentFacts(fix, [{ commitId: 'c3', authoredAt: '2026-11-16T10:30:00Z' }]),
     ...deploymentFacts(next, [{ commitId: 'c4', authoredAt: '2026-11-17T08:00:00Z' }, { commitId: 'c5' }]),
-    ...failureFacts({ id: 'alarm:MyDemoApplication-unhealthy:2026-11-16T10:20:00Z', startedAt: '2026-11-16T10:20:00Z', endedAt: '2026-11-16T10:50:00Z' }, [first, fix], 60),
+    ...failureFacts({ id: 'alarm:MyCodePipelineDemo-unhealthy:2026-11-16T10:20:00Z', startedAt: '2026-11-16T10:20:00Z', endedAt: '2026-11-16T10:50:00Z' }, [first, fix], 60),
     // the day before the period: not counted
     ...deploymentFacts(deployment('d0', '2026-11-15T23:59:00Z'), []),
   ];

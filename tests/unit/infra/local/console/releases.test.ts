@@ -18,7 +18,7 @@ const item = (fact: DoraFact) => ({ ...keys.fact(fact), fact, expiresAt: 0 });
 describe('the releases view', () => {
   const shipped: Deployment = { pipeline: PIPELINE, executionId: 'exec-shipped', deployedAt: at(10) };
   const fix: Deployment = { pipeline: PIPELINE, executionId: 'exec-fix', deployedAt: at(30) };
-  const alarm = { id: `alarm:MyDemoApplication-unhealthy:${at(20)}`, startedAt: at(20), endedAt: at(40) };
+  const alarm = { id: `alarm:MyCodePipelineDemo-unhealthy:${at(20)}`, startedAt: at(20), endedAt: at(40) };
   const facts = [...deploymentFacts(shipped, [{ commitId: 'c0ffee1', authoredAt: at(0) }]), ...deploymentFacts(fix, []), ...failureFacts(alarm, [shipped, fix], 60)];
   const ledger = [
     { ...keys.push('c0ffee1', 'MyDemoRepo', 'main'), repository: 'MyDemoRepo', branch: 'main', commitId: 'c0ffee1', author: 'Mina Kim', title: 'Show the banner', pushedAt: at(0) },
