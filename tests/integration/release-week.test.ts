@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,20 @@ describe('a week of releases through the local stack', () => {
       return { Source: 'aws.codepipeline', DetailType: 'CodePipeline Pipeline Execution State Change', Detail: JSON.stringify(detail), Time: new Date(step.endedAt) };
     };
     for (const id of ['e1', 'e3', 'e2', 'e4', 'e4', 'e5', 'e7', 'e6', 'e6']) await linesAfter(() => putEvents(eventBridgeUrl(), [ended(id)]));
+
+    // production breaks 20 minutes after e4 and heals an hour later: the declared alarm goes off and
+    // clears, and on-alarm holds it against the deployments as CodePipeline lists them (here the
+    // laptop's list, which the pipeline runner would have written), the OK event first
+    const listed = WEEK.filter((step) => step.result === 'SUCCEEDED').map((step) => ({ pipeline: 'MyFirstPipeline', executionId: executions.get(step.id)!.executionId, status: 'Succeeded', endedAt: step.endedAt, commitId: executions.get(step.id)!.commitId }));
+    appendFileSync(localFiles(localDir()).pipelineExecutions, listed.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const alarm = (file: string, state: string, at: string, previous: string, previousAt: string) => {
+      const { detail } = sample<{ detail: { state: object; previousState: object } }>(`cloudwatch/${file}.json`);
+      Object.assign(detail.state, { value: state, timestamp: at.replace('Z', '.000+0000') });
+      Object.assign(detail.previousState, { value: previous, timestamp: previousAt.replace('Z', '.000+0000') });
+      return { Source: 'aws.cloudwatch', DetailType: 'CloudWatch Alarm State Change', Detail: JSON.stringify(detail), Time: new Date(at) };
+    };
+    await linesAfter(() => putEvents(eventBridgeUrl(), [alarm('alarm-ok', 'OK', '2026-11-17T13:20:00Z', 'ALARM', '2026-11-17T12:20:00Z')]));
+    await linesAfter(() => putEvents(eventBridgeUrl(), [alarm('alarm-in-alarm', 'ALARM', '2026-11-17T12:20:00Z', 'OK', '2026-11-17T08:00:00Z')]));
   }, 120_000);
 
   it('keeps each push with its commit and time', async () => {
@@ -69,13 +83,15 @@ describe('a week of releases through the local stack', () => {
     }
   });
 
-  it('claims each deployment once, at its end, with the lead time of its commit from its author time', async () => {
+  it('claims each deployment once, at its end, with the lead time of its commit, and the failure and recovery the alarm says of e4', async () => {
     const { Items = [] } = await documents().send(
       new QueryCommand({ TableName: LOCAL_LEDGER_TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :facts)', ExpressionAttributeValues: { ':pk': 'DORA#MyFirstPipeline', ':facts': 'FACT#' } }),
     );
     const deployed = WEEK.filter((step) => step.result === 'SUCCEEDED');
-    const facts = Items.map((item) => item.fact as { kind: string; executionId: string });
-    expect(facts).toHaveLength(2 * deployed.length);
+    // this week's: the other tests deploy MyFirstPipeline on the same stack
+    const ours = new Set([...executions.values()].map(({ executionId }) => executionId));
+    const facts = Items.map((item) => item.fact as { kind: string; executionId: string }).filter((fact) => ours.has(fact.executionId));
+    expect(facts).toHaveLength(2 * deployed.length + 2);
     expect(facts).toEqual(
       expect.arrayContaining(
         deployed.flatMap((step) => {
@@ -87,6 +103,14 @@ describe('a week of releases through the local stack', () => {
           ];
         }),
       ),
+    );
+    const e4 = executions.get('e4')!.executionId;
+    const signal = 'alarm:MyCodePipelineDemo-unhealthy:2026-11-17T12:20:00.000Z';
+    expect(facts).toEqual(
+      expect.arrayContaining([
+        { kind: 'failed-deployment', pipeline: 'MyFirstPipeline', executionId: e4, at: '2026-11-17T12:00:00Z', signal },
+        { kind: 'recovery', pipeline: 'MyFirstPipeline', executionId: e4, at: '2026-11-17T13:20:00.000Z', seconds: 3600, signal },
+      ]),
     );
   });
 
@@ -100,8 +124,8 @@ describe('a week of releases through the local stack', () => {
     expect(output).toContain('DORA metrics, 2026-11-16 to 2026-11-22 (UTC), production pipelines: MyFirstPipeline');
     expect(output).toContain('| Deployment frequency | 4 (0.57 a day) |');
     expect(output).toContain('| Lead time for changes (median over commits) | 1 h 0 min |');
-    expect(output).toContain('| Change fail rate | 0.0 % (0 of 4) |');
-    expect(output).toContain('| Failed deployment recovery time (median) | - |');
+    expect(output).toContain('| Change fail rate | 25.0 % (1 of 4) |');
+    expect(output).toContain('| Failed deployment recovery time (median) | 1 h 0 min |');
     expect(output).toContain('| Deployment rework rate | 0.0 % (0 of 4) |');
     expect(output).toContain('| 2026-11-18 | 1 | 13 h 0 min |');
     expect(output).toContain('| 2026-11-20 | 0 | - |');

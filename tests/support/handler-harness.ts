@@ -42,6 +42,15 @@ export function handlerHarness() {
     codedeploy: mockClient(CodeDeployClient),
     sqs: mockClient(SQSClient),
   };
+  /** What every test starts with (a test's beforeAll, which runs before the harness's beforeEach, may call it too). */
+  const answerByDefault = () => {
+    aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
+    aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
+    aws.codepipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [] });
+    // a commit CodeCommit holds, for the lead time of a production deployment
+    aws.codecommit.on(BatchGetCommitsCommand).callsFake(({ commitIds }: { commitIds: string[] }) => ({ commits: commitIds.map((commitId) => ({ commitId, message: 'Fix', parents: [], author: { name: 'Mina Kim', date: '1764493200 +0000' }, committer: { name: 'Mina Kim', date: '1764493200 +0000' } })) }));
+  };
   let dynamo: LocalDynamoDB;
   let dynamoFaults: FaultyDynamoDB;
   let handlers: Record<FunctionName, Handler>;
@@ -108,12 +117,7 @@ export function handlerHarness() {
     await forgetIdempotency();
     published.length = 0;
     for (const client of Object.values(aws)) client.reset();
-    aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-    aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
-    aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
-    aws.codepipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [] });
-    // a commit CodeCommit holds, for the lead time of a production deployment
-    aws.codecommit.on(BatchGetCommitsCommand).callsFake(({ commitIds }: { commitIds: string[] }) => ({ commits: commitIds.map((commitId) => ({ commitId, message: 'Fix', parents: [], author: { name: 'Mina Kim', date: '1764493200 +0000' }, committer: { name: 'Mina Kim', date: '1764493200 +0000' } })) }));
+    answerByDefault();
   });
 
   const invoke = (name: FunctionName, event: unknown, remainingMs?: number) => handlers[name](event, lambdaContext(`release-conductor-test-${name}`, remainingMs));
@@ -149,5 +153,5 @@ export function handlerHarness() {
     await run(functionOfSample(file), event);
     return (await notifications(before + 1))[before]!.notification;
   };
-  return { aws, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
+  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
 }

@@ -1,7 +1,6 @@
 import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetPipelineExecutionCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { dashboardMetrics, metricKey, settings } from '../../support/dashboard';
 import { functionOfSample, handlerHarness, snsEventOf, type FunctionName } from '../../support/handler-harness';
 import { eventSampleFiles, sample } from '../../support/samples';
@@ -9,7 +8,7 @@ import { eventSampleFiles, sample } from '../../support/samples';
 type Emf = { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
 
 describe('the dashboard and the metrics the functions emit', () => {
-  const { aws, run, notifications, slack } = handlerHarness();
+  const { aws, answerByDefault, run, notifications, slack } = handlerHarness();
   const emitted = new Set<string>();
   const collect = async (name: FunctionName, event: unknown) => {
     const { lines } = await run(name, event);
@@ -24,9 +23,7 @@ describe('the dashboard and the metrics the functions emit', () => {
 
   beforeAll(async () => {
     // every sample, as the release story has them (beforeAll runs before the harness's beforeEach)
-    aws.codepipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'exec-new' });
-    aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
-    aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    answerByDefault();
     aws.codecommit.on(GetCommitCommand).resolves({ commit: { commitId: COMMIT, message: 'Fix', author: { name: 'Mina Kim', date: '1700000000 +0000' } } });
     aws.codecommit.on(GetDifferencesCommand).resolves({ differences: [{ afterBlob: { path: 'index.html' }, changeType: 'M' }] });
     aws.codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z'), completeTime: new Date('2026-11-25T10:02:00Z') } });

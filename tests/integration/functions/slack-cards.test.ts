@@ -6,20 +6,19 @@ import { applyNotification, failureReply, renderCard, type CardState } from '../
 import type { ReleaseNotification } from '../../../shared/release-notification';
 import type { SlackMessage } from '../../../shared/ports';
 import { slackMessageAsText } from '../../../infra/local/slack-message-text';
-import { handlerHarness, type FunctionName } from '../../support/handler-harness';
+import { functionOfSample, handlerHarness } from '../../support/handler-harness';
 import { eventSampleFiles, sample } from '../../support/samples';
 import policy from '../../../release-policy.yml';
 
 // Cards are rendered from what the functions really publish for AWS's sample events.
 const { aws, run, notifications } = handlerHarness();
-const FUNCTION_OF: Record<string, FunctionName> = { codecommit: 'onPush', codebuild: 'onBuild', codedeploy: 'onDeploy', codepipeline: 'onPipeline' };
 const COMMIT = '7f0103f2a8b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0';
 
 async function published(file: string, change: (event: { detail: Record<string, unknown> }) => void = () => undefined): Promise<ReleaseNotification[]> {
   const event = sample<{ detail: Record<string, unknown> }>(file);
   change(event);
   const before = (await notifications(0)).length;
-  await run(FUNCTION_OF[file.split('/')[0]!]!, event);
+  await run(functionOfSample(file), event);
   return (await notifications(before + 1)).slice(before).map(({ notification }) => notification);
 }
 
