@@ -12,7 +12,7 @@ import type { Click } from './slack-actions';
 export interface Commit {
   commitId: string;
   author: string;
-  /** The author's email, which release-policy.yml's `people` maps to a Slack user (no self-approval). */
+  /** The author's email, which release-policy.yml's `people` maps to a Slack user (no self-approval, mentions on a failure). */
   authorEmail?: string;
   message: string;
   /** When the author made the commit, ISO-8601. */

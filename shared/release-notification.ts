@@ -50,6 +50,19 @@ export const ReleaseNotification = z.object({
   ),
   /** A CloudWatch alarm's change: `since` is when the alarm went to ALARM (for OK, the state it left), which names the incident. */
   alarm: z.optional(z.object({ name: z.string(), previous: z.string(), reason: z.string(), since: z.string() })),
+  /**
+   * What an execution of a production pipeline brings since the pipeline's previous deployment, as
+   * CodePipeline lists it: how many commits (`complete` false when there may be more), the newest
+   * few with the first line of their message, and the comparison of the two revisions in the console.
+   */
+  commits: z.optional(
+    z.object({
+      count: z.number(),
+      complete: z.boolean(),
+      shown: z.array(z.object({ id: z.string(), author: z.optional(z.string()), authorEmail: z.optional(z.string()), title: z.string() })),
+      compareUrl: z.optional(z.string()),
+    }),
+  ),
   durationSeconds: z.optional(z.number()),
   /** Who approved or rejected a manual approval from Slack (act-from-slack), and which. */
   decidedBy: z.optional(z.object({ slackUser: z.string().check(z.regex(/^[UW][A-Z0-9]{2,20}$/)), name: z.optional(z.string()), decision: z.enum(['approved', 'rejected']), comment: z.optional(z.string()) })),
@@ -99,6 +112,10 @@ export function messageAttributes({ team, severity, kind }: ReleaseNotification)
 
 // The console pages a person opens from a notification.
 const console = (region: string, path: string) => `https://${region}.console.aws.amazon.com/codesuite/${path}?region=${region}`;
+
+/** The CodeCommit console's Compare page: what `after` changes since `before` (`compare/<before>/.../<after>`). */
+export const compareUrl = (region: string, repository: string, beforeCommitId: string, afterCommitId: string) =>
+  console(region, `codecommit/repositories/${encodeURIComponent(repository)}/compare/${beforeCommitId}/.../${afterCommitId}`);
 
 export const consoleLinks = {
   commit: (region: string, repository: string, commitId: string) =>

@@ -85,7 +85,7 @@ const PipelineRuleSchema = z.strictObject({
 
 const PolicySchema = z
   .strictObject({
-    /** Commit author emails to Slack user ids: nobody approves their own change. */
+    /** Commit author emails to Slack user ids: nobody approves their own change, and a failure mentions its commits' authors. */
     people: z
       .record(z.string(), slackUser)
       .superRefine((people, ctx) => {

@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import { clipText as clip, type ReleaseNotification } from '../../shared/release-notification';
-import { actionIdOf, allowedPeople, DECIDE_WITH_COMMENT, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
+import { actionIdOf, allowedPeople, DECIDE_WITH_COMMENT, slackIdOf, type ButtonValue, type SlackAction } from '../../shared/slack-actions';
 import type { SlackMessage } from '../../shared/ports';
 
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
@@ -11,6 +11,8 @@ export interface CardState {
   repository?: string;
   branch?: string;
   commit?: { id: string; author?: string; message?: string };
+  /** What the execution brings since the previous deployment, as of its latest end (`at`). */
+  commits?: NonNullable<ReleaseNotification['commits']> & { at: string };
   /** `at` is the time of the stage's own latest event (absent while only its actions were heard of); `since`, the earliest time it was heard of, orders the stages. */
   stages: { name: string; state: string; at?: string; since: string }[];
   /** Each action's latest state; a manual approval waiting is `WAITING` until its action ends. */
@@ -51,6 +53,10 @@ export function applyNotification(previous: CardState | undefined, n: ReleaseNot
   card.repository ??= n.repository;
   card.branch ??= n.branch;
   if (n.commit && (!card.commit || (card.commit.id === n.commit.id && !card.commit.author))) card.commit = n.commit;
+  // an execution retried after failing ends twice: the commits of its later end (at one time, the later range)
+  if (n.commits && (!card.commits || n.at > card.commits.at || (n.at === card.commits.at && (n.commits.compareUrl ?? '') > (card.commits.compareUrl ?? '')))) {
+    card.commits = { ...n.commits, at: n.at };
+  }
   if (n.pipeline) {
     card.pipeline ??= { name: n.pipeline.name };
     card.pipeline.executionId ??= n.pipeline.executionId;
@@ -102,7 +108,8 @@ const stripUndefined = <T extends object>(item: T) => Object.fromEntries(Object.
 
 // Slack's limits (https://docs.slack.dev/reference/block-kit/blocks): section text 3000, a field 2000,
 // button text 75 characters, a button url 3000, 10 fields, 10 context elements, 25 elements an actions block.
-const LIMIT = { text: 3000, field: 2000, buttonText: 75, url: 3000, elements: 10 };
+// A commit's line is ours: five of them, escaped, stay within a section's text.
+const LIMIT = { text: 3000, field: 2000, buttonText: 75, url: 3000, elements: 10, commitLine: 120 };
 // mrkdwn treats & < > as control characters
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const link = (url: string, label: string) => (url.length <= LIMIT.url ? `<${url}|${escape(label)}>` : escape(label));
@@ -152,6 +159,7 @@ export function renderCard(card: CardState, actionPolicy: ReleasePolicy): SlackM
   const took = tookText(card);
   if (took) fields.push(`*Duration*\n${took}`);
   if (fields.length > 0) blocks.push({ type: 'section', fields: fields.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.field) })) });
+  if (card.commits) blocks.push(commitsSection(card.commits));
 
   const progress = progressLine(card);
   if (progress) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(progress, LIMIT.text) }] } satisfies ContextBlock);
@@ -166,6 +174,24 @@ export function renderCard(card: CardState, actionPolicy: ReleasePolicy): SlackM
 
   blocks.push(...actionButtons(card, actionPolicy), ...linkButtons(card.links));
   return { text: clip(plainText(card), LIMIT.text), blocks };
+}
+
+/** How many commits since the last deployment, the newest few (`short-id author: title`), and the Compare button. */
+function commitsSection({ count, complete, shown, compareUrl }: NonNullable<CardState['commits']>): SectionBlock {
+  const heading = `*${count}${complete ? '' : '+'} ${count === 1 && complete ? 'commit' : 'commits'}* since the last deployment`;
+  const lines = shown.map(({ id, author, title }) => `\`${id.slice(0, 7)}\` ${escape(clip(author ? `${author}: ${title}` : title, LIMIT.commitLine))}`);
+  const section: SectionBlock = { type: 'section', text: { type: 'mrkdwn', text: clip([heading, ...lines].join('\n'), LIMIT.text) } };
+  if (compareUrl && compareUrl.length <= LIMIT.url) section.accessory = { type: 'button', action_id: 'link-compare', text: { type: 'plain_text', text: 'Compare' }, url: compareUrl };
+  return section;
+}
+
+/**
+ * The Slack users release-policy.yml's `people` names for the authors of the card's commits, to
+ * mention on a failure; an author it does not name is not mentioned (and an email is never shown).
+ */
+export function authorsToMention(card: CardState, policy: ReleasePolicy): string[] {
+  const users = (card.commits?.shown ?? []).map(({ authorEmail }) => (authorEmail ? slackIdOf(policy, authorEmail) : undefined));
+  return [...new Set(users.filter((user) => user !== undefined))];
 }
 
 function tookText(card: CardState): string | undefined {
@@ -211,8 +237,12 @@ function plainText(card: CardState): string {
   return `${title.replace(/<[^|>]*\|([^>]*)>/g, '$1').replace(/\*/g, '')}${where ? ` (${where})` : ''}`;
 }
 
-/** A failure worth a threaded reply: a build's failing phase and logs, CodeDeploy's error, or an action that failed on its own. */
-export function failureReply(n: ReleaseNotification): SlackMessage | undefined {
+/**
+ * A failure worth a threaded reply: a build's failing phase and logs, CodeDeploy's error, an action
+ * that failed on its own, or the execution failing when there are `mentions`: the Slack users of
+ * the card's commits' authors (authorsToMention), whom every reply mentions.
+ */
+export function failureReply(n: ReleaseNotification, mentions: string[]): SlackMessage | undefined {
   if (n.severity !== 'failure') return undefined;
   let text: string | undefined;
   const buttons: { label: string; url: string }[] = [];
@@ -230,11 +260,17 @@ export function failureReply(n: ReleaseNotification): SlackMessage | undefined {
   } else if (n.kind === 'action' && !n.pipeline?.externalExecutionId) {
     // a CodeBuild or CodeDeploy action's own failure comes with its build or deployment
     text = `❌ *${escape(n.pipeline!.action!)}* in stage ${escape(n.pipeline!.stage!)} failed`;
+  } else if (n.kind === 'pipeline' && mentions.length > 0) {
+    text = `❌ *${escape(n.pipeline!.name)}* failed`;
   }
   if (!text) return undefined;
+  const mentioned = mentions.length > 0 ? `\n${mentions.map((user) => `<@${user}>`).join(' ')}: your commits are in this deployment` : '';
+  // a long error message is clipped, never the mentions after it
+  const shown = `${clip(text, LIMIT.text - mentioned.length)}${mentioned}`;
   buttons.push(...n.links);
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, LIMIT.text) } }, ...linkButtons(buttons)];
-  return { text: clip(text.replace(/[*>]/g, ''), LIMIT.text), blocks };
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: shown } }, ...linkButtons(buttons)];
+  // without the bold marks and the quote's, but with a mention's brackets
+  return { text: shown.replace(/\*|^>/gm, ''), blocks };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CardStore, Slack, SlackMessage, StoredCard } from '../../shared/ports';
 import { bounded, type ReleaseNotification } from '../../shared/release-notification';
 import type { ReleasePolicy } from '../../shared/release-policy';
-import { applyNotification, failureReply, renderCard, type CardState } from './card';
+import { applyNotification, authorsToMention, failureReply, renderCard, type CardState } from './card';
 
 export interface DeliveryPorts {
   cards: CardStore<CardState>;
@@ -130,8 +130,9 @@ async function showCard(key: string, owner: string, card: StoredCard<CardState>,
     }
   }
 
+  const mentions = authorsToMention(state, policy);
   const replies = fresh.flatMap((notification) => {
-    const reply = failureReply(notification);
+    const reply = failureReply(notification, mentions);
     return reply ? [{ key: `${key}#${notification.id}`, reply }] : [];
   });
   const threadTs = slack.updatesInPlace ? ts : undefined;

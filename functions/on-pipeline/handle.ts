@@ -6,9 +6,9 @@ import { findPipeline, teamFor } from '../../shared/policy-rules';
 import type { Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import { linkAction } from './link-action';
-import { pipelineNotification } from './pipeline-notification';
+import { pipelineNotification, type Brought } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
-import { deploymentFacts, rollbackFacts, type DoraFact } from '../../shared/dora';
+import { deploymentFacts, rollbackFacts, type Deployment, type DoraFact, type Rollback } from '../../shared/dora';
 import { claimFacts } from '../../shared/dora-facts';
 
 export interface OnPipelineDeps {
@@ -20,8 +20,9 @@ export interface OnPipelineDeps {
 }
 
 /**
- * How many commits one deployment's lead times read at most: CodeCommit gives a commit's parents
- * only, so a straight line of commits takes a BatchGetCommits call each, one after another.
+ * How many commits one ended execution reads at most (for its lead times and the card): CodeCommit
+ * gives a commit's parents only, so a straight line of commits takes a BatchGetCommits call each,
+ * one after another.
  */
 const COMMITS_PER_DEPLOYMENT = 30;
 
@@ -89,30 +90,42 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   logger.info('pipeline state', { state });
   const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction)]);
   const plan = planPromotion(event, policy, revision);
-  const [, promoted] = await Promise.all([notifications.publish([pipelineNotification(event, scope.route, revision)]), startPipelines(plan, pipelines)]);
+  // read once: the commits go to the team whatever the state, the DORA facts count a success
+  const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision?.commitId, scope, deps) : undefined, startPipelines(plan, pipelines)]);
+  await notifications.publish([pipelineNotification(event, scope.route, revision, listing?.brought)]);
   if (scope.inPolicy) {
     metrics.addDimension('pipeline', pipeline);
     metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
     metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
   }
-  const dora = scope.production && state === 'SUCCEEDED' ? await claimFacts(await deploymentFactsOf(event, revision?.commitId, scope, deps), ledger) : [];
+  const dora = listing && state === 'SUCCEEDED' ? await claimFacts(doraFactsOf(event, revision?.commitId, listing), ledger) : [];
   return { state, dora, promoted, skipped: plan.skipped };
 }
 
+/** An ended execution of a production pipeline as CodePipeline lists it: a roll back, or a deployment and what it brought. */
+type Listing = { rollback: Rollback; deployments: Deployment[]; brought?: undefined } | { rollback?: undefined; brought?: Brought };
+
 /**
- * As CodePipeline lists the pipeline: a roll back says the deployment before it failed; anything
- * else is a deployment, with the lead time of each commit it brought since the previous deployment
- * (every retry of this event reads the same list, so counts the same).
+ * As CodePipeline lists the pipeline: a roll back, or an execution bringing the commits since the
+ * previous deployment, none when its commit or repository is unknown (every retry of this event
+ * reads the same list, so counts the same).
  */
-async function deploymentFactsOf(event: PipelineExecutionEvent, commitId: string | undefined, { route, sourceAction }: Scope, { pipelines, source }: OnPipelineDeps): Promise<DoraFact[]> {
+async function listingOf(event: PipelineExecutionEvent, commitId: string | undefined, { route, sourceAction }: Scope, { pipelines, source }: OnPipelineDeps): Promise<Listing> {
   const { pipeline, 'execution-id': executionId } = event.detail;
   const { deployments, rollbacks } = await pipelines.history(pipeline, { before: event.time, sourceAction });
   const rollback = rollbacks.find((known) => known.executionId === executionId);
-  if (rollback) return rollbackFacts(rollback, deployments);
-  const deployment = { pipeline, executionId, deployedAt: event.time, commitId };
-  if (!commitId || !route.repository) return deploymentFacts(deployment, []);
+  if (rollback) return { rollback, deployments };
+  const { repository } = route;
+  if (!commitId || !repository) return {};
   const previous = deployments.find((earlier) => earlier.executionId !== executionId && earlier.commitId);
   // without an earlier deployment, only the commit itself: its history was never deployed here
-  const { commits } = await source.commitsBetween(route.repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);
-  return deploymentFacts(deployment, commits);
+  const { commits, complete } = await source.commitsBetween(repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);
+  return { brought: { repository, since: previous?.commitId, commitId, commits, complete } };
+}
+
+/** A roll back says the deployment before it failed; a deployment counts itself and the lead time of each commit it brought. */
+function doraFactsOf(event: PipelineExecutionEvent, commitId: string | undefined, listing: Listing): DoraFact[] {
+  if (listing.rollback) return rollbackFacts(listing.rollback, listing.deployments);
+  const { pipeline, 'execution-id': executionId } = event.detail;
+  return deploymentFacts({ pipeline, executionId, deployedAt: event.time, commitId }, listing.brought?.commits ?? []);
 }

@@ -1,12 +1,26 @@
 import type { CodePipelineEvent } from '../../shared/events';
-import type { ExecutionRevision } from '../../shared/ports';
-import { consoleLinks, severityOf, type ReleaseNotification } from '../../shared/release-notification';
+import type { Commit, ExecutionRevision } from '../../shared/ports';
+import { clipText, compareUrl, consoleLinks, severityOf, type ReleaseNotification } from '../../shared/release-notification';
+
+/** The commits a deployment of `commitId` brings since `since`, the previous deployment's commit (absent when there was none). */
+export interface Brought {
+  repository: string;
+  since?: string;
+  commitId: string;
+  commits: Commit[];
+  complete: boolean;
+}
+
+// a card lists a few commits, one line each
+const SHOWN_COMMITS = 5;
+const LONGEST_TITLE = 100;
 
 /**
  * A pipeline, stage or action state as a notification; an approval waiting is its own kind, so
  * teams can route it. The policy names the pipeline's team and repository (for the commit's link).
+ * An ended execution of a production pipeline says what it `brought` since the previous deployment.
  */
-export function pipelineNotification(event: CodePipelineEvent, route: { team: string; repository?: string }, revision?: ExecutionRevision): ReleaseNotification {
+export function pipelineNotification(event: CodePipelineEvent, route: { team: string; repository?: string }, revision?: ExecutionRevision, brought?: Brought): ReleaseNotification {
   const { pipeline: name, 'execution-id': executionId, state } = event.detail;
   const pipeline: NonNullable<ReleaseNotification['pipeline']> = { name, executionId };
   let kind: ReleaseNotification['kind'] = 'pipeline';
@@ -29,9 +43,21 @@ export function pipelineNotification(event: CodePipelineEvent, route: { team: st
     repository: route.repository,
     commit: revision && { id: revision.commitId },
     pipeline,
+    commits: brought && commitsSince(event.region, brought),
     links: [
       consoleLinks.execution(event.region, name, executionId),
       ...(revision && route.repository ? [consoleLinks.commit(event.region, route.repository, revision.commitId)] : []),
     ],
+  };
+}
+
+/** Nothing without a previous deployment: the commit's whole history is no change since one. */
+function commitsSince(region: string, { repository, since, commitId, commits, complete }: Brought): ReleaseNotification['commits'] {
+  if (!since || commits.length === 0) return undefined;
+  return {
+    count: commits.length,
+    complete,
+    shown: commits.slice(0, SHOWN_COMMITS).map(({ commitId: id, author, authorEmail, message }) => ({ id, author, authorEmail, title: clipText(message.split('\n')[0]!, LONGEST_TITLE) })),
+    compareUrl: compareUrl(region, repository, since, commitId),
   };
 }

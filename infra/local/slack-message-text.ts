@@ -8,7 +8,10 @@ export function slackMessageAsText(blocks: KnownBlock[] = []): string {
     .flatMap((block) => {
       switch (block.type) {
         case 'section':
-          return [block.text?.text, ...(block.fields ?? []).map((field) => field.text.replace(/\n/g, ': '))].filter((text) => text !== undefined).map(unlink);
+          return [
+            ...[block.text?.text, ...(block.fields ?? []).map((field) => field.text.replace(/\n/g, ': '))].filter((text) => text !== undefined).map(unlink),
+            ...(block.accessory?.type === 'button' ? [`[${block.accessory.text.text}]`] : []),
+          ];
         case 'context':
           return [block.elements.map((element) => ('text' in element && typeof element.text === 'string' ? unlink(element.text) : '')).join('   ')];
         case 'actions':

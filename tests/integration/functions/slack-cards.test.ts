@@ -71,7 +71,7 @@ describe('the Slack card of each sample event', () => {
   it.each(eventSampleFiles().filter((file) => !file.startsWith('codecommit/')))('%s renders within Block Kit limits', async (file) => {
     const [notification] = await published(file);
     expectWithinBlockKitLimits(card(notification!));
-    const reply = failureReply(notification!);
+    const reply = failureReply(notification!, []);
     if (reply) expectWithinBlockKitLimits(reply);
   });
 
@@ -98,7 +98,7 @@ describe('the Slack card of each sample event', () => {
   it('a failed build: its failing phase and message, and the CloudWatch Logs deep link, in the reply', async () => {
     const [build] = await published('codebuild/build-failed.json');
     expect(slackMessageAsText(card(build!).blocks)).toContain('Build my-sample-project ❌ Failed');
-    const reply = failureReply(build!)!;
+    const reply = failureReply(build!, [])!;
     const text = slackMessageAsText(reply.blocks);
     expect(text).toContain('❌ Build my-sample-project failed in phase BUILD:');
     expect(text).toContain('COMMAND_EXECUTION_ERROR: Error while executing command: npm test. Reason: exit status 1');
@@ -109,7 +109,7 @@ describe('the Slack card of each sample event', () => {
   it("a failed deployment: CodeDeploy's error information in the reply, and its duration", async () => {
     const [deployment] = await published('codedeploy/deployment-failure.json');
     expect(slackMessageAsText(card(deployment!).blocks)).toContain('Deployment d-123456789 to myDeploymentGroup failure in 2m 5s');
-    expect(slackMessageAsText(failureReply(deployment!)!.blocks)).toContain(
+    expect(slackMessageAsText(failureReply(deployment!, [])!.blocks)).toContain(
       '❌ Deployment d-123456789 to myApplication / myDeploymentGroup failed:\n>HEALTH_CONSTRAINTS: The overall deployment failed because too many individual instances failed deployment',
     );
   });
@@ -128,7 +128,7 @@ describe('the Slack card of each sample event', () => {
     expect(text).toContain('🔄 Prod');
     expect(text).toContain('Duration: 4m 0s');
     expect(text).toContain(`Commit: ${COMMIT.slice(0, 7)}`);
-    expect(failureReply(later(failed!, 4))).toBeUndefined();
+    expect(failureReply(later(failed!, 4), [])).toBeUndefined();
   });
 
   it('an approval waiting: the card says who waits where, until the action ends', async () => {
@@ -149,7 +149,7 @@ describe('the Slack card of each sample event', () => {
       build: { id: `p:${i}`, project: 'p'.repeat(3000), failure: { phase: 'BUILD', message: 'm'.repeat(10_000) }, logsUrl: `https://example.com/${'x'.repeat(4000)}` },
     }));
     expectWithinBlockKitLimits(card(huge, ...builds));
-    expectWithinBlockKitLimits(failureReply(builds[0]!)!);
+    expectWithinBlockKitLimits(failureReply(builds[0]!, [])!);
   });
 
   it('ends the same whatever order events of one second come in: a final state beats an ongoing one', async () => {

@@ -3,16 +3,17 @@ import { buildReport } from '../../../../functions/on-build/build-report';
 import { deploymentNotification } from '../../../../functions/on-deploy/deployment-notification';
 import { pipelineNotification } from '../../../../functions/on-pipeline/pipeline-notification';
 import { alarmNotification } from '../../../../functions/on-alarm/alarm-notification';
-import type { CardState } from '../../../../functions/notify-slack/card';
+import { applyNotification, renderCard, type CardState } from '../../../../functions/notify-slack/card';
 import { handle } from '../../../../functions/notify-slack/handle';
 import { AlarmStateChangeEvent, CodeBuildStateEvent, CodeDeployStateEvent, CodePipelineEvent, SnsNotificationEvent } from '../../../../shared/events';
-import { SlackRefused } from '../../../../shared/ports';
+import { SlackRefused, type Commit } from '../../../../shared/ports';
 import type { ReleaseNotification } from '../../../../shared/release-notification';
 import { parsePolicy } from '../../../../shared/release-policy';
 import { memoryCards, memoryDeadLetters, memorySlack } from '../../../support/fakes';
 import { sampleEvent } from '../../../support/samples';
 
 const policy = parsePolicy(`
+people: { "Mina@example.com": U0MINA }
 teams:
   platform: { slack: { channel: "#deploys" } }
   web: {}
@@ -158,5 +159,71 @@ describe('notify-slack handle', () => {
     expect(redriven.Records[0]!.Sns.Message).toEqual(started);
     expect(await handle(redriven, { ...deps, deadline: Date.now() + 2_000 })).toMatchObject({ outcome: 'posted', card: CARD });
     expect(slack.messages).toEqual([expect.objectContaining({ key: CARD })]);
+  });
+
+  describe('the commits a deployment brings', () => {
+    const COMMIT = '5a6f0e1b2c3d4e5f60718293a4b5c6d7e8f90123';
+    const PREVIOUS = 'c0ffee0000000000000000000000000000000000';
+    const compareUrl = `https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/MyDemoRepo/compare/${PREVIOUS}/.../${COMMIT}?region=us-east-1`;
+    const commits: Commit[] = [
+      { commitId: COMMIT, author: 'Mina Kim', authorEmail: 'mina@example.com', message: 'Merge feature/banner\n\nThe banner, at last.' },
+      { commitId: 'b'.repeat(40), author: 'Ana', authorEmail: 'ana@example.com', message: 'Banner <b> & co' },
+      { commitId: 'a'.repeat(40), author: 'Ana', authorEmail: 'ana@example.com', message: 'Banner text' },
+    ];
+    /** What on-pipeline publishes when the execution ends, bringing `brought` since the deployment of PREVIOUS. */
+    const ended = (file: string, brought: Commit[] = commits, complete = true, since = PREVIOUS) =>
+      pipelineNotification(sampleEvent(CodePipelineEvent, `codepipeline/${file}.json`), platform, { commitId: COMMIT, variables: {} }, { repository: 'MyDemoRepo', since, commitId: COMMIT, commits: brought, complete });
+    const sectionOf = (blocks: unknown[], heading: string) => blocks.find((block) => JSON.stringify(block).includes(heading)) as { text: { text: string }; accessory?: { type: string; text: { text: string }; url: string } } | undefined;
+
+    it('shows how many, the newest as `short-id author: title` lines, and a Compare button to the console, never an email', async () => {
+      const { deps, slack } = setUp();
+      await handle(delivered(ofPipeline('pipeline-started')), deps);
+      await handle(delivered(ended('pipeline-succeeded')), deps);
+      const [card] = slack.messages;
+      const section = sectionOf(card!.blocks, 'since the last deployment');
+      expect(section!.text.text).toBe(['*3 commits* since the last deployment', '`5a6f0e1` Mina Kim: Merge feature/banner', '`bbbbbbb` Ana: Banner &lt;b&gt; &amp; co', '`aaaaaaa` Ana: Banner text'].join('\n'));
+      expect(section!.accessory).toEqual({ type: 'button', action_id: 'link-compare', text: { type: 'plain_text', text: 'Compare' }, url: compareUrl });
+      expect(JSON.stringify(slack.messages)).not.toContain('@example.com');
+    });
+
+    it('says "30+" when CodePipeline\'s range goes on past what was read, and "1 commit" for one, within Block Kit\'s limits', async () => {
+      const long = Array.from({ length: 30 }, (_, i) => ({ commitId: `${i}`.padStart(40, '0'), author: '<&>'.repeat(400), message: '&'.repeat(1000) }));
+      const incomplete = renderCard(applyNotification(undefined, ended('pipeline-succeeded', long, false)), policy);
+      const section = sectionOf(incomplete.blocks, 'since the last deployment')!;
+      expect(section.text.text).toMatch(/^\*30\+ commits\* since the last deployment\n/);
+      expect(section.text.text.split('\n')).toHaveLength(6);
+      expect(section.text.text.length).toBeLessThanOrEqual(3000);
+      const one = renderCard(applyNotification(undefined, ended('pipeline-succeeded', commits.slice(0, 1))), policy);
+      expect(sectionOf(one.blocks, 'since the last deployment')!.text.text).toMatch(/^\*1 commit\* since the last deployment\n/);
+    });
+
+    it('mentions in each failure reply the authors release-policy.yml maps to a Slack user, and no one else', async () => {
+      const { deps, slack } = setUp();
+      await handle(delivered(ofPipeline('pipeline-started')), deps);
+      expect(await handle(delivered(ended('pipeline-failed')), deps)).toMatchObject({ outcome: 'updated', replies: 1 });
+      expect(await handle(delivered(deploymentFailed), deps)).toMatchObject({ outcome: 'updated', replies: 1 });
+      const [card, failed, deployment] = slack.messages;
+      expect(failed).toMatchObject({ threadTs: card!.ts, text: '❌ MyFirstPipeline failed\n<@U0MINA>: your commits are in this deployment' });
+      expect(deployment!.text).toMatch(/^❌ Deployment d-123456789 .*\n<@U0MINA>: your commits are in this deployment$/s);
+      expect(JSON.stringify(slack.messages.slice(1))).not.toMatch(/@example\.com|<@(?!U0MINA>)/);
+    });
+
+    it('threads no reply for a failed execution whose authors the policy does not map', async () => {
+      const { deps, slack } = setUp();
+      await handle(delivered(ofPipeline('pipeline-started')), deps);
+      expect(await handle(delivered(ended('pipeline-failed', commits.slice(1))), deps)).toMatchObject({ outcome: 'updated', replies: 0 });
+      expect(slack.messages).toHaveLength(1);
+    });
+
+    it("ends the same whatever order the notifications come in, with the commits of the execution's latest end", () => {
+      const retried = ended('pipeline-succeeded-retry', commits.slice(0, 1), true, 'b'.repeat(40));
+      const notifications = [ofPipeline('pipeline-started'), ofPipeline('stage-started'), ended('pipeline-failed'), retried, deploymentFailed];
+      const permutations = (items: ReleaseNotification[]): ReleaseNotification[][] =>
+        items.length <= 1 ? [items] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+      const cards = permutations(notifications).map((order) => renderCard(order.reduce<CardState | undefined>(applyNotification, undefined)!, policy));
+      expect(cards).toHaveLength(120);
+      for (const each of cards) expect(each).toEqual(cards[0]);
+      expect(sectionOf(cards[0]!.blocks, 'since the last deployment')!.text.text).toBe('*1 commit* since the last deployment\n`5a6f0e1` Mina Kim: Merge feature/banner');
+    });
   });
 });

@@ -64,7 +64,7 @@ describe('on-pipeline handle', () => {
   const PREVIOUS = 'c0ffee0000000000000000000000000000000000';
   const earlier = { pipeline: 'MyFirstPipeline', executionId: 'exec-before', deployedAt: '2026-11-24T12:00:00Z', commitId: PREVIOUS };
   const brought: Commit[] = [
-    { commitId: COMMIT, author: 'Mina Kim', message: 'Merge feature/banner', authoredAt: '2026-11-25T08:00:00Z' },
+    { commitId: COMMIT, author: 'Mina Kim', authorEmail: 'mina@example.com', message: 'Merge feature/banner\n\nThe banner, at last.', authoredAt: '2026-11-25T08:00:00Z' },
     { commitId: 'b'.repeat(40), author: 'Ana', message: 'Banner', authoredAt: '2026-11-24T18:00:00Z' },
     { commitId: 'a'.repeat(40), author: 'Ana', message: 'No time' },
   ];
@@ -95,6 +95,16 @@ describe('on-pipeline handle', () => {
         repository: 'MyDemoRepo',
         commit: { id: COMMIT },
         pipeline: { name: 'MyFirstPipeline', executionId: EXECUTION },
+        commits: {
+          count: 3,
+          complete: true,
+          shown: [
+            { id: COMMIT, author: 'Mina Kim', authorEmail: 'mina@example.com', title: 'Merge feature/banner' },
+            { id: 'b'.repeat(40), author: 'Ana', title: 'Banner' },
+            { id: 'a'.repeat(40), author: 'Ana', title: 'No time' },
+          ],
+          compareUrl: `https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/MyDemoRepo/compare/${PREVIOUS}/.../${COMMIT}?region=us-east-1`,
+        },
         links: [
           { label: 'Pipeline execution', url: `https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/MyFirstPipeline/executions/${EXECUTION}/timeline?region=us-east-1` },
           { label: 'Commit', url: `https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/MyDemoRepo/commit/${COMMIT}?region=us-east-1` },
@@ -108,11 +118,78 @@ describe('on-pipeline handle', () => {
     expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', PipelineSucceeded: 1, PipelineFailed: 0 }));
   });
 
-  it('takes only the commit itself when CodePipeline lists no earlier deployment', async () => {
-    const { deps, asked } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
+  it('takes only the commit itself when CodePipeline lists no earlier deployment, and tells no commits since one', async () => {
+    const { deps, asked, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     const result = await handle(pipelineEvent('pipeline-succeeded'), deps);
     expect(asked).toEqual([`MyDemoRepo (none)..${COMMIT} 1`]);
     expect(result).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time', commitId: COMMIT }] });
+    expect(notifications.published[0]!.commits).toBeUndefined();
+  });
+
+  it("tells the commits a production execution brings on failure too, reading CodePipeline's list and CodeCommit once an event", async () => {
+    const { deps, pipelines, notifications, asked } = setUp({ revisions: [revisionOf('MyFirstPipeline')], deployments: [earlier] }, { [`${PREVIOUS}..${COMMIT}`]: brought });
+    const failed = pipelineEvent('pipeline-failed');
+    const succeeded = pipelineEvent('pipeline-succeeded-retry');
+    await handle(failed, deps);
+    expect(pipelines.reads.filter((read) => read.startsWith('history'))).toEqual([`history MyFirstPipeline ${failed.time}`]);
+    expect(asked).toEqual([`MyDemoRepo ${PREVIOUS}..${COMMIT} 30`]);
+    expect(await handle(succeeded, deps)).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time' }, { kind: 'lead-time' }] });
+    expect(pipelines.reads.filter((read) => read.startsWith('history'))).toEqual([`history MyFirstPipeline ${failed.time}`, `history MyFirstPipeline ${succeeded.time}`]);
+    expect(asked).toHaveLength(2);
+    const compareUrl = `https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/MyDemoRepo/compare/${PREVIOUS}/.../${COMMIT}?region=us-east-1`;
+    expect(notifications.published.map(({ result, commits }) => ({ result, count: commits?.count, compareUrl: commits?.compareUrl }))).toEqual([
+      { result: 'FAILED', count: 3, compareUrl },
+      { result: 'SUCCEEDED', count: 3, compareUrl },
+    ]);
+  });
+
+  it("tells the commits a promoted run brings: the preview branch's, since the last deployment of main", async () => {
+    const reviewed = 'f'.repeat(40);
+    const onBranch: Commit[] = [{ commitId: reviewed, author: 'Ana', message: 'Banner, reviewed', authoredAt: '2026-11-25T07:00:00Z' }, ...brought.slice(1)];
+    const revisions = [
+      { ...revisionOf('feature-preview', { ENV: 'preview', BRANCH: 'feature/banner' }), commitId: reviewed },
+      { ...revisionOf('MyFirstPipeline', { BRANCH: 'feature/banner', COMMIT_ID: reviewed }, 'exec-1'), commitId: reviewed },
+    ];
+    const { deps, notifications, asked } = setUp({ revisions, deployments: [earlier] }, { [`${PREVIOUS}..${reviewed}`]: onBranch });
+    expect(await handle(pipelineEvent('pipeline-succeeded', { pipeline: 'feature-preview' }), deps)).toMatchObject({ promoted: [{ pipeline: 'MyFirstPipeline', executionId: 'exec-1' }] });
+    await handle(pipelineEvent('pipeline-succeeded', { executionId: 'exec-1', id: 'promoted-run-succeeded', time: '2026-11-25T10:00:00Z' }), deps);
+    expect(asked).toEqual([`MyDemoRepo ${PREVIOUS}..${reviewed} 30`]);
+    expect(notifications.published.map(({ pipeline, commits }) => ({ pipeline: pipeline!.name, commits }))).toEqual([
+      { pipeline: 'feature-preview', commits: undefined },
+      {
+        pipeline: 'MyFirstPipeline',
+        commits: {
+          count: 3,
+          complete: true,
+          shown: [
+            { id: reviewed, author: 'Ana', title: 'Banner, reviewed' },
+            { id: 'b'.repeat(40), author: 'Ana', title: 'Banner' },
+            { id: 'a'.repeat(40), author: 'Ana', title: 'No time' },
+          ],
+          compareUrl: `https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/MyDemoRepo/compare/${PREVIOUS}/.../${reviewed}?region=us-east-1`,
+        },
+      },
+    ]);
+  });
+
+  it('tells the newest five of a long range, their first lines clipped, and that there may be more', async () => {
+    const many: Commit[] = Array.from({ length: 40 }, (_, i) => ({ commitId: i === 0 ? COMMIT : `${i}`.padStart(40, '0'), author: 'Ana', message: `${'Long title '.repeat(20)}${i}\nbody` }));
+    const { deps, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')], deployments: [earlier] }, { [`${PREVIOUS}..${COMMIT}`]: many });
+    await handle(pipelineEvent('pipeline-failed'), deps);
+    const { count, complete, shown } = notifications.published[0]!.commits!;
+    expect({ count, complete }).toEqual({ count: 30, complete: false });
+    expect(shown.map(({ id }) => id)).toEqual(many.slice(0, 5).map(({ commitId }) => commitId));
+    expect(shown[0]!.title).toHaveLength(100);
+    expect(shown[0]!.title).toMatch(/^Long title .*…$/);
+  });
+
+  it('tells no commits for a pipeline that is not production, reading neither list', async () => {
+    const { deps, pipelines, notifications, asked } = setUp({ revisions: [revisionOf('feature-preview', { BRANCH: 'feature/banner' })], deployments: [{ ...earlier, pipeline: 'feature-preview' }] });
+    await handle(pipelineEvent('pipeline-failed', { pipeline: 'feature-preview' }), deps);
+    await handle(pipelineEvent('pipeline-succeeded', { pipeline: 'feature-preview', id: 'preview-succeeded' }), deps);
+    expect(notifications.published.map(({ commits }) => commits)).toEqual([undefined, undefined]);
+    expect(pipelines.reads.filter((read) => read.startsWith('history'))).toEqual([]);
+    expect(asked).toEqual([]);
   });
 
   it('counts a failed execution as no deployment and no failed deployment: only production signals say production failed', async () => {
@@ -138,7 +215,7 @@ describe('on-pipeline handle', () => {
   it("counts a roll back (CodePipeline's ROLLBACK execution) as no deployment: the deployment it rolled back from failed, and recovered when it succeeded", async () => {
     const event = pipelineEvent('pipeline-succeeded', { time: '2026-11-25T12:10:00Z' });
     const rollback = { pipeline: 'MyFirstPipeline', executionId: EXECUTION, startedAt: '2026-11-25T12:00:00.000Z', endedAt: '2026-11-25T12:10:00.000Z' };
-    const { deps, asked } = setUp({ revisions: [revisionOf('MyFirstPipeline')], deployments: [earlier], rollbacks: [rollback] });
+    const { deps, asked, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')], deployments: [earlier], rollbacks: [rollback] });
     const signal = `rollback:${EXECUTION}`;
     expect(await handle(event, deps)).toMatchObject({
       dora: [
@@ -147,6 +224,7 @@ describe('on-pipeline handle', () => {
       ],
     });
     expect(asked).toEqual([]);
+    expect(notifications.published[0]!.commits).toBeUndefined();
   });
 
   it('counts nothing twice for another event about the same execution, and still tells the team', async () => {
