@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export const BENCH_COMMIT = 'b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6';
+const BENCH_PARENT = 'a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5';
 const epoch = (iso: string) => Date.parse(iso) / 1000;
 
 const ANSWERS: Record<string, (request: Record<string, unknown>) => unknown> = {
@@ -19,6 +20,14 @@ const ANSWERS: Record<string, (request: Record<string, unknown>) => unknown> = {
   'CodePipeline_20150709.StartPipelineExecution': () => ({ pipelineExecutionId: randomUUID() }),
   'CodePipeline_20150709.GetPipelineExecution': () => ({ pipelineExecution: { artifactRevisions: [{ revisionId: BENCH_COMMIT, created: epoch('2026-11-25T08:00:00Z') }], variables: [] } }),
   'CodePipeline_20150709.ListActionExecutions': () => ({ actionExecutionDetails: [] }),
+  // the production pipeline's previous deployment, whose commit is the bench commit's parent
+  'CodePipeline_20150709.ListPipelineExecutions': () => ({
+    pipelineExecutionSummaries: [{ pipelineExecutionId: 'bench-previous', status: 'Succeeded', executionType: 'STANDARD', startTime: epoch('2026-11-24T08:00:00Z'), lastUpdateTime: epoch('2026-11-24T09:00:00Z'), sourceRevisions: [{ actionName: 'Source', revisionId: BENCH_PARENT }] }],
+  }),
+  'CodeCommit_20150413.BatchGetCommits': (request) => ({
+    commits: (request.commitIds as string[]).map((commitId) => ({ commitId, message: 'Bench commit', parents: commitId === BENCH_COMMIT ? [BENCH_PARENT] : [], author: { name: 'Bench', date: '1700000000 +0000' }, committer: { name: 'Bench', date: '1700000000 +0000' } })),
+    errors: [],
+  }),
   'CodeDeploy_20141006.GetDeployment': () => ({ deploymentInfo: { createTime: epoch('2026-11-25T09:00:00Z'), completeTime: epoch('2026-11-25T09:02:00Z') } }),
   // the idempotency records' other calls: every delete succeeds
   'DynamoDB_20120810.DeleteItem': () => ({}),
