@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalRepository } from '../../infra/local/codecommit';
@@ -32,6 +32,11 @@ describe('a release story in Slack', () => {
     const bare = createLocalRepository(localDir(), 'MyDemoRepo', eventBridgeUrl());
     const work = mkdtempSync(join(tmpdir(), 'rc-story-'));
     git(work, 'init', '--quiet', '--initial-branch=main');
+    writeFileSync(join(work, 'index.html'), '<h1>Before the story</h1>\n');
+    git(work, 'add', '-A');
+    git(work, 'commit', '--quiet', '-m', 'What production runs');
+    // production runs the commit before: the laptop's CodePipeline lists its deployment, so the story's execution brings one commit
+    appendFileSync(localFiles(localDir()).pipelineExecutions, `${JSON.stringify({ pipeline: 'MyFirstPipeline', executionId: `before-${Date.now()}`, status: 'Succeeded', endedAt: at(-60), commitId: git(work, 'rev-parse', 'HEAD') })}\n`);
     writeFileSync(join(work, 'index.html'), '<h1>Story</h1>\n');
     git(work, 'add', '-A');
     git(work, 'commit', '--quiet', '-m', 'Ship the story banner\n\nWith details nobody reads.');
@@ -68,12 +73,14 @@ describe('a release story in Slack', () => {
       'chat.update', // the Deploy action failed
       'chat.update', // the deployment failed...
       'reply', // ...with CodeDeploy's words in the thread
-      'chat.update', // the pipeline failed
+      'chat.update', // the pipeline failed...
+      'reply', // ...and the author of its commit, whom the policy maps to Slack, is told in the thread
     ]);
-    const reply = story.find((call) => call.thread_ts)!;
-    expect(reply.text).toContain(`Deployment ${DEPLOYMENT_ID} to myApplication / myDeploymentGroup failed`);
-    const final = JSON.stringify(story.at(-1)!.blocks);
-    for (const shown of ['MyFirstPipeline', '❌ Failed', 'Ship the story banner', 'Mina Kim', `✅ Build my-sample-project succeeded`, `❌ Deployment ${DEPLOYMENT_ID} to myDeploymentGroup failure`]) {
+    const [reply, mention] = story.filter((call) => call.thread_ts);
+    expect(reply!.text).toContain(`Deployment ${DEPLOYMENT_ID} to myApplication / myDeploymentGroup failed`);
+    expect(mention!.text).toContain('<@U0MINA>');
+    const final = JSON.stringify(story.filter((call) => !call.thread_ts).at(-1)!.blocks);
+    for (const shown of ['MyFirstPipeline', '❌ Failed', 'Ship the story banner', 'Mina Kim', '1 commit', 'Compare', `✅ Build my-sample-project succeeded`, `❌ Deployment ${DEPLOYMENT_ID} to myDeploymentGroup failure`]) {
       expect(final).toContain(shown);
     }
     expect(final).not.toContain('nobody reads');
