@@ -12,7 +12,9 @@
 // DORA publishes no levels for the deployment rework rate: it has no band here. docs/dora.md has
 // the table too, and how values are placed.
 
-export type Band = 'elite' | 'high' | 'medium' | 'low';
+/** Best first. */
+export const BANDS = ['elite', 'high', 'medium', 'low'] as const;
+export type Band = (typeof BANDS)[number];
 
 export interface MeasureBands {
   /** Deployments a day are better higher; times and rates lower. */
