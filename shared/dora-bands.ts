@@ -1,13 +1,13 @@
-// DORA's software delivery performance levels, from its 2024 Accelerate State of DevOps Report
-// (https://dora.dev/research/2024/dora-report/), as tabled by
-// https://octopus.com/blog/2024-devops-performance-clusters:
+// DORA's software delivery performance clusters of its 2024 Accelerate State of DevOps Report
+// (https://dora.dev/research/2024/dora-report/), whose values
+// https://octopus.com/blog/2024-devops-performance-clusters tables:
 //
-// | level  | change lead time                | deployment frequency                              | change fail rate | failed deployment recovery time |
-// |--------|---------------------------------|---------------------------------------------------|------------------|---------------------------------|
-// | elite  | less than one day               | on demand (multiple deploys per day)              | 5 %              | less than one hour              |
-// | high   | between one day and one week    | between once per day and once per week            | 20 %             | less than one day               |
-// | medium | between one week and one month  | between once per week and once per month          | 10 %             | less than one day               |
-// | low    | between one month and six months| between once per month and once every six months  | 40 %             | between one week and one month  |
+// | level  | change lead time                 | deployment frequency                             | change fail rate | failed deployment recovery time |
+// |--------|----------------------------------|--------------------------------------------------|------------------|---------------------------------|
+// | elite  | less than one day                | on demand (multiple deploys per day)             | 5 %              | less than one hour              |
+// | high   | between one day and one week     | between once per day and once per week           | 20 %             | less than one day               |
+// | medium | between one week and one month   | between once per week and once per month         | 10 %             | less than one day               |
+// | low    | between one month and six months | between once per month and once every six months | 40 %             | between one week and one month  |
 //
 // DORA publishes no levels for the deployment rework rate: it has no band here. docs/dora.md has
 // the table too, and how values are placed.
