@@ -1,7 +1,7 @@
 // The dashboard and alarms of infra/monitoring.ts, for serverless.yml: ${file(infra/monitoring.cjs)}
 const tsx = require('tsx/cjs/api');
 const { readPolicy } = require('./release-policy-file.cjs');
-const { policyPipelines } = tsx.require('../shared/policy-rules.ts', __filename);
+const { policyPipelines, teamProductionPipelines } = tsx.require('../shared/policy-rules.ts', __filename);
 
 const { dashboardBody, alarms } = tsx.require('./monitoring.ts', __filename);
 
@@ -15,6 +15,7 @@ module.exports = async ({ resolveVariable }) => {
     region: '${AWS::Region}',
     pipelines: policyPipelines(policy),
     productionPipelines: policyPipelines(policy, 'production'),
+    teams: teamProductionPipelines(policy),
     functions: Object.keys(functions).map((name) => `${service}-${stage}-${name}`),
     deadLetterQueue: `${service}-${stage}-dead-letters`,
     undeliveredNotificationsQueue: `${service}-${stage}-undelivered-notifications`,

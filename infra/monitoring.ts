@@ -1,6 +1,7 @@
 // The CloudWatch dashboard and alarms, as data. infra/monitoring.cjs puts them in the template;
 // tests/unit/infra/monitoring.test.ts checks that every custom metric here is one the functions
 // emit, with the same namespace, name and dimensions, and that every one they emit is here.
+import { DORA_BANDS, type BandedMeasure } from '../shared/dora-bands';
 
 export interface MonitoringSettings {
   service: string;
@@ -10,6 +11,8 @@ export interface MonitoringSettings {
   region: string;
   pipelines: string[];
   productionPipelines: string[];
+  /** Each team's production pipelines: a row of DORA widgets each. */
+  teams: { team: string; pipelines: string[] }[];
   /** Deployed Lambda function names. */
   functions: string[];
   deadLetterQueue: string;
@@ -27,8 +30,19 @@ export interface MetricWidget {
   y: number;
   width: number;
   height: number;
-  properties: { title: string; region: string; view: 'timeSeries' | 'singleValue'; stat: string; period: number; metrics: MetricRow[]; yAxis?: object };
+  properties: {
+    title: string;
+    region: string;
+    view: 'timeSeries' | 'singleValue';
+    stat: string;
+    period: number;
+    metrics: MetricRow[];
+    yAxis?: object;
+    annotations?: { horizontal: { label: string; value: number }[] };
+  };
 }
+
+type Widget = Omit<MetricWidget, 'x' | 'y' | 'width' | 'height'>;
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -43,32 +57,57 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
     ...Object.entries(dimensions).flat(),
     ...(Object.keys(options).length > 0 ? [options] : []),
   ];
-  // DORA's measures per production pipeline and for all of them: the functions emit both
-  const production = [...productionPipelines.map((pipeline, i) => ({ dimensions: { pipeline }, label: pipeline, suffix: `${i}` })), { dimensions: {}, label: 'all production pipelines', suffix: '' }];
-  const perProduction = (name: string, stat: string) => production.map(({ dimensions, label }) => ours(name, dimensions, { stat, label }));
+  // DORA's measures per production pipeline and for all of them (the functions emit both), and per
+  // team. A widget's line adds up its parts: one pipeline's metric, all pipelines', or a team's pipelines'
+  type Line = { label: string; suffix: string; parts: { dimensions: Record<string, string>; label: string; suffix: string }[] };
+  const single = (dimensions: Record<string, string>, label: string, suffix: string): Line => ({ label, suffix, parts: [{ dimensions, label, suffix }] });
+  const production = [...productionPipelines.map((pipeline, i) => single({ pipeline }, pipeline, `${i}`)), single({}, 'all production pipelines', '')];
+  const hidden = (name: string, id: string, line: Line) => line.parts.map(({ dimensions, suffix }) => ours(name, dimensions, { id: `${id}${suffix}`, visible: false }));
+  // FILL each: CloudWatch leaves out a period where a series has no value, and such a period has none of them
+  const sum = (id: string, line: Line) => line.parts.map(({ suffix }) => `FILL(${id}${suffix}, 0)`).join(' + ');
+  const operand = (id: string, line: Line) => (line.parts.length > 1 ? `(${sum(id, line)})` : sum(id, line));
+  const perDay = (lines: Line[]): MetricRow[] =>
+    lines.flatMap((line) => [...hidden('ProductionDeployments', 'deployed', line), [{ expression: sum('deployed', line), label: line.label, id: `frequency${line.suffix}` }]]);
   /**
-   * `100 * <name> / ProductionDeployments`. FILL on both: CloudWatch leaves a period out where a
-   * series has no value, and a period with deployments and none of `name` is 0 %. Failed and rework
-   * deployments take their deployment's time, so they fall in a period that has it.
+   * `100 * <name> / ProductionDeployments`: a period with deployments and none of `name` is 0 %.
+   * Failed and rework deployments take their deployment's time, so they fall in a period that has it.
    */
-  const perDeployment = (name: string, id: string): MetricRow[] =>
-    production.flatMap(({ dimensions, label, suffix }) => [
-      ours(name, dimensions, { id: `${id}${suffix}`, visible: false }),
-      ours('ProductionDeployments', dimensions, { id: `deployed${suffix}`, visible: false }),
-      [{ expression: `100 * FILL(${id}${suffix}, 0) / FILL(deployed${suffix}, 0)`, label, id: `rate${suffix}` }],
+  const perDeployment = (name: string, id: string, lines: Line[]): MetricRow[] =>
+    lines.flatMap((line) => [
+      ...hidden(name, id, line),
+      ...hidden('ProductionDeployments', 'deployed', line),
+      [{ expression: `100 * ${operand(id, line)} / ${operand('deployed', line)}`, label: line.label, id: `rate${line.suffix}` }],
     ]);
+  // medians do not add up: a team's widget has its pipelines' medians, and a period without any has none
+  const medians = (name: string, lines: Line[]): MetricRow[] => lines.flatMap((line) => line.parts.map(({ dimensions, label }) => ours(name, dimensions, { stat: 'p50', label })));
+  /** DORA's bands (shared/dora-bands.ts) as lines at their bounds; `scale` from the bands' unit to the widget's. */
+  const dora = (title: string, stat: string, metrics: MetricRow[], bands?: BandedMeasure, scale = 1): Widget => ({
+    type: 'metric',
+    properties: {
+      title,
+      region,
+      view: 'timeSeries',
+      stat,
+      period: DAY,
+      metrics,
+      ...(bands && { annotations: { horizontal: DORA_BANDS[bands].bounds.map(({ band, value, label }) => ({ label: `${band}: ${label}`, value: value * scale })) } }),
+    },
+  });
+  // DORA's five measures (docs/dora.md), from the facts the functions claim once each; DORA publishes no bands for rework
+  const doraRow = (title: string, lines: Line[]): Widget[] => [
+    dora(`${title}Deployment frequency (production deployments a day)`, 'Sum', perDay(lines), 'deploymentFrequency'),
+    dora(`${title}Lead time for changes (median over commits, seconds)`, 'p50', medians('LeadTimeForChanges', lines), 'leadTime'),
+    dora(`${title}Change fail rate (%)`, 'Sum', perDeployment('FailedDeployments', 'failed', lines), 'changeFailRate', 100),
+    dora(`${title}Failed deployment recovery time (median, seconds)`, 'p50', medians('FailedDeploymentRecoveryTime', lines), 'recoveryTime'),
+    dora(`${title}Deployment rework rate (%)`, 'Sum', perDeployment('ReworkDeployments', 'rework', lines)),
+  ];
+  const teamLine = (team: string, pipelines: string[]): Line => ({ label: `team ${team}`, suffix: '', parts: pipelines.map((pipeline, i) => ({ dimensions: { pipeline }, label: pipeline, suffix: `${i}` })) });
   // projects and applications are not known at deploy time: SEARCH finds every one the functions report
   const search = (dimension: string, name: string, stat: string, id: string, period = DAY): MetricRow => [
     { expression: `SEARCH('{${ns},${dimension},service} MetricName="${name}" service="${service}"', '${stat}', ${period})`, id },
   ];
 
-  const widgets: Omit<MetricWidget, 'x' | 'y' | 'width' | 'height'>[] = [
-    // DORA's five measures (docs/dora.md), from the facts the functions claim once each
-    { type: 'metric', properties: { title: 'Deployment frequency (production deployments a day)', region, view: 'timeSeries', stat: 'Sum', period: DAY, metrics: perProduction('ProductionDeployments', 'Sum') } },
-    { type: 'metric', properties: { title: 'Lead time for changes (median over commits, seconds)', region, view: 'timeSeries', stat: 'p50', period: DAY, metrics: perProduction('LeadTimeForChanges', 'p50') } },
-    { type: 'metric', properties: { title: 'Change fail rate (%)', region, view: 'timeSeries', stat: 'Sum', period: DAY, metrics: perDeployment('FailedDeployments', 'failed') } },
-    { type: 'metric', properties: { title: 'Failed deployment recovery time (median, seconds)', region, view: 'timeSeries', stat: 'p50', period: DAY, metrics: perProduction('FailedDeploymentRecoveryTime', 'p50') } },
-    { type: 'metric', properties: { title: 'Deployment rework rate (%)', region, view: 'timeSeries', stat: 'Sum', period: DAY, metrics: perDeployment('ReworkDeployments', 'rework') } },
+  const others: Widget[] = [
     {
       type: 'metric',
       properties: {
@@ -166,8 +205,14 @@ export function dashboardBody(settings: MonitoringSettings): { widgets: MetricWi
       },
     },
   ];
-  // two widgets a row, 12 columns wide, 6 high
-  return { widgets: widgets.map((widget, i) => ({ ...widget, x: (i % 2) * 12, y: Math.floor(i / 2) * 6, width: 12, height: 6 })) };
+  const rows = [
+    doraRow('', production),
+    ...settings.teams.map(({ team, pipelines }) => doraRow(`Team ${team}: `, [teamLine(team, pipelines)])),
+    ...others.flatMap((widget, i) => (i % 2 === 0 ? [others.slice(i, i + 2)] : [])),
+  ];
+  // the DORA rows five widgets wide, then two a row; 24 columns, 6 high
+  const column = (i: number, row: Widget[]) => Math.round((24 * i) / row.length);
+  return { widgets: rows.flatMap((row, y) => row.map((widget, i) => ({ ...widget, x: column(i, row), y: y * 6, width: column(i + 1, row) - column(i, row), height: 6 }))) };
 }
 
 type Alarm = { Type: 'AWS::CloudWatch::Alarm'; Properties: Record<string, unknown> };

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
-import { doraSummary, metricOf, type DoraFact } from '../shared/dora';
+import { metricOf, type DoraFact } from '../shared/dora';
+import { policyPipelines } from '../shared/policy-rules';
+import { parsePolicy } from '../shared/release-policy';
 import { readRecordedStarts } from '../shared/local/recorded-pipelines';
 import { localFiles } from '../shared/local/files';
 import { runnerFiles } from '../infra/local/pipeline-runner';
@@ -23,7 +25,7 @@ import { startLocalStack, type LocalStack } from '../infra/local/stack';
 import type { SlackCall } from '../infra/local/slack';
 import { slackMessageAsText } from '../infra/local/slack-message-text';
 import { approveFromSlack } from './demo-approval';
-import { duration, formatReport } from './report';
+import { duration, formatReport, summarise } from './report';
 import { DEFAULT_LOCAL_DIR, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../infra/local/endpoints';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
@@ -199,9 +201,10 @@ async function main(): Promise<void> {
     const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
     const tomorrow = new Date(today.getTime() + 86_400_000);
-    const summary = doraSummary(await ledger.facts('MyFirstPipeline'), today, tomorrow);
+    const policy = parsePolicy(readFileSync(join(PROJECT_DIR, 'release-policy.yml'), 'utf8'));
+    const facts = (await Promise.all(policyPipelines(policy, 'production').map((pipeline) => ledger.facts(pipeline)))).flat();
     process.stdout.write(
-      `\n${bold('9. npm run report, for today')} (as docs/dora.md defines them: the build that failed in step 5 stopped the pipeline before production: a failed execution, not a failed deployment. No alarm or rollback said production failed, so the change fail rate is 0 %, and there is no recovery time and no rework):\n${formatReport(summary, today, tomorrow, ['MyFirstPipeline']).replace(/^/gm, '    ')}\n`,
+      `\n${bold('9. npm run report, for today')} (as docs/dora.md defines them: the build that failed in step 5 stopped the pipeline before production: a failed execution, not a failed deployment. No alarm or rollback said production failed, so the change fail rate is 0 %, and there is no recovery time and no rework):\n${formatReport(summarise(facts, today, tomorrow, policy), today, tomorrow).replace(/^/gm, '    ')}\n`,
     );
 
     const recorded = await readRecordedStarts(localFiles(localDir).pipelineStarts);

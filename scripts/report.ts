@@ -1,7 +1,9 @@
 /**
  * `npm run report`: DORA's five measures of the production pipelines for a period, added up from
  * the facts the functions claimed in the release ledger (the same facts the live metrics count),
- * as a table, and a chart of deployments and median lead time per day.
+ * for all production pipelines, each team's and each pipeline's, with DORA's band beside each
+ * figure; as tables, and a chart of deployments and median lead time per day over the bands of
+ * every measure.
  *
  *   npm run report                                   # the last 7 days, from the ledger `npm start` runs
  *   npm run report -- --from 2026-11-16 --days 7 --chart week.svg
@@ -13,8 +15,10 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
-import { doraSummary, type DoraSummary } from '../shared/dora';
-import { parsePolicy } from '../shared/release-policy';
+import { doraSummary, type DoraFact, type DoraSummary } from '../shared/dora';
+import { bandOf, BANDS, type Band, type BandedMeasure } from '../shared/dora-bands';
+import { policyPipelines, teamProductionPipelines } from '../shared/policy-rules';
+import { parsePolicy, type ReleasePolicy } from '../shared/release-policy';
 import { DEFAULT_PORTS, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../infra/local/endpoints';
 
 const DAY = 86_400_000;
@@ -33,45 +37,110 @@ function ofDeployments(rate: number | undefined, count: number, deployments: num
   return rate === undefined ? '-' : `${(rate * 100).toFixed(1)} % (${count} of ${deployments})`;
 }
 
-export function formatReport(summary: DoraSummary, from: Date, to: Date, pipelines: string[]): string {
-  const days = (to.getTime() - from.getTime()) / DAY;
-  const rows = [
-    ['Deployment frequency', `${summary.deployments} (${(summary.deployments / days).toFixed(2)} a day)`],
-    ['Lead time for changes (median over commits)', duration(summary.medianLeadTimeSeconds)],
-    ['Change fail rate', ofDeployments(summary.changeFailRate, summary.failedDeployments, summary.deployments)],
-    ['Failed deployment recovery time (median)', duration(summary.medianRecoverySeconds)],
-    ['Deployment rework rate', ofDeployments(summary.reworkRate, summary.reworkDeployments, summary.deployments)],
+/** The measures of some production pipelines over the period. */
+export interface ScopeSummary {
+  title: string;
+  pipelines: string[];
+  summary: DoraSummary;
+}
+
+/** All production pipelines first, then each team's (its pipelines' facts together), then each pipeline's. */
+export type Scopes = [all: ScopeSummary, ...others: ScopeSummary[]];
+
+export function summarise(facts: DoraFact[], from: Date, to: Date, policy: ReleasePolicy): Scopes {
+  const scope = (title: string, pipelines: string[]) => ({ title, pipelines, summary: doraSummary(facts.filter((fact) => pipelines.includes(fact.pipeline)), from, to) });
+  const production = policyPipelines(policy, 'production');
+  return [
+    scope('All production pipelines', production),
+    ...teamProductionPipelines(policy).map(({ team, pipelines }) => scope(`Team ${team} (${pipelines.join(', ')})`, pipelines)),
+    ...production.map((pipeline) => scope(`Pipeline ${pipeline}`, [pipeline])),
   ];
+}
+
+/** The five measures, each with its band: none without a figure, nor for rework (DORA publishes none). */
+function figures(summary: DoraSummary, days: number): { measure: string; short: string; value: string; band?: Band }[] {
+  const banded = (measure: BandedMeasure, value: number | undefined) => (value === undefined ? undefined : bandOf(measure, value));
+  const perDay = summary.deployments / days;
+  return [
+    { measure: 'Deployment frequency', short: 'deployment frequency', value: `${summary.deployments} (${perDay.toFixed(2)} a day)`, band: bandOf('deploymentFrequency', perDay) },
+    { measure: 'Lead time for changes (median over commits)', short: 'lead time', value: duration(summary.medianLeadTimeSeconds), band: banded('leadTime', summary.medianLeadTimeSeconds) },
+    { measure: 'Change fail rate', short: 'change fail rate', value: ofDeployments(summary.changeFailRate, summary.failedDeployments, summary.deployments), band: banded('changeFailRate', summary.changeFailRate) },
+    { measure: 'Failed deployment recovery time (median)', short: 'recovery time', value: duration(summary.medianRecoverySeconds), band: banded('recoveryTime', summary.medianRecoverySeconds) },
+    { measure: 'Deployment rework rate', short: 'rework rate', value: ofDeployments(summary.reworkRate, summary.reworkDeployments, summary.deployments) },
+  ];
+}
+
+const daysOf = (from: Date, to: Date) => (to.getTime() - from.getTime()) / DAY;
+
+/** The five measures and their bands of each scope, then the days of all production pipelines. */
+export function formatReport(scopes: Scopes, from: Date, to: Date): string {
+  const [all] = scopes;
+  const days = daysOf(from, to);
   const last = new Date(to.getTime() - DAY).toISOString().slice(0, 10);
   return [
-    `DORA metrics, ${from.toISOString().slice(0, 10)} to ${last} (UTC), production pipelines: ${pipelines.join(', ') || '(none in the policy)'}`,
+    `DORA metrics, ${from.toISOString().slice(0, 10)} to ${last} (UTC), production pipelines: ${all.pipelines.join(', ') || '(none in the policy)'}`,
+    "Bands: DORA's 2024 performance levels (docs/dora.md); DORA publishes none for the rework rate.",
+    ...scopes.flatMap(({ title, summary }) => [
+      '',
+      title,
+      '',
+      '| metric | value | band |',
+      '|---|---|---|',
+      ...figures(summary, days).map(({ measure, value, band }) => `| ${measure} | ${value} | ${band ?? '-'} |`),
+    ]),
     '',
-    '| metric | value |',
-    '|---|---|',
-    ...rows.map(([metric, value]) => `| ${metric} | ${value} |`),
+    `${all.title}, per day`,
     '',
     '| day | deployments | median lead time |',
     '|---|---|---|',
-    ...summary.days.map((day) => `| ${day.day} | ${day.deployments} | ${duration(day.medianLeadTimeSeconds)} |`),
+    ...all.summary.days.map((day) => `| ${day.day} | ${day.deployments} | ${duration(day.medianLeadTimeSeconds)} |`),
   ].join('\n');
 }
 
-/** Deployments (bars) and median lead time in hours (line) per day, as SVG, drawn by Vega-Lite. */
-export async function chart(summary: DoraSummary): Promise<string> {
+/** elite, high, medium, low, then no band. */
+const BAND_COLORS = ['#66bd63', '#c2e699', '#fee08b', '#f46d43', '#e0e0e0'];
+
+/**
+ * As SVG, drawn by Vega-Lite: deployments (bars) and median lead time in hours (line) per day of
+ * all production pipelines; under it, each scope's five figures coloured by their band.
+ */
+export async function chart(scopes: Scopes, from: Date, to: Date): Promise<string> {
   const [{ compile }, vega] = await Promise.all([import('vega-lite'), import('vega')]);
-  const values = summary.days.map((day) => ({ day: day.day, deployments: day.deployments, leadTimeHours: day.medianLeadTimeSeconds === undefined ? null : day.medianLeadTimeSeconds / 3600 }));
+  const [all] = scopes;
+  const days = daysOf(from, to);
+  const values = all.summary.days.map((day) => ({ day: day.day, deployments: day.deployments, leadTimeHours: day.medianLeadTimeSeconds === undefined ? null : day.medianLeadTimeSeconds / 3600 }));
+  const cells = scopes.flatMap(({ title, summary }) => figures(summary, days).map(({ short, value, band }) => ({ scope: title, measure: short, value, band: band ?? 'no band' })));
   const spec = compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Deployment frequency and lead time for changes',
-    width: 560,
-    height: 240,
-    data: { values },
-    encoding: { x: { field: 'day', type: 'ordinal', title: 'day (UTC)' } },
-    layer: [
-      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y: { field: 'deployments', type: 'quantitative', title: 'production deployments' } } },
-      { mark: { type: 'line', point: true, color: '#f58518' }, encoding: { y: { field: 'leadTimeHours', type: 'quantitative', title: 'median lead time (hours)' } } },
+    vconcat: [
+      {
+        title: 'Deployment frequency and lead time for changes',
+        width: 560,
+        height: 240,
+        data: { values },
+        encoding: { x: { field: 'day', type: 'ordinal', title: 'day (UTC)' } },
+        layer: [
+          { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y: { field: 'deployments', type: 'quantitative', title: 'production deployments' } } },
+          { mark: { type: 'line', point: true, color: '#f58518' }, encoding: { y: { field: 'leadTimeHours', type: 'quantitative', title: 'median lead time (hours)' } } },
+        ],
+        resolve: { scale: { y: 'independent' } },
+      },
+      {
+        title: "DORA's 2024 performance bands",
+        width: 560,
+        height: { step: 40 },
+        data: { values: cells },
+        encoding: {
+          x: { field: 'measure', type: 'nominal', sort: null, title: null, axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false } },
+          y: { field: 'scope', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320, domain: false, ticks: false } },
+        },
+        layer: [
+          { mark: { type: 'rect', stroke: 'white', strokeWidth: 2 }, encoding: { color: { field: 'band', type: 'nominal', title: 'band', scale: { domain: [...BANDS, 'no band'], range: BAND_COLORS } } } },
+          { mark: { type: 'text', dy: -7 }, encoding: { text: { field: 'value' } } },
+          { mark: { type: 'text', dy: 8, fontWeight: 'bold' }, encoding: { text: { field: 'band' } } },
+        ],
+      },
     ],
-    resolve: { scale: { y: 'independent' } },
   }).spec;
   return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
 }
@@ -108,14 +177,13 @@ async function main(): Promise<void> {
   const tableName = values.table ?? LOCAL_LEDGER_TABLE;
   const ledger = ledgerTable(DynamoDBDocumentClient.from(client), tableName, 0);
   const policy = parsePolicy(readFileSync(values.policy, 'utf8'), values.policy);
-  const pipelines = [...new Set(Object.values(policy.repositories).flatMap((repository) => repository.pipelines.filter((rule) => rule.production).map((rule) => rule.name)))];
-  const facts = (await Promise.all(pipelines.map((pipeline) => ledger.facts(pipeline))).catch((error: Error) => {
+  const facts = (await Promise.all(policyPipelines(policy, 'production').map((pipeline) => ledger.facts(pipeline))).catch((error: Error) => {
     throw new Error(ledgerMissing(error, tableName, endpoint) ?? error.message);
   })).flat();
-  const summary = doraSummary(facts, from, to);
+  const scopes = summarise(facts, from, to, policy);
 
-  process.stdout.write(`${formatReport(summary, from, to, pipelines)}\n`);
-  writeFileSync(values.chart, await chart(summary));
+  process.stdout.write(`${formatReport(scopes, from, to)}\n`);
+  writeFileSync(values.chart, await chart(scopes, from, to));
   process.stdout.write(`\nChart: ${values.chart}\n`);
 }
 

@@ -36,6 +36,15 @@ export function policyPipelines(policy: ReleasePolicy, only?: 'production'): str
   return [...new Set(rules.filter((rule) => only !== 'production' || rule.production).map((rule) => rule.name))];
 }
 
+/** Each team's production pipelines (its repositories'), in the policy's order; a team without any is left out. */
+export function teamProductionPipelines(policy: ReleasePolicy): { team: string; pipelines: string[] }[] {
+  return Object.keys(policy.teams).flatMap((team) => {
+    const repositories = Object.values(policy.repositories).filter((repository) => repository.team === team);
+    const pipelines = [...new Set(repositories.flatMap((repository) => repository.pipelines.filter((rule) => rule.production).map((rule) => rule.name)))];
+    return pipelines.length > 0 ? [{ team, pipelines }] : [];
+  });
+}
+
 /** The production pipelines that declare the alarm as a signal (release-policy.yml `signals.alarms`). */
 export function pipelinesWatching(policy: ReleasePolicy, alarmName: string): { pipeline: string; team: string; rule: PipelineRule }[] {
   return Object.values(policy.repositories).flatMap(({ team, pipelines }) =>

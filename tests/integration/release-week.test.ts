@@ -122,15 +122,17 @@ describe('a week of releases through the local stack', () => {
       encoding: 'utf8',
     });
     expect(output).toContain('DORA metrics, 2026-11-16 to 2026-11-22 (UTC), production pipelines: MyFirstPipeline');
-    expect(output).toContain('| Deployment frequency | 4 (0.57 a day) |');
-    expect(output).toContain('| Lead time for changes (median over commits) | 1 h 0 min |');
-    expect(output).toContain('| Change fail rate | 25.0 % (1 of 4) |');
-    expect(output).toContain('| Failed deployment recovery time (median) | 1 h 0 min |');
-    expect(output).toContain('| Deployment rework rate | 0.0 % (0 of 4) |');
+    expect(output).toContain('| Deployment frequency | 4 (0.57 a day) | high |');
+    expect(output).toContain('| Lead time for changes (median over commits) | 1 h 0 min | elite |');
+    expect(output).toContain('| Change fail rate | 25.0 % (1 of 4) | low |');
+    expect(output).toContain('| Failed deployment recovery time (median) | 1 h 0 min | high |');
+    expect(output).toContain('| Deployment rework rate | 0.0 % (0 of 4) | - |');
+    expect(output).toContain('\nTeam platform (MyFirstPipeline)\n');
     expect(output).toContain('| 2026-11-18 | 1 | 13 h 0 min |');
     expect(output).toContain('| 2026-11-20 | 0 | - |');
     const svg = readFileSync(chart, 'utf8');
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('Deployment frequency and lead time for changes');
+    expect(svg).toContain("DORA's 2024 performance bands");
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import policy from '../../release-policy.yml';
 import { dashboardBody, type MetricRow, type MonitoringSettings } from '../../infra/monitoring';
 import { DEFAULT_METRICS_NAMESPACE } from '../../shared/metrics';
-import { policyPipelines } from '../../shared/policy-rules';
+import { policyPipelines, teamProductionPipelines } from '../../shared/policy-rules';
 
 export const SERVICE = 'release-conductor';
 const functionDirs = readdirSync(join(__dirname, '..', '..', 'functions'));
@@ -15,6 +15,7 @@ export const settings: MonitoringSettings = {
   region: 'us-east-1',
   pipelines: policyPipelines(policy),
   productionPipelines: policyPipelines(policy, 'production'),
+  teams: teamProductionPipelines(policy),
   functions: functionDirs.map((name) => `${SERVICE}-test-${name}`),
   deadLetterQueue: `${SERVICE}-test-dead-letters`,
   undeliveredNotificationsQueue: `${SERVICE}-test-undelivered-notifications`,

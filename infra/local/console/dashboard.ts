@@ -5,6 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { dashboardBody, type MetricWidget, type MonitoringSettings } from '../../monitoring';
+import { policyPipelines, teamProductionPipelines } from '../../../shared/policy-rules';
 import type { ReleasePolicy } from '../../../shared/release-policy';
 import type { Datapoint } from './emf';
 import { timeAxis } from './time-axis';
@@ -14,14 +15,14 @@ const STAGE = 'local';
 
 /** The settings `npm start`'s stage would deploy the dashboard with (infra/monitoring.cjs). */
 export function localDashboardSettings(policy: ReleasePolicy, functionNames: string[], namespace: string): MonitoringSettings {
-  const rules = Object.values(policy.repositories).flatMap((repository) => repository.pipelines);
   return {
     service: SERVICE,
     stage: STAGE,
     namespace,
     region: 'us-east-1',
-    pipelines: [...new Set(rules.map((rule) => rule.name))],
-    productionPipelines: [...new Set(rules.filter((rule) => rule.production).map((rule) => rule.name))],
+    pipelines: policyPipelines(policy),
+    productionPipelines: policyPipelines(policy, 'production'),
+    teams: teamProductionPipelines(policy),
     functions: functionNames.map((name) => `${SERVICE}-${STAGE}-${name}`),
     deadLetterQueue: `${SERVICE}-${STAGE}-dead-letters`,
     undeliveredNotificationsQueue: `${SERVICE}-${STAGE}-undelivered-notifications`,

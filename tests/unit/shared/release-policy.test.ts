@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy, PolicyError } from '../../../shared/release-policy';
 import picomatch from 'picomatch';
-import { findPipeline, resolveVariables } from '../../../shared/policy-rules';
+import { findPipeline, resolveVariables, teamProductionPipelines } from '../../../shared/policy-rules';
 
 const problemsOf = (text: string) => {
   try {
@@ -137,5 +137,28 @@ describe('policy rules', () => {
       { name: 'BRANCH', value: 'feature/x' },
     ]);
     expect(resolveVariables(rule, {})).toEqual([{ name: 'ENV', value: 'preview' }]);
+  });
+
+  it("gives each team its repositories' production pipelines, once each, and leaves out a team without any", () => {
+    const teams = parsePolicy(`
+teams: { web: {}, data: {}, docs: {} }
+repositories:
+  site:
+    team: web
+    pipelines: [{ name: site-prod, branches: [main], production: true }, { name: site-preview, branches: ["feature/**"] }]
+  api:
+    team: web
+    pipelines: [{ name: api-prod, branches: [main], production: true }, { name: site-prod, branches: [release], production: true }]
+  warehouse:
+    team: data
+    pipelines: [{ name: etl-prod, branches: [main], production: true }]
+  handbook:
+    team: docs
+    pipelines: [{ name: handbook-preview, branches: [main] }]
+`);
+    expect(teamProductionPipelines(teams)).toEqual([
+      { team: 'web', pipelines: ['site-prod', 'api-prod'] },
+      { team: 'data', pipelines: ['etl-prod'] },
+    ]);
   });
 });
