@@ -94,6 +94,12 @@ export function formatReport(scopes: Scopes, from: Date, to: Date): string {
     '| day | deployments | median lead time |',
     '|---|---|---|',
     ...all.summary.days.map((day) => `| ${day.day} | ${day.deployments} | ${duration(day.medianLeadTimeSeconds)} |`),
+    '',
+    `${all.title}, per deployment`,
+    '',
+    '| deployed (UTC) | pipeline | execution | commits | median lead time |',
+    '|---|---|---|---|---|',
+    ...all.summary.perDeployment.map(({ at, pipeline, executionId, commits, medianLeadTimeSeconds }) => `| ${at.slice(0, 16).replace('T', ' ')} | ${pipeline} | ${executionId.slice(0, 8)} | ${commits} | ${duration(medianLeadTimeSeconds)} |`),
   ].join('\n');
 }
 

@@ -130,6 +130,8 @@ export interface DoraSummary {
   medianRecoverySeconds?: number;
   /** Per UTC day (YYYY-MM-DD) in the period: deployments, and the median lead time of their commits. */
   days: { day: string; deployments: number; medianLeadTimeSeconds?: number }[];
+  /** Each deployment in the period, oldest first: how many commits it brought and their median lead time. */
+  perDeployment: { pipeline: string; executionId: string; at: string; commits: number; medianLeadTimeSeconds?: number }[];
 }
 
 const median = (values: number[]) => {
@@ -154,6 +156,13 @@ export function doraSummary(facts: DoraFact[], from: Date, to: Date): DoraSummar
     const ofDay = inPeriod.filter((fact) => fact.at.startsWith(name));
     days.push({ day: name, deployments: ofDay.filter((fact) => fact.kind === 'deployment').length, medianLeadTimeSeconds: median(secondsOf('lead-time', ofDay)) });
   }
+  const perDeployment = inPeriod
+    .filter((fact) => fact.kind === 'deployment')
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.executionId.localeCompare(b.executionId))
+    .map(({ pipeline, executionId, at }) => {
+      const leadTimes = secondsOf('lead-time', inPeriod.filter((fact) => fact.pipeline === pipeline && fact.executionId === executionId));
+      return { pipeline, executionId, at, commits: leadTimes.length, medianLeadTimeSeconds: median(leadTimes) };
+    });
   return {
     deployments,
     failedDeployments,
@@ -163,5 +172,6 @@ export function doraSummary(facts: DoraFact[], from: Date, to: Date): DoraSummar
     medianLeadTimeSeconds: median(secondsOf('lead-time')),
     medianRecoverySeconds: median(secondsOf('recovery')),
     days,
+    perDeployment,
   };
 }

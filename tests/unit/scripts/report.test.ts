@@ -86,7 +86,22 @@ describe("the report's tables", () => {
   });
 
   it('prints deployments and the median lead time of their commits per day, of all production pipelines', () => {
-    expect(report().slice(-6)).toEqual(['All production pipelines, per day', '', '| day | deployments | median lead time |', '|---|---|---|', '| 2026-11-16 | 2 | 1 h 0 min |', '| 2026-11-17 | 1 | 1 h 0 min |']);
+    const lines = report();
+    const perDay = lines.indexOf('All production pipelines, per day');
+    expect(lines.slice(perDay, perDay + 6)).toEqual(['All production pipelines, per day', '', '| day | deployments | median lead time |', '|---|---|---|', '| 2026-11-16 | 2 | 1 h 0 min |', '| 2026-11-17 | 1 | 1 h 0 min |']);
+  });
+
+  it('prints each deployment with how many commits it brought and their median lead time', () => {
+    const lines = report();
+    expect(lines.slice(lines.indexOf('All production pipelines, per deployment'))).toEqual([
+      'All production pipelines, per deployment',
+      '',
+      '| deployed (UTC) | pipeline | execution | commits | median lead time |',
+      '|---|---|---|---|---|',
+      '| 2026-11-16 10:00 | MyFirstPipeline | d1 | 2 | 1 h 30 min |',
+      '| 2026-11-16 10:40 | MyFirstPipeline | d2 | 1 | 10 min |',
+      '| 2026-11-17 09:00 | MyFirstPipeline | d3 | 1 | 1 h 0 min |',
+    ]);
   });
 
   describe('per team and per pipeline', () => {
@@ -117,6 +132,7 @@ repositories:
         'Pipeline api-prod',
         'Pipeline etl-prod',
         'All production pipelines, per day',
+        'All production pipelines, per deployment',
       ]);
       expect(lines[0]).toBe('DORA metrics, 2026-11-16 to 2026-11-17 (UTC), production pipelines: MyFirstPipeline, api-prod, etl-prod');
     });

@@ -102,6 +102,13 @@ describe('doraSummary', () => {
         { day: '2026-11-18', deployments: 1, medianLeadTimeSeconds: 10 * 3600 },
         { day: '2026-11-19', deployments: 1, medianLeadTimeSeconds: undefined },
       ],
+      perDeployment: [
+        { pipeline: PIPELINE, executionId: 'd1', at: d1.deployedAt, commits: 1, medianLeadTimeSeconds: 3600 },
+        { pipeline: PIPELINE, executionId: 'd2', at: d2.deployedAt, commits: 2, medianLeadTimeSeconds: 3 * 3600 },
+        { pipeline: PIPELINE, executionId: 'd3', at: d3.deployedAt, commits: 1, medianLeadTimeSeconds: 3600 },
+        { pipeline: PIPELINE, executionId: 'd4', at: d4.deployedAt, commits: 1, medianLeadTimeSeconds: 10 * 3600 },
+        { pipeline: PIPELINE, executionId: 'd5', at: d5.deployedAt, commits: 0, medianLeadTimeSeconds: undefined },
+      ],
     });
   });
 
