@@ -35,8 +35,8 @@ describe('a release story in Slack', () => {
     writeFileSync(join(work, 'index.html'), '<h1>Before the story</h1>\n');
     git(work, 'add', '-A');
     git(work, 'commit', '--quiet', '-m', 'What production runs');
-    // production runs the commit before: the laptop's CodePipeline lists its deployment, so the story's execution brings one commit
-    appendFileSync(localFiles(localDir()).pipelineExecutions, `${JSON.stringify({ pipeline: 'MyFirstPipeline', executionId: `before-${Date.now()}`, status: 'Succeeded', endedAt: at(-60), commitId: git(work, 'rev-parse', 'HEAD') })}\n`);
+    // production runs the commit before: the laptop's CodePipeline lists its deployment, the newest before the story's end (at 7), so the story's execution brings one commit
+    appendFileSync(localFiles(localDir()).pipelineExecutions, `${JSON.stringify({ pipeline: 'MyFirstPipeline', executionId: `before-${Date.now()}`, status: 'Succeeded', endedAt: at(5), commitId: git(work, 'rev-parse', 'HEAD') })}\n`);
     writeFileSync(join(work, 'index.html'), '<h1>Story</h1>\n');
     git(work, 'add', '-A');
     git(work, 'commit', '--quiet', '-m', 'Ship the story banner\n\nWith details nobody reads.');
