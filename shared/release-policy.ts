@@ -76,6 +76,8 @@ const PipelineRuleSchema = z.strictObject({
   production: z.boolean({ error: 'expected true or false' }).default(false),
   pipelineType: z.enum(['V1', 'V2'], { error: 'expected V1 or V2' }).default('V2'),
   sourceAction: z.string().regex(PIPELINE_NAME, 'expected the name of the pipeline\'s source action').default('Source'),
+  /** The source action's provider: CodeCommit's commit graph gives a deployment's commits; a connection's (GitHub, GitLab, Bitbucket) is not read. */
+  sourceProvider: z.enum(['CodeCommit', 'CodeStarSourceConnection'], { error: 'expected CodeCommit or CodeStarSourceConnection (a connection to GitHub, GitLab or Bitbucket)' }).default('CodeCommit'),
   promote: z.strictObject({ to: pipelineName }).optional(),
   signals: SignalsSchema.optional(),
   /** Who may act on this pipeline's executions from Slack; `stages` replaces an action's people for one stage. */

@@ -3,8 +3,8 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
-import type { Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
-import type { ReleasePolicy } from '../../shared/release-policy';
+import type { ExecutionRevision, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
+import type { PipelineRule, ReleasePolicy } from '../../shared/release-policy';
 import { linkAction } from './link-action';
 import { pipelineNotification, type Brought } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
@@ -33,6 +33,7 @@ interface Scope {
   route: { team: string; repository?: string };
   production: boolean;
   sourceAction: string;
+  sourceProvider: PipelineRule['sourceProvider'];
   lookups: Pick<Pipelines, 'actionExecutions' | 'executionRevision'>;
 }
 
@@ -49,7 +50,7 @@ export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
     metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
   }
   // the role reads only the policy's pipelines: another pipeline's events are recorded and told, never looked up
-  const scope: Scope = { inPolicy: owner !== undefined, route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, sourceAction: owner?.rule.sourceAction ?? 'Source', lookups: owner ? deps.pipelines : unreadable };
+  const scope: Scope = { inPolicy: owner !== undefined, route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, sourceAction: owner?.rule.sourceAction ?? 'Source', sourceProvider: owner?.rule.sourceProvider ?? 'CodeCommit', lookups: owner ? deps.pipelines : unreadable };
   switch (event['detail-type']) {
     case 'CodePipeline Action Execution State Change':
       return actionChanged(event, scope, deps);
@@ -91,7 +92,7 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction)]);
   const plan = planPromotion(event, policy, revision);
   // read once: the commits go to the team whatever the state, the DORA facts count a success
-  const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision?.commitId, scope, deps) : undefined, startPipelines(plan, pipelines)]);
+  const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision, scope, deps) : undefined, startPipelines(plan, pipelines)]);
   await notifications.publish([pipelineNotification(event, scope.route, revision, listing?.brought)]);
   if (scope.inPolicy) {
     metrics.addDimension('pipeline', pipeline);
@@ -110,13 +111,16 @@ type Listing = { rollback: Rollback; deployments: Deployment[]; brought?: undefi
  * previous deployment, none when its commit or repository is unknown (every retry of this event
  * reads the same list, so counts the same).
  */
-async function listingOf(event: PipelineExecutionEvent, commitId: string | undefined, { route, sourceAction }: Scope, { pipelines, source }: OnPipelineDeps): Promise<Listing> {
+async function listingOf(event: PipelineExecutionEvent, revision: ExecutionRevision | undefined, { route, sourceAction, sourceProvider }: Scope, { pipelines, source }: OnPipelineDeps): Promise<Listing> {
   const { pipeline, 'execution-id': executionId } = event.detail;
   const { deployments, rollbacks } = await pipelines.history(pipeline, { before: event.time, sourceAction });
   const rollback = rollbacks.find((known) => known.executionId === executionId);
   if (rollback) return { rollback, deployments };
   const { repository } = route;
-  if (!commitId || !repository) return {};
+  if (!revision || !repository) return {};
+  const { commitId } = revision;
+  // a connection's repository is not CodeCommit's: the revision itself, at the time CodePipeline gives it
+  if (sourceProvider !== 'CodeCommit') return { brought: { repository, commitId, commits: [{ commitId, author: '', message: '', authoredAt: revision.committedAt }], complete: false } };
   const previous = deployments.find((earlier) => earlier.executionId !== executionId && earlier.commitId);
   // without an earlier deployment, only the commit itself: its history was never deployed here
   const { commits, complete } = await source.commitsBetween(repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);

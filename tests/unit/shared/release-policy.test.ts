@@ -69,9 +69,9 @@ describe('parsePolicy', () => {
     expect(Object.keys(policy.repositories)).toEqual(['MyDemoRepo']);
   });
 
-  it('fills in defaults: V2, source action "Source", not production, no variables', () => {
+  it('fills in defaults: V2, source action "Source" from CodeCommit, not production, no variables', () => {
     const rule = parsePolicy(valid).repositories.MyDemoRepo!.pipelines[0]!;
-    expect(rule).toEqual({ name: 'MyFirstPipeline', branches: ['main'], production: true, pipelineType: 'V2', sourceAction: 'Source', variables: {} });
+    expect(rule).toEqual({ name: 'MyFirstPipeline', branches: ['main'], production: true, pipelineType: 'V2', sourceAction: 'Source', sourceProvider: 'CodeCommit', variables: {} });
   });
 
   it.each([

@@ -118,6 +118,21 @@ describe('on-pipeline handle', () => {
     expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', PipelineSucceeded: 1, PipelineFailed: 0 }));
   });
 
+  it("reads no CodeCommit for a pipeline whose source is a connection (GitHub, GitLab, Bitbucket): the lead time of its revision, from the revision's own time", async () => {
+    const connected = parsePolicy(`
+teams: { platform: {} }
+repositories:
+  octo-org/website:
+    team: platform
+    pipelines: [{ name: website, branches: [main], production: true, sourceProvider: CodeStarSourceConnection }]
+`);
+    const { deps, asked } = setUp({ revisions: [revisionOf('website')], deployments: [{ ...earlier, pipeline: 'website' }] });
+    const event = pipelineEvent('pipeline-succeeded', { pipeline: 'website' });
+    const result = await handle(event, { ...deps, policy: connected });
+    expect(asked).toEqual([]);
+    expect(result).toMatchObject({ dora: [{ kind: 'deployment', pipeline: 'website' }, { kind: 'lead-time', commitId: COMMIT, seconds: (Date.parse(event.time) - Date.parse('2026-11-24T16:00:00Z')) / 1000 }] });
+  });
+
   it('takes only the commit itself when CodePipeline lists no earlier deployment, and tells no commits since one', async () => {
     const { deps, asked, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     const result = await handle(pipelineEvent('pipeline-succeeded'), deps);
