@@ -21,6 +21,8 @@ export interface SlackCall {
   blocks?: KnownBlock[];
   /** https://docs.slack.dev/messaging/message-metadata */
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** When the stand-in received the call (epoch ms): the end of an event's way to Slack. */
+  receivedAt: number;
 }
 
 /** What a function answered a click with, through its response_url. */
@@ -122,7 +124,7 @@ export async function startLocalSlack(botToken: string, port = 0, usergroups: Re
   };
 
   /** The Web API method's answer: [status, body], after the call took effect. */
-  function webApi(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  function webApi(method: string, args: Record<string, unknown>, receivedAt: number): Record<string, unknown> {
     const channelName = String(args.channel ?? '');
     switch (method) {
       case 'chat.postMessage': {
@@ -132,13 +134,13 @@ export async function startLocalSlack(botToken: string, port = 0, usergroups: Re
         if (!known) channels.set(channelName, channel);
         const ts = nextTs();
         const metadata = typeof args.metadata === 'string' ? (JSON.parse(args.metadata) as SlackCall['metadata']) : (args.metadata as SlackCall['metadata']);
-        calls.push({ method, channel, ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string, blocks: args.blocks as KnownBlock[], metadata });
+        calls.push({ method, channel, ts, thread_ts: args.thread_ts as string | undefined, text: args.text as string, blocks: args.blocks as KnownBlock[], metadata, receivedAt });
         return { ok: true, channel, ts, message: { text: args.text, ts } };
       }
       case 'chat.update': {
         const posted = posts(channelName).find((call) => call.ts === args.ts);
         if (!posted) return { ok: false, error: channelId(channelName) === channelName ? 'message_not_found' : 'channel_not_found' };
-        calls.push({ method, channel: channelName, ts: String(args.ts), text: args.text as string, blocks: args.blocks as KnownBlock[] });
+        calls.push({ method, channel: channelName, ts: String(args.ts), text: args.text as string, blocks: args.blocks as KnownBlock[], receivedAt });
         return { ok: true, channel: channelName, ts: args.ts, text: args.text };
       }
       case 'conversations.history':
@@ -165,6 +167,7 @@ export async function startLocalSlack(botToken: string, port = 0, usergroups: Re
   }
 
   const server = createServer((request, response) => {
+    const receivedAt = Date.now();
     void readBody(request).then(async (body) => {
       const path = request.url ?? '';
       if (request.method === 'GET' && path === '/_calls') return answer(response, 200, calls);
@@ -192,12 +195,12 @@ export async function startLocalSlack(botToken: string, port = 0, usergroups: Re
       let result: { status: number; body: unknown; type?: string };
       if (path.startsWith('/webhook/')) {
         const { text, blocks } = JSON.parse(body) as SlackCall;
-        calls.push({ method: 'webhook', text, blocks });
+        calls.push({ method: 'webhook', text, blocks, receivedAt });
         result = { status: 200, body: 'ok', type: 'text/plain' };
       } else if (request.headers.authorization !== `Bearer ${botToken}`) {
         result = { status: 200, body: { ok: false, error: 'invalid_auth' } };
       } else {
-        result = { status: 200, body: webApi(path.replace(/^\/api\//, ''), parseArguments(request, body)) };
+        result = { status: 200, body: webApi(path.replace(/^\/api\//, ''), parseArguments(request, body), receivedAt) };
       }
       // taken, and the answer never comes
       if (fault?.accept) return;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: bundle size, cold start, warm latency, throughput, AWS calls and metrics per
  * release, and a cost estimate, for each event function side by side with the hand-written
- * baseline in tests/bench/baseline/, with AWS on loopback (tests/bench/aws-stub.ts).
+ * baseline in tests/bench/baseline/, with AWS on loopback (tests/bench/aws-stub.ts); then, on the local
+ * stack, the time from PutEvents to Slack (tests/bench/end-to-end.ts; BENCH_END_TO_END=0 skips it).
  * Writes tests/bench/results.md and tests/bench/cold-start.svg.
  */
 import { spawn } from 'node:child_process';
@@ -17,6 +18,8 @@ import { pipelineNotification } from '../../functions/on-pipeline/pipeline-notif
 import { CodePipelineEvent } from '../../shared/events';
 import { DEPLOYED_BUILD } from '../support/bundles';
 import { startAwsStub, BENCH_COMMIT, type AwsStub } from './aws-stub';
+import { median, percentile } from './stats';
+import { endToEnd, type EndToEnd } from './end-to-end';
 
 const ROOT = join(__dirname, '..', '..');
 // the functions as serverless-esbuild builds them: the options in serverless.yml, the release policy inlined
@@ -154,8 +157,6 @@ function dominant(metafile: Metafile, outfile: string): string {
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 
 interface Run {
   coldMs: number;
@@ -282,7 +283,9 @@ async function main(): Promise<void> {
       sns: 1000 * publishes * PRICE.snsPublish,
     };
 
-    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, publishes, invocations: Object.values(invocations).reduce((sum, count) => sum + count, 0), memory, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, seconds: (Date.now() - started) / 1000 }));
+    // BENCH_END_TO_END=0: without the local stack's figures
+    const fromPutEvents = process.env.BENCH_END_TO_END === '0' ? undefined : await endToEnd((line) => process.stdout.write(line));
+    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, publishes, invocations: Object.values(invocations).reduce((sum, count) => sum + count, 0), memory, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, fromPutEvents, seconds: (Date.now() - started) / 1000 }));
     writeFileSync(join(__dirname, 'cold-start.svg'), await chart(rows));
     process.stdout.write(`\n${readFileSync(join(__dirname, 'results.md'), 'utf8')}\nWrote tests/bench/results.md and tests/bench/cold-start.svg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   } finally {
@@ -350,6 +353,7 @@ function results(r: {
   pipelineMetrics: number;
   logBytes: number;
   perThousand: Record<string, number>;
+  fromPutEvents?: EndToEnd;
   seconds: number;
 }): string {
   const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
@@ -414,7 +418,26 @@ function results(r: {
       ? `By measurement: no size meets both; serverless.yml configures ${MEMORY_MB} MB.`
       : `By measurement: **${r.memory.chosen} MB**, the smallest size that meets both${r.memory.chosen === MEMORY_MB ? ', as serverless.yml configures' : `; serverless.yml configures ${MEMORY_MB} MB`}.`,
     '',
+    ...(r.fromPutEvents ? fromPutEventsSection(r.fromPutEvents) : []),
   ].join('\n');
+}
+
+function fromPutEventsSection({ cold, warm, coldRuns, releases }: EndToEnd): string[] {
+  const row = (name: string, summary: typeof cold) => `| ${name} | ${summary.count} | ${summary.p50.toFixed(0)} ms | ${summary.p99.toFixed(0)} ms | ${summary.max.toFixed(0)} ms |`;
+  return [
+    '## From PutEvents to Slack',
+    '',
+    "A release's six events for one execution (the pipeline started, a stage, a build, an action naming the deployment, the deployment, the pipeline succeeded), each its own `PutEvents` call to the local stack's EventBridge, all at once: for each event, the time from its call to the first Slack call (`chat.postMessage` or `chat.update`) whose message shows it, as the local Slack stand-in received it (tests/bench/end-to-end.ts says how a message shows an event; the pipeline's start shows as its duration, with its end).",
+    `On this machine, on the local stack (serverless-offline, its EventBridge and SNS, dynalite, the Slack stand-in on loopback): every event and every notification is its own invocation, delivered concurrently. Cold: each of ${coldRuns} freshly started stacks' first release, with every function instance cold, so it includes serverless-offline starting its workers and loading the functions (more than Lambda's own cold start). Warm: ${releases} releases one after another on one stack, after a release to warm it.`,
+    '',
+    '| | events | p50 | p99 | max |',
+    '|---|---|---|---|---|',
+    row('cold', cold),
+    row('warm', warm),
+    '',
+    'p99 is the nearest rank: of fewer than 100 events, the largest.',
+    '',
+  ];
 }
 
 async function chart(rows: Row[]): Promise<string> {

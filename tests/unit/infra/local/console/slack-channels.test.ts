@@ -6,12 +6,12 @@ const section = (text: string) => [{ type: 'section' as const, text: { type: 'mr
 describe('the local Slack as a person sees it', () => {
   it('replaces a message in place on chat.update, threads replies under it, and keeps webhook posts apart', () => {
     const calls: SlackCall[] = [
-      { method: 'chat.postMessage', channel: 'C1', ts: '100.000100', text: 'started', blocks: section('*deploy* started') },
-      { method: 'chat.postMessage', channel: 'C1', ts: '101.000100', text: 'other', blocks: section('other') },
-      { method: 'chat.update', channel: 'C1', ts: '100.000100', text: 'failed', blocks: section('*deploy* failed') },
-      { method: 'chat.postMessage', channel: 'C1', ts: '102.000100', thread_ts: '100.000100', text: 'why', blocks: section('the reason') },
-      { method: 'chat.update', channel: 'C1', ts: '100.000100', text: 'failed', blocks: section('*deploy* failed, see the thread') },
-      { method: 'webhook', text: 'from a webhook' },
+      { method: 'chat.postMessage', channel: 'C1', ts: '100.000100', text: 'started', blocks: section('*deploy* started'), receivedAt: 0 },
+      { method: 'chat.postMessage', channel: 'C1', ts: '101.000100', text: 'other', blocks: section('other'), receivedAt: 0 },
+      { method: 'chat.update', channel: 'C1', ts: '100.000100', text: 'failed', blocks: section('*deploy* failed'), receivedAt: 0 },
+      { method: 'chat.postMessage', channel: 'C1', ts: '102.000100', thread_ts: '100.000100', text: 'why', blocks: section('the reason'), receivedAt: 0 },
+      { method: 'chat.update', channel: 'C1', ts: '100.000100', text: 'failed', blocks: section('*deploy* failed, see the thread'), receivedAt: 0 },
+      { method: 'webhook', text: 'from a webhook', receivedAt: 0 },
     ];
     const [channel, webhook] = slackChannels(calls, (id) => `name-of-${id}`);
     expect(channel!.name).toBe('name-of-C1');
