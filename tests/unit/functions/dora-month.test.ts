@@ -1,6 +1,6 @@
 import { handle as onAlarm } from '../../../functions/on-alarm/handle';
 import { handle as onPipeline } from '../../../functions/on-pipeline/handle';
-import { doraSummary, type Deployment } from '../../../shared/dora';
+import { doraSummary, type Deployment, type Rollback } from '../../../shared/dora';
 import { AlarmStateChangeEvent, CodePipelineEvent } from '../../../shared/events';
 import type { Commit, SourceReader } from '../../../shared/ports';
 import { parsePolicy } from '../../../shared/release-policy';
@@ -8,7 +8,8 @@ import { memoryLedger, memoryNotifications, memoryPipelines } from '../../suppor
 import { emittedMetrics } from '../../support/metrics';
 import { sampleEvent } from '../../support/samples';
 
-// A generated month of two teams' production pipelines goes through on-pipeline and on-alarm as AWS
+// A generated month of two teams' production pipelines (deployments, failed and retried executions,
+// alarms, roll backs) goes through on-pipeline and on-alarm as AWS
 // delivers it (every event in any order, a fifth twice, ten at a time), and `npm run report`'s
 // arithmetic over the ledger and the metrics the functions emitted both give the figures the
 // generator knows to be true: it decides which deployment each alarm is to blame for.
@@ -47,12 +48,13 @@ interface Truth {
   failed: Set<string>;
   rework: Set<string>;
   recoveries: number[];
+  rollbacks: Rollback[];
   events: { kind: 'pipeline' | 'alarm'; event: unknown }[];
 }
 
 function generateMonth(): Truth {
   const pick = random(20261130);
-  const truth: Truth = { deployments: [], commits: new Map(), leadTimes: [], failed: new Set(), rework: new Set(), recoveries: [], events: [] };
+  const truth: Truth = { deployments: [], commits: new Map(), leadTimes: [], failed: new Set(), rework: new Set(), recoveries: [], rollbacks: [], events: [] };
   const monthStart = Date.parse('2026-10-01T00:00:00Z');
   let serial = 0;
   const pipelineEvent = (pipeline: string, executionId: string, state: 'SUCCEEDED' | 'FAILED', at: number, attempt: number) =>
@@ -117,6 +119,18 @@ function generateMonth(): Truth {
       for (const fix of deployed) if (Date.parse(fix.deployedAt) > startedAt && Date.parse(fix.deployedAt) < endedAt) truth.rework.add(fix.executionId);
       truth.events.push({ kind: 'alarm', event: alarmEvent(alarm, 'ALARM', startedAt, startedAt - 3 * 60 * MINUTE) }, { kind: 'alarm', event: alarmEvent(alarm, 'OK', endedAt, startedAt) });
     });
+    // an eighth of the others are rolled back (CodePipeline's ROLLBACK execution) before the next deployment
+    deployed.forEach((deployment, index) => {
+      const startedAt = Date.parse(deployment.deployedAt) + 10 * MINUTE;
+      const endedAt = startedAt + 10 * MINUTE;
+      const next = deployed[index + 1];
+      if (truth.failed.has(deployment.executionId) || pick(1, 8) !== 1 || (next && endedAt >= Date.parse(next.deployedAt)) || (startedAt <= quietUntil && endedAt >= quietUntil)) return;
+      const executionId = `${deployment.executionId}-rollback`;
+      truth.failed.add(deployment.executionId);
+      truth.recoveries.push((endedAt - startedAt) / 1000);
+      truth.rollbacks.push({ pipeline, executionId, startedAt: iso(startedAt), endedAt: iso(endedAt) });
+      truth.events.push({ kind: 'pipeline', event: pipelineEvent(pipeline, executionId, 'SUCCEEDED', endedAt, 1) });
+    });
     // and one alarm no deployment is to blame for: hours after the last one
     const late = Date.parse(deployed.at(-1)!.deployedAt) + 5 * 60 * MINUTE;
     truth.events.push({ kind: 'alarm', event: alarmEvent(alarm, 'ALARM', late, late - MINUTE) }, { kind: 'alarm', event: alarmEvent(alarm, 'OK', late + 30 * MINUTE, late) });
@@ -142,6 +156,7 @@ describe('a generated month of production deployments and alarms', () => {
     };
     const pipelines = memoryPipelines({
       deployments: truth.deployments,
+      rollbacks: truth.rollbacks,
       revisions: truth.deployments.map(({ pipeline, executionId, commitId }) => ({ pipeline, executionId, commitId: commitId!, variables: {} })),
     });
     const ledger = memoryLedger();
@@ -162,6 +177,7 @@ describe('a generated month of production deployments and alarms', () => {
     const deployments = truth.deployments.length;
     expect(truth.failed.size).toBeGreaterThan(5);
     expect(truth.rework.size).toBeGreaterThan(0);
+    expect(truth.rollbacks.length).toBeGreaterThan(2);
     const expected = {
       deployments,
       failedDeployments: truth.failed.size,
