@@ -93,7 +93,7 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   const plan = planPromotion(event, policy, revision);
   // read once: the commits go to the team whatever the state, the DORA facts count a success
   const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision, scope, deps) : undefined, startPipelines(plan, pipelines)]);
-  await notifications.publish([pipelineNotification(event, scope.route, revision, listing?.brought)]);
+  await notifications.publish([pipelineNotification(event, scope.route, revision, listing && !listing.rollback ? listing.brought : undefined)]);
   if (scope.inPolicy) {
     metrics.addDimension('pipeline', pipeline);
     metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
@@ -103,8 +103,11 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   return { state, dora, promoted, skipped: plan.skipped };
 }
 
-/** An ended execution of a production pipeline as CodePipeline lists it: a roll back, or a deployment and what it brought. */
-type Listing = { rollback: Rollback; deployments: Deployment[]; brought?: undefined } | { rollback?: undefined; brought?: Brought };
+/**
+ * An ended execution of a production pipeline as CodePipeline lists it: a roll back, or a
+ * deployment, with the commits whose lead time it gives and what the card tells of them.
+ */
+type Listing = { rollback: Rollback; deployments: Deployment[] } | { rollback?: undefined; timed: { commitId: string; authoredAt?: string }[]; brought?: Brought };
 
 /**
  * As CodePipeline lists the pipeline: a roll back, or an execution bringing the commits since the
@@ -117,19 +120,19 @@ async function listingOf(event: PipelineExecutionEvent, revision: ExecutionRevis
   const rollback = rollbacks.find((known) => known.executionId === executionId);
   if (rollback) return { rollback, deployments };
   const { repository } = route;
-  if (!revision || !repository) return {};
+  if (!revision || !repository) return { timed: [] };
   const { commitId } = revision;
   // a connection's repository is not CodeCommit's: the revision itself, at the time CodePipeline gives it
-  if (sourceProvider !== 'CodeCommit') return { brought: { repository, commitId, commits: [{ commitId, author: '', message: '', authoredAt: revision.committedAt }], complete: false } };
+  if (sourceProvider !== 'CodeCommit') return { timed: [{ commitId, authoredAt: revision.committedAt }] };
   const previous = deployments.find((earlier) => earlier.executionId !== executionId && earlier.commitId);
   // without an earlier deployment, only the commit itself: its history was never deployed here
   const { commits, complete } = await source.commitsBetween(repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);
-  return { brought: { repository, since: previous?.commitId, commitId, commits, complete } };
+  return { timed: commits, brought: { repository, since: previous?.commitId, commitId, commits, complete } };
 }
 
 /** A roll back says the deployment before it failed; a deployment counts itself and the lead time of each commit it brought. */
 function doraFactsOf(event: PipelineExecutionEvent, commitId: string | undefined, listing: Listing): DoraFact[] {
   if (listing.rollback) return rollbackFacts(listing.rollback, listing.deployments);
   const { pipeline, 'execution-id': executionId } = event.detail;
-  return deploymentFacts({ pipeline, executionId, deployedAt: event.time, commitId }, listing.brought?.commits ?? []);
+  return deploymentFacts({ pipeline, executionId, deployedAt: event.time, commitId }, listing.timed);
 }
