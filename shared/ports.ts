@@ -6,6 +6,7 @@
 
 import type { KnownBlock } from '@slack/types';
 import type { DoraFact, ProductionHistory } from './dora';
+import type { Place } from './policy-rules';
 import type { ReleaseNotification } from './release-notification';
 import type { Click } from './slack-actions';
 
@@ -91,7 +92,8 @@ export interface DeploymentOutcome {
 }
 
 export interface Deployments {
-  outcome(deploymentId: string): Promise<DeploymentOutcome>;
+  /** The deployment as CodeDeploy tells it in the account and region its event comes from. */
+  outcome(deploymentId: string, at: Place): Promise<DeploymentOutcome>;
 }
 
 export interface PushRecord {

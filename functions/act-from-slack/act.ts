@@ -101,16 +101,18 @@ export function decisionNotification(click: Click, policy: ReleasePolicy, region
   if ((click.action !== 'approve' && click.action !== 'reject') || !click.target.action) return undefined;
   const { pipeline, executionId, stage, action } = click.target;
   const approved = click.action === 'approve';
+  const owner = findPipeline(policy, pipeline);
+  const where = owner?.rule.region ?? region;
   return {
     id: `${click.id}/decision`,
     kind: 'action',
     severity: approved ? 'success' : 'warning',
-    team: findPipeline(policy, pipeline)?.team ?? UNROUTED_TEAM,
+    team: owner?.team ?? UNROUTED_TEAM,
     at: click.at,
-    region,
+    region: where,
     result: approved ? 'SUCCEEDED' : 'FAILED',
     pipeline: { name: pipeline, executionId, stage, action },
     decidedBy: { slackUser: click.user.id, name: click.user.name, decision: approved ? 'approved' : 'rejected', comment: click.comment },
-    links: [consoleLinks.execution(region, pipeline, executionId)],
+    links: [consoleLinks.execution(where, pipeline, executionId)],
   };
 }

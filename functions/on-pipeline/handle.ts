@@ -43,9 +43,9 @@ const unreadable: Scope['lookups'] = { actionExecutions: async () => [], executi
 export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
   const { pipeline, 'execution-id': executionId } = event.detail;
   logger.appendKeys({ pipeline, executionId });
-  const owner = findPipeline(deps.policy, pipeline);
+  const owner = findPipeline(deps.policy, pipeline, { account: event.account, region: event.region });
   if (!owner) {
-    logger.info('pipeline outside release-policy.yml: nothing read from CodePipeline');
+    logger.info('pipeline outside release-policy.yml (or in another account or region than it says): nothing read from CodePipeline');
     // its own record: the pipeline's name is no dimension of ours
     metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
   }

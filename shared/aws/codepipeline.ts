@@ -7,9 +7,10 @@ const HISTORY_PAGES = 3;
 
 const COMMIT_ID = /^[0-9a-f]{40}$/;
 
-export function codePipelines(client: CodePipelineClient): Pipelines {
+/** CodePipeline, each pipeline read and started through the client for where it lives. */
+export function codePipelines(clientFor: (pipeline: string) => CodePipelineClient): Pipelines {
   const sourceCommit = async (pipelineName: string, pipelineExecutionId: string, sourceAction: string) => {
-    for await (const page of paginateListActionExecutions({ client }, { pipelineName, filter: { pipelineExecutionId } })) {
+    for await (const page of paginateListActionExecutions({ client: clientFor(pipelineName) }, { pipelineName, filter: { pipelineExecutionId } })) {
       const action = page.actionExecutionDetails?.find(({ actionName }) => actionName === sourceAction);
       if (action) return action.output?.outputVariables?.CommitId ?? action.output?.executionResult?.externalExecutionId;
     }
@@ -17,7 +18,7 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
   };
   return {
     async start({ pipeline, clientRequestToken, variables, sourceRevision }) {
-      const { pipelineExecutionId } = await client.send(
+      const { pipelineExecutionId } = await clientFor(pipeline).send(
         new StartPipelineExecutionCommand({
           name: pipeline,
           clientRequestToken,
@@ -28,7 +29,7 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
       return { executionId: pipelineExecutionId ?? 'unknown' };
     },
     async executionRevision(pipelineName, pipelineExecutionId, sourceAction) {
-      const { pipelineExecution } = await client.send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId }));
+      const { pipelineExecution } = await clientFor(pipelineName).send(new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId }));
       const commits = pipelineExecution?.artifactRevisions?.filter(({ revisionId }) => COMMIT_ID.test(revisionId ?? '')) ?? [];
       // artifacts are named for their output, not their action: with several, the source action's own output says which
       const commitOfAction = commits.length > 1 ? await sourceCommit(pipelineName, pipelineExecutionId, sourceAction) : commits[0]?.revisionId;
@@ -39,7 +40,7 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
     },
     async actionExecutions(pipelineName, pipelineExecutionId) {
       const actions = [];
-      for await (const page of paginateListActionExecutions({ client }, { pipelineName, filter: { pipelineExecutionId } })) {
+      for await (const page of paginateListActionExecutions({ client: clientFor(pipelineName) }, { pipelineName, filter: { pipelineExecutionId } })) {
         for (const { stageName = '', actionName = '', output } of page.actionExecutionDetails ?? []) {
           actions.push({ stage: stageName, action: actionName, externalExecutionId: output?.executionResult?.externalExecutionId });
         }
@@ -50,7 +51,7 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
       const history: ProductionHistory = { deployments: [], rollbacks: [] };
       let pages = 0;
       // newest first; what DORA asks about is recent, so a few pages reach back far enough
-      for await (const page of paginateListPipelineExecutions({ client, pageSize: 100 }, { pipelineName: pipeline })) {
+      for await (const page of paginateListPipelineExecutions({ client: clientFor(pipeline), pageSize: 100 }, { pipelineName: pipeline })) {
         for (const { pipelineExecutionId: executionId, status, startTime, lastUpdateTime, executionType, sourceRevisions = [] } of page.pipelineExecutionSummaries ?? []) {
           const endedAt = lastUpdateTime?.toISOString();
           if (status !== 'Succeeded' || !executionId || !endedAt || Date.parse(endedAt) > Date.parse(before)) continue;
@@ -63,7 +64,7 @@ export function codePipelines(client: CodePipelineClient): Pipelines {
     },
     async findActionExecution(pipelineName, externalExecutionId) {
       // newest first: the action that ran a deployment being reported now is on the first page
-      const { actionExecutionDetails = [] } = await client.send(new ListActionExecutionsCommand({ pipelineName, maxResults: 100 }));
+      const { actionExecutionDetails = [] } = await clientFor(pipelineName).send(new ListActionExecutionsCommand({ pipelineName, maxResults: 100 }));
       const found = actionExecutionDetails.find(({ output }) => output?.executionResult?.externalExecutionId === externalExecutionId);
       return found?.pipelineExecutionId ? { executionId: found.pipelineExecutionId, stage: found.stageName ?? '', action: found.actionName ?? '' } : undefined;
     },

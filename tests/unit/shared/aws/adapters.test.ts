@@ -14,7 +14,7 @@ const OLD = 'b'.repeat(40);
 describe('codeCommitSource', () => {
   const codecommit = mockClient(CodeCommitClient);
   beforeEach(() => codecommit.reset());
-  const source = codeCommitSource(new CodeCommitClient({ region: 'us-east-1' }));
+  const source = codeCommitSource(() => new CodeCommitClient({ region: 'us-east-1' }));
 
   it('reads author, author email, message and author date from GetCommit', async () => {
     codecommit.on(GetCommitCommand, { repositoryName: 'MyDemoRepo', commitId: COMMIT }).resolves({
@@ -43,7 +43,7 @@ describe('codeCommitSource', () => {
 describe('codePipelines', () => {
   const codepipeline = mockClient(CodePipelineClient);
   beforeEach(() => codepipeline.reset());
-  const pipelines = codePipelines(new CodePipelineClient({ region: 'us-east-1' }));
+  const pipelines = codePipelines(() => new CodePipelineClient({ region: 'us-east-1' }));
 
   it("lists the deployments and roll backs that ended by a time, newest first, each deployment with its source action's commit", async () => {
     const summary = (id: string, status: 'Succeeded' | 'Failed' | 'InProgress', endedAt: string, more: object = {}) => ({
@@ -155,7 +155,8 @@ describe('codePipelines', () => {
 describe('codeDeployDeployments', () => {
   const codedeploy = mockClient(CodeDeployClient);
   beforeEach(() => codedeploy.reset());
-  const deployments = codeDeployDeployments(new CodeDeployClient({ region: 'us-east-1' }));
+  const HOME = { account: '123456789012', region: 'us-east-1' };
+  const deployments = codeDeployDeployments(() => new CodeDeployClient({ region: 'us-east-1' }));
 
   it('measures a deployment from creation to completion, and says why it failed', async () => {
     codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-ABCDEF123' }).resolves({
@@ -165,7 +166,7 @@ describe('codeDeployDeployments', () => {
         errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
       },
     });
-    expect(await deployments.outcome('d-ABCDEF123')).toEqual({
+    expect(await deployments.outcome('d-ABCDEF123', HOME)).toEqual({
       durationSeconds: 150,
       error: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
     });
@@ -173,7 +174,7 @@ describe('codeDeployDeployments', () => {
 
   it('knows nothing of a deployment still running', async () => {
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z') } });
-    expect(await deployments.outcome('d-ABCDEF123')).toEqual({ durationSeconds: undefined, error: undefined, rollback: undefined });
+    expect(await deployments.outcome('d-ABCDEF123', HOME)).toEqual({ durationSeconds: undefined, error: undefined, rollback: undefined });
   });
 
   // rollbackInfo as the API reference gives it; the messages are in the form CodeDeploy writes them
@@ -198,11 +199,11 @@ describe('codeDeployDeployments', () => {
           rollbackInfo: { rollbackTriggeringDeploymentId: 'd-ABCDEF123', rollbackMessage: 'Deployment d-XYZ987654 is triggered to roll back deployment d-ABCDEF123.' },
         },
       });
-    expect((await deployments.outcome('d-ABCDEF123')).rollback).toEqual({
+    expect((await deployments.outcome('d-ABCDEF123', HOME)).rollback).toEqual({
       by: 'd-XYZ987654',
       message: 'Deployment d-ABCDEF123 terminated. Automatic rollback is triggered with a DeploymentId d-XYZ987654.',
     });
-    expect((await deployments.outcome('d-XYZ987654')).rollback).toEqual({
+    expect((await deployments.outcome('d-XYZ987654', HOME)).rollback).toEqual({
       of: 'd-ABCDEF123',
       message: 'Deployment d-XYZ987654 is triggered to roll back deployment d-ABCDEF123.',
     });
@@ -211,7 +212,7 @@ describe('codeDeployDeployments', () => {
   it('names no rollback where rollbackInfo has a message and no deployment id', async () => {
     // the API reference: the message may say that the deployment can't be rolled back
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Failed', rollbackInfo: { rollbackMessage: '(why there is no rollback)' } } });
-    expect((await deployments.outcome('d-ABCDEF123')).rollback).toBeUndefined();
+    expect((await deployments.outcome('d-ABCDEF123', HOME)).rollback).toBeUndefined();
   });
 });
 
