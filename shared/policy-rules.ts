@@ -41,10 +41,11 @@ export function findPipeline(policy: ReleasePolicy, name: string, at?: Place): {
   return undefined;
 }
 
-/** Where the policy says the pipeline lives, as far as it says. */
+/** Where the policy says the pipeline lives (else its repository), as far as it says. */
 export const pipelinePlace = (policy: ReleasePolicy, name: string): Placeable => {
-  const { rule } = findPipeline(policy, name) ?? {};
-  return { account: rule?.account, region: rule?.region };
+  const { rule, repository = '' } = findPipeline(policy, name) ?? {};
+  const declared = policy.repositories[repository];
+  return { account: rule?.account ?? declared?.account, region: rule?.region ?? declared?.region };
 };
 
 /** Where the policy says the repository lives, as far as it says. */

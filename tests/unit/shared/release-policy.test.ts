@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy, PolicyError } from '../../../shared/release-policy';
 import picomatch from 'picomatch';
-import { findPipeline, memberAccounts, pipelinesAt, placePolicy, resolveVariables, teamProductionPipelines } from '../../../shared/policy-rules';
+import { findPipeline, memberAccounts, pipelinePlace, pipelinesAt, placePolicy, resolveVariables, teamProductionPipelines } from '../../../shared/policy-rules';
 
 const problemsOf = (text: string) => {
   try {
@@ -223,5 +223,24 @@ repositories:
     ]);
     // several repositories may feed one pipeline where it is
     expect(() => parsePolicy(twice.replace('account: "999999999999"', 'account: "111122223333", region: eu-central-1'))).not.toThrow();
+  });
+});
+
+describe('where the policy says a pipeline lives, before the stack places the rest', () => {
+  it('takes a pipeline\'s place from its repository where the pipeline says none', () => {
+    const policy = parsePolicy(`
+teams: { payments: {} }
+repositories:
+  payments-api:
+    team: payments
+    account: "111122223333"
+    region: eu-central-1
+    pipelines:
+      - { name: payments-prod, branches: [main] }
+      - { name: payments-dr, branches: [main], region: us-west-2 }
+`);
+    expect(pipelinePlace(policy, 'payments-prod')).toEqual({ account: '111122223333', region: 'eu-central-1' });
+    expect(pipelinePlace(policy, 'payments-dr')).toEqual({ account: '111122223333', region: 'us-west-2' });
+    expect(pipelinePlace(policy, 'elsewhere')).toEqual({ account: undefined, region: undefined });
   });
 });
