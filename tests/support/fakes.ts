@@ -26,6 +26,7 @@ import {
   type SourceReader,
   type StoredCard,
 } from '../../shared/ports';
+import type { Place } from '../../shared/policy-rules';
 import { bounded, ReleaseNotification } from '../../shared/release-notification';
 
 // In-memory ports for the unit tests: each answers as its adapter does (shared/aws, shared/slack),
@@ -200,12 +201,15 @@ export function memorySource(commits: GraphCommit[], changedPaths: string[] = []
 }
 
 /** CodeDeploy's GetDeployment for the deployments the test gives; any other is an error, as in CodeDeploy. */
-export function memoryDeployments(outcomes: Record<string, DeploymentOutcome>): Deployments & { asked: string[] } {
+export function memoryDeployments(outcomes: Record<string, DeploymentOutcome>): Deployments & { asked: string[]; askedAt: Place[] } {
   const asked: string[] = [];
+  const askedAt: Place[] = [];
   return {
     asked,
-    async outcome(deploymentId) {
+    askedAt,
+    async outcome(deploymentId, at) {
       asked.push(deploymentId);
+      askedAt.push(at);
       const outcome = outcomes[deploymentId];
       if (!outcome) throw new Error(`DeploymentDoesNotExistException: ${deploymentId}`);
       return structuredClone(outcome);
