@@ -117,6 +117,25 @@ const console = (region: string, path: string) => `https://${region}.console.aws
 export const compareUrl = (region: string, repository: string, beforeCommitId: string, afterCommitId: string) =>
   console(region, `codecommit/repositories/${encodeURIComponent(repository)}/compare/${beforeCommitId}/.../${afterCommitId}`);
 
+/**
+ * A commit's page at the provider a connection reaches (FullRepositoryName: `owner/repository`, or
+ * GitLab's `group/subgroup/repository`); none for a self-managed host, whose address CodePipeline
+ * does not give.
+ */
+export function providerCommitUrl(provider: string, repository: string, commitId: string): string | undefined {
+  const path = repository.split('/').map(encodeURIComponent).join('/');
+  switch (provider) {
+    case 'GitHub':
+      return `https://github.com/${path}/commit/${commitId}`;
+    case 'GitLab':
+      return `https://gitlab.com/${path}/-/commit/${commitId}`;
+    case 'Bitbucket':
+      return `https://bitbucket.org/${path}/commits/${commitId}`;
+    default:
+      return undefined;
+  }
+}
+
 export const consoleLinks = {
   commit: (region: string, repository: string, commitId: string) =>
     ({ label: 'Commit', url: console(region, `codecommit/repositories/${encodeURIComponent(repository)}/commit/${commitId}`) }),
