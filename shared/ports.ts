@@ -140,6 +140,8 @@ export interface ExecutionStep {
   state: string;
   at: string;
   eventId: string;
+  /** What started the execution, on its start: the event's execution-trigger. */
+  trigger?: { type: string; detail?: string };
 }
 
 export interface BuildRecord {

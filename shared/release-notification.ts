@@ -21,6 +21,8 @@ export const ReleaseNotification = z.object({
   repository: z.optional(z.string()),
   branch: z.optional(z.string()),
   commit: z.optional(z.object({ id: z.string(), author: z.optional(z.string()), message: z.optional(z.string()) })),
+  /** What started the pipeline execution, in CodePipeline's words: `Webhook`, `StartPipelineExecution` (with who, as an ARN), ... */
+  trigger: z.optional(z.object({ type: z.string(), detail: z.optional(z.string()) })),
   pipeline: z.optional(
     z.object({
       name: z.string(),

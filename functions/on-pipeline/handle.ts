@@ -3,10 +3,10 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
-import type { ExecutionRevision, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
+import type { ExecutionRevision, ExecutionStep, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
 import type { PipelineRule, ReleasePolicy } from '../../shared/release-policy';
 import { linkAction } from './link-action';
-import { pipelineNotification, type Brought } from './pipeline-notification';
+import { pipelineNotification, triggerOf, type Brought } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
 import { deploymentFacts, rollbackFacts, type Deployment, type DoraFact, type Rollback } from '../../shared/dora';
 import { claimFacts } from '../../shared/dora-facts';
@@ -62,7 +62,7 @@ export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
   }
 }
 
-const stepOf = (event: CodePipelineEvent) => ({ pipeline: event.detail.pipeline, executionId: event.detail['execution-id'], state: event.detail.state, at: event.time, eventId: event.id });
+const stepOf = (event: CodePipelineEvent): ExecutionStep => ({ pipeline: event.detail.pipeline, executionId: event.detail['execution-id'], state: event.detail.state, at: event.time, eventId: event.id, trigger: triggerOf(event) });
 
 async function actionChanged(event: ActionExecutionEvent, { route, lookups }: Scope, { ledger, notifications }: OnPipelineDeps) {
   const { stage, action, state, type } = event.detail;

@@ -42,11 +42,19 @@ export function pipelineNotification(event: CodePipelineEvent, route: { team: st
     result: state,
     repository: route.repository,
     branch: revision?.connection?.branch,
+    trigger: kind === 'pipeline' ? (triggerOf(event) ?? revision?.trigger) : undefined,
     commit: revision && { id: revision.commitId, message: revision.connection?.message },
     pipeline,
     commits: brought && commitsSince(event.region, brought),
     links: [consoleLinks.execution(event.region, name, executionId), ...commitLink(event.region, route.repository, revision)],
   };
+}
+
+/** What started a pipeline execution, as its event says (its start's event does). */
+export function triggerOf(event: CodePipelineEvent): ReleaseNotification['trigger'] {
+  if (event['detail-type'] !== 'CodePipeline Pipeline Execution State Change') return undefined;
+  const { 'trigger-type': type, 'trigger-detail': detail } = event.detail['execution-trigger'] ?? {};
+  return type === undefined ? undefined : { type, detail };
 }
 
 /** CodeCommit's commit in the console; a connection's at its provider, where CodePipeline's revision URL or the provider's page form says. */

@@ -179,6 +179,21 @@ repositories:
     });
   });
 
+  it("records what started an execution with its start, and tells it, from the event's execution-trigger", async () => {
+    const { deps, ledger, notifications } = setUp();
+    const started = pipelineEvent('pipeline-started');
+    await handle(started, deps);
+    const trigger = { type: 'StartPipelineExecution', detail: 'arn:aws:sts::123456789012:assumed-role/Admin/my-user' };
+    expect(ledger.steps('MyFirstPipeline', EXECUTION)).toEqual([{ pipeline: 'MyFirstPipeline', executionId: EXECUTION, state: 'STARTED', at: started.time, eventId: started.id, trigger }]);
+    expect(notifications.published[0]!.trigger).toEqual(trigger);
+  });
+
+  it("tells what started an ended execution from CodePipeline's execution when its event says nothing of it", async () => {
+    const { deps, notifications } = setUp({ revisions: [{ ...revisionOf('MyFirstPipeline'), trigger: { type: 'WebhookV2' } }] });
+    await handle(pipelineEvent('pipeline-failed'), deps);
+    expect(notifications.published[0]!.trigger).toEqual({ type: 'WebhookV2' });
+  });
+
   it('takes only the commit itself when CodePipeline lists no earlier deployment, and tells no commits since one', async () => {
     const { deps, asked, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     const result = await handle(pipelineEvent('pipeline-succeeded'), deps);
