@@ -54,8 +54,14 @@ export interface ExecutionRevision {
   variables: Record<string, string>;
   /** A connection's commit (GitHub, GitLab, Bitbucket), as CodePipeline tells it; absent for CodeCommit's. */
   connection?: ConnectionCommit;
-  /** What started the execution (GetPipelineExecution's trigger): `Webhook`, `StartPipelineExecution`, ... */
-  trigger?: { type: string; detail?: string };
+  /** What started the execution, as GetPipelineExecution's trigger says. */
+  trigger?: ExecutionTrigger;
+}
+
+/** What started a pipeline execution, in CodePipeline's words: `WebhookV2` (a push through a connection), `StartPipelineExecution` with the caller's ARN, ... */
+export interface ExecutionTrigger {
+  type: string;
+  detail?: string;
 }
 
 /**
@@ -141,7 +147,7 @@ export interface ExecutionStep {
   at: string;
   eventId: string;
   /** What started the execution, on its start: the event's execution-trigger. */
-  trigger?: { type: string; detail?: string };
+  trigger?: ExecutionTrigger;
 }
 
 export interface BuildRecord {
