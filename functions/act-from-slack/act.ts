@@ -25,10 +25,15 @@ export interface ActResult {
 /** How long a press holds its action against a second press (a double click, a colleague at the same moment). */
 const HOLD_SECONDS = 120;
 
-/** The email of the author of the execution's commit, where the policy names its repository and the execution has a commit. */
+/**
+ * The email of the author of the execution's commit, where the policy names its repository and the
+ * execution has a commit; none for a connection's commit: CodePipeline gives no author, and its
+ * repository is not CodeCommit's.
+ */
 async function authorEmailOf(pipeline: string, executionId: string, { policy, pipelines, source }: ActPorts): Promise<string | undefined> {
   const owner = findPipeline(policy, pipeline);
-  const revision = owner && (await pipelines.executionRevision(pipeline, executionId, owner.rule.sourceAction));
+  if (owner?.rule.sourceProvider !== 'CodeCommit') return undefined;
+  const revision = await pipelines.executionRevision(pipeline, executionId, owner.rule.sourceAction);
   return revision ? (await source.getCommit(owner.repository, revision.commitId)).authorEmail : undefined;
 }
 

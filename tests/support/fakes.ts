@@ -128,10 +128,12 @@ export function memoryPipelines({ revisions = [], actions = [], deployments = []
       executions.set(request.clientRequestToken, executionId);
       return { executionId };
     },
-    async executionRevision(pipeline, executionId) {
-      reads.push(`executionRevision ${pipeline} ${executionId}`);
+    async executionRevision(pipeline, executionId, sourceAction, sourceProvider = 'CodeCommit') {
+      reads.push(`executionRevision ${pipeline} ${executionId} ${sourceAction} ${sourceProvider}`);
       const found = revisions.find((revision) => revision.pipeline === pipeline && revision.executionId === executionId);
-      return found && structuredClone({ commitId: found.commitId, committedAt: found.committedAt, variables: found.variables });
+      // a connection's commit only where the policy says the source is one, as the adapter reads it
+      const connection = sourceProvider === 'CodeStarSourceConnection' ? found?.connection : undefined;
+      return found && structuredClone({ commitId: found.commitId, committedAt: found.committedAt, variables: found.variables, connection, trigger: found.trigger });
     },
     async actionExecutions(pipeline, executionId) {
       reads.push(`actionExecutions ${pipeline} ${executionId}`);

@@ -7,9 +7,11 @@ import { codeCommitSource } from '../../../../shared/aws/codecommit';
 import { codePipelines } from '../../../../shared/aws/codepipeline';
 import { codeDeployDeployments } from '../../../../shared/aws/codedeploy';
 import { sqsDeadLetters } from '../../../../shared/aws/sqs';
+import { sample } from '../../../support/samples';
 
 const COMMIT = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);
+const CONNECTION_COMMIT = '7f3c2a9d0e4b6c8a1f5e3d2b9c7a6e4f1d0b8c2a';
 
 describe('codeCommitSource', () => {
   const codecommit = mockClient(CodeCommitClient);
@@ -121,6 +123,40 @@ describe('codePipelines', () => {
     });
     expect(await pipelines.executionRevision('MyFirstPipeline', 'exec-4', 'App')).toEqual({ commitId: COMMIT, committedAt: '2026-11-20T09:00:00.000Z', variables: {} });
     expect(await pipelines.executionRevision('MyFirstPipeline', 'exec-4', 'Missing')).toBeUndefined();
+  });
+
+  it("reads a connection's commit: its message and provider from the revision's summary, its URL, and its author date, branch and repository from the source action's output variables", async () => {
+    const response = sample<{ pipelineExecution: { artifactRevisions: { created: number }[] } }>('api/codepipeline/get-pipeline-execution-connection.json');
+    codepipeline.on(GetPipelineExecutionCommand, { pipelineName: 'website', pipelineExecutionId: 'exec-5' }).resolves({
+      pipelineExecution: { ...response.pipelineExecution, artifactRevisions: response.pipelineExecution.artifactRevisions.map((revision) => ({ ...revision, created: new Date(revision.created * 1000) })) },
+    } as never);
+    codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'website', filter: { pipelineExecutionId: 'exec-5' } }).resolves(sample('api/codepipeline/list-action-executions-connection.json') as never);
+    expect(await pipelines.executionRevision('website', 'exec-5', 'Source', 'CodeStarSourceConnection')).toEqual({
+      commitId: CONNECTION_COMMIT,
+      committedAt: '2026-11-25T09:19:58.000Z',
+      variables: {},
+      connection: {
+        provider: 'GitHub',
+        repository: 'octo-org/website',
+        branch: 'main',
+        message: 'Show the release banner',
+        authoredAt: '2026-11-25T08:02:11.000Z',
+        url: `https://github.com/octo-org/website/commit/${CONNECTION_COMMIT}`,
+      },
+      trigger: { type: 'WebhookV2' },
+    });
+  });
+
+  it("reads no action of a CodeCommit source with a single commit: its summary is the commit's message, not a connection's", async () => {
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: COMMIT, revisionSummary: 'Add files' }] } });
+    expect(await pipelines.executionRevision('MyFirstPipeline', 'e', 'Source', 'CodeCommit')).toEqual({ commitId: COMMIT, variables: {} });
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)).toHaveLength(0);
+  });
+
+  it("keeps a connection's commit when its summary is not JSON and its variables are missing or not dates", async () => {
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: COMMIT, revisionSummary: 'not json' }] } });
+    codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [{ actionName: 'Source', output: { outputVariables: { CommitId: COMMIT, AuthorDate: 'yesterday' } } }] });
+    expect(await pipelines.executionRevision('website', 'e', 'Source', 'CodeStarSourceConnection')).toEqual({ commitId: COMMIT, variables: {}, connection: {} });
   });
 
   it('says there is no revision when the execution has no commit (an S3 source, say)', async () => {
