@@ -53,21 +53,25 @@ const CONDITION_FAILED = { error: 'com.amazonaws.dynamodb.v20120810#ConditionalC
 function updatedCard(expression: string, old: Record<string, any> | undefined, key: Record<string, unknown>, values: Record<string, any>): Record<string, any> | typeof CONDITION_FAILED | undefined {
   const item = structuredClone(old) ?? { ...key };
   const holds = old?.lease?.owner === values[':owner'];
+  const leaseHeld = old?.lease && old.lease.until >= values[':now'];
+  // where a holder's message is, saved as it ends its lease
+  const where = () => Object.assign(item, { channel: values[':channel'] ?? item.channel, ts: values[':ts'] ?? item.ts });
   if (expression.startsWith('SET inbox')) {
-    if (old?.seen?.has(values[':idValue'])) return CONDITION_FAILED;
+    const taking = expression.includes('lease = :lease');
+    if (old?.seen?.has(values[':idValue']) || (taking && leaseHeld)) return CONDITION_FAILED;
     Object.assign(item, { inbox: [...(item.inbox ?? []), ...values[':notification']], channel: item.channel ?? values[':channel'], shownVersion: item.shownVersion ?? 0, version: (item.version ?? 0) + 1, seen: new Set([...(item.seen ?? []), ...values[':id']]) });
+    if (taking) item.lease = values[':lease'];
   } else if (expression === 'SET lease = :lease') {
-    if (!old || (old.lease && old.lease.until >= values[':now'])) return CONDITION_FAILED;
+    if (!old || leaseHeld) return CONDITION_FAILED;
     item.lease = values[':lease'];
-  } else if (expression.startsWith('SET channel = :channel')) {
-    if (!holds) return CONDITION_FAILED;
-    Object.assign(item, { channel: values[':channel'], ts: values[':ts'] ?? item.ts });
   } else if (expression.startsWith('SET lease.#until')) {
     if (!holds) return CONDITION_FAILED;
     item.lease.until = values[':now'];
+    where();
   } else if (expression.startsWith('SET #state')) {
     if (!holds) return CONDITION_FAILED;
     Object.assign(item, { state: values[':state'], shownVersion: values[':version'], inbox: item.inbox.slice(expression.split('inbox[').length - 1) });
+    where();
     delete item.lease;
   } else if (expression.startsWith('SET cardKey')) item.cardKey = values[':key'];
   else if (expression.startsWith('SET held')) {
@@ -77,7 +81,7 @@ function updatedCard(expression: string, old: Record<string, any> | undefined, k
   return item;
 }
 
-/** PutItem (with the ledger's two conditions), GetItem, UpdateItem (the Slack card's) and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
+/** PutItem (with the ledger's conditions), GetItem, UpdateItem (the Slack card's) and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
 function memoryTable() {
   const items = new Map<string, Map<string, Item>>();
   const sortKeys = new Map<string, string[]>(); // per partition, kept sorted
@@ -96,11 +100,12 @@ function memoryTable() {
       items.clear();
       sortKeys.clear();
     },
-    PutItem({ Item, ConditionExpression, ExpressionAttributeValues = {} }: { Item: Item; ConditionExpression?: string; ExpressionAttributeValues?: Item }) {
+    PutItem({ Item, ConditionExpression, ExpressionAttributeValues = {}, ReturnValues }: { Item: Item; ConditionExpression?: string; ExpressionAttributeValues?: Item; ReturnValues?: string }) {
       const partition = items.get(text(Item.pk)) ?? new Map<string, Item>();
       const existing = partition.get(text(Item.sk));
       const newer = ConditionExpression?.includes('<= :at') && existing && text(existing.at) > text(ExpressionAttributeValues[':at']);
-      if (existing && (ConditionExpression === 'attribute_not_exists(pk)' || newer)) return CONDITION_FAILED;
+      const another = ConditionExpression?.includes('eventId = :eventId') && existing && text(existing.eventId) !== text(ExpressionAttributeValues[':eventId']);
+      if (existing && (ConditionExpression === 'attribute_not_exists(pk)' || newer || another)) return CONDITION_FAILED;
       if (!existing) {
         const keys = sortKeys.get(text(Item.pk)) ?? [];
         keys.splice(firstAtOrAfter(keys, text(Item.sk)), 0, text(Item.sk));
@@ -108,7 +113,7 @@ function memoryTable() {
       }
       partition.set(text(Item.sk), Item);
       items.set(text(Item.pk), partition);
-      return {};
+      return ReturnValues === 'ALL_OLD' && existing ? { Attributes: existing } : {};
     },
     GetItem({ Key }: { Key: Item }) {
       const item = items.get(text(Key.pk))?.get(text(Key.sk));

@@ -156,6 +156,7 @@ function dominant(metafile: Metafile, outfile: string): string {
     .join(', ');
 }
 
+const isDynamoWrite = (target: string) => /^DynamoDB_\d+\.(Put|Update|Delete)Item$/.test(target);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 interface Run {
@@ -247,19 +248,22 @@ async function main(): Promise<void> {
     aws.calls.clear();
     let output = '';
     const invocations = {} as Record<Fn, number>;
+    const byFunction = {} as Record<Fn, [string, number][]>;
     aws.published.length = 0;
     const release = { ...releaseEvents(), 'notify-slack': [] as object[] };
     for (const fn of FUNCTIONS) {
       // what the event functions published reaches notify-slack, as the topic's subscription delivers it
       const events = fn === 'notify-slack' ? aws.published.map(snsDelivery) : release[fn];
+      const before = new Map(aws.calls);
       const run = await invoke(join(OUT, `${fn}.${EXTENSION}`), events, env, true);
       output += run.stdout;
       invocations[fn] = events.length;
+      byFunction[fn] = [...aws.calls].flatMap(([target, count]) => (count > (before.get(target) ?? 0) ? [[target, count - (before.get(target) ?? 0)] as [string, number]] : []));
     }
     const calls = [...aws.calls.entries()].sort();
     const totalCalls = calls.reduce((sum, [target, count]) => sum + (target.startsWith('Slack ') ? 0 : count), 0);
     const slackCalls = calls.reduce((sum, [target, count]) => sum + (target.startsWith('Slack ') ? count : 0), 0);
-    const writes = calls.filter(([target]) => /DynamoDB.*\.(Put|Update|Delete)Item$/.test(target)).reduce((sum, [, count]) => sum + count, 0);
+    const writes = calls.filter(([target]) => isDynamoWrite(target)).reduce((sum, [, count]) => sum + count, 0);
     const count = (suffix: string) => aws.calls.get(`DynamoDB_20120810.${suffix}`) ?? 0;
     // queries are eventually consistent (half a unit); the Slack cards' GetItems are strongly consistent (one)
     const readUnits = count('Query') * 0.5 + count('GetItem');
@@ -285,7 +289,7 @@ async function main(): Promise<void> {
 
     // BENCH_END_TO_END=0: without the local stack's figures
     const fromPutEvents = process.env.BENCH_END_TO_END === '0' ? undefined : await endToEnd((line) => process.stdout.write(line));
-    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, totalCalls, publishes, invocations: Object.values(invocations).reduce((sum, count) => sum + count, 0), memory, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, fromPutEvents, seconds: (Date.now() - started) / 1000 }));
+    writeFileSync(join(__dirname, 'results.md'), results({ rows, calls, byFunction, totalCalls, publishes, invocations: Object.values(invocations).reduce((sum, count) => sum + count, 0), memory, metrics: [...metrics], pipelineMetrics, logBytes, perThousand, fromPutEvents, seconds: (Date.now() - started) / 1000 }));
     writeFileSync(join(__dirname, 'cold-start.svg'), await chart(rows));
     process.stdout.write(`\n${readFileSync(join(__dirname, 'results.md'), 'utf8')}\nWrote tests/bench/results.md and tests/bench/cold-start.svg in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   } finally {
@@ -345,6 +349,7 @@ function memoryEstimates(rows: Row[], invocations: Record<Fn, number>, awsCalls:
 function results(r: {
   rows: Row[];
   calls: [string, number][];
+  byFunction: Record<Fn, [string, number][]>;
   totalCalls: number;
   publishes: number;
   invocations: number;
@@ -387,6 +392,14 @@ function results(r: {
     '| call | count |',
     '|---|---|',
     ...r.calls.map(([target, count]) => `| ${target} | ${count} |`),
+    '',
+    '| function | AWS calls | DynamoDB writes | calls |',
+    '|---|---|---|---|',
+    ...FUNCTIONS.map((fn) => {
+      const own = r.byFunction[fn];
+      const sum = (match: (target: string) => boolean) => own.reduce((total, [target, count]) => total + (match(target) ? count : 0), 0);
+      return `| ${fn} | ${sum((target) => !target.startsWith('Slack '))} | ${sum(isDynamoWrite)} | ${own.map(([target, count]) => `${target.replace(/^.*[._]/, '')} ${count}`).join(', ')} |`;
+    }),
     '',
     `Custom metrics (distinct name and dimension values) in one release: ${r.metrics.length}, of which ${r.pipelineMetrics} carry the pipeline (so grow with the number of pipelines); log and EMF output: ${kb(r.logBytes)}.`,
     '',

@@ -103,18 +103,7 @@ export function handlerHarness() {
     };
   });
   afterAll(() => Promise.all([dynamo.close(), dynamoFaults.close(), sns.close(), ssm.close(), slack.close()]));
-  /** Removes the idempotency records, as their expiry would: the next delivery of an event is handled anew. */
-  const forgetIdempotency = async () => {
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-    for (const fn of ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'on-alarm', 'notify-slack']) {
-      const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'handler-test-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `idempotency#${fn}` } }));
-      for (const { pk, sk } of Items) await documents.send(new DeleteCommand({ TableName: 'handler-test-ledger', Key: { pk, sk } }));
-    }
-  };
-
   beforeEach(async () => {
-    // each test starts with no idempotency records: a test replays an event only within itself
-    await forgetIdempotency();
     published.length = 0;
     for (const client of Object.values(aws)) client.reset();
     answerByDefault();
@@ -153,5 +142,5 @@ export function handlerHarness() {
     await run(functionOfSample(file), event);
     return (await notifications(before + 1))[before]!.notification;
   };
-  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
+  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
 }
