@@ -4,7 +4,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../infra/local/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../infra/local/endpoints';
