@@ -1,6 +1,7 @@
 /**
  * AWS on loopback for the benchmark: answers the JSON-protocol calls the functions make to
- * CodeCommit, CodePipeline, CodeDeploy, SQS, SSM and DynamoDB, SNS's Publish, and Slack's Web API
+ * CodeCommit, CodePipeline, CodeDeploy, SQS and DynamoDB, SNS's Publish, Parameter Store as the
+ * Parameters and Secrets Lambda Extension serves it, and Slack's Web API
  * under /api/; counts every call by operation and keeps what was published. DynamoDB is answered
  * from memory for the few expressions the ledger uses (dynalite, which the tests use, spends
  * 5-25 ms a call, more than the functions themselves).
@@ -171,7 +172,9 @@ export async function startAwsStub(): Promise<AwsStub> {
     const text = await body(request);
     // SNS speaks the query protocol: the action is in the form body, not a header; Slack's method is the path
     const slackMethod = request.url?.startsWith('/api/') ? request.url.slice('/api/'.length) : undefined;
-    const target = slackMethod ? `Slack ${slackMethod}` : String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
+    // the Parameters and Secrets extension's read, which is a GetParameter on its first use in a container
+    const extension = request.url?.startsWith('/systemsmanager/parameters/get') ? new URL(request.url, 'http://localhost').searchParams : undefined;
+    const target = slackMethod ? `Slack ${slackMethod}` : extension ? 'AmazonSSM.GetParameter' : String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
     calls.set(target, (calls.get(target) ?? 0) + 1);
     if (slackMethod) {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C0BENCH', ts: `${Date.now() / 1000}` }));
@@ -194,7 +197,8 @@ export async function startAwsStub(): Promise<AwsStub> {
       response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer(JSON.parse(text || '{}') as Record<string, unknown>)));
+    const input = extension ? { Name: extension.get('name'), WithDecryption: extension.get('withDecryption') === 'true' } : (JSON.parse(text || '{}') as Record<string, unknown>);
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer(input)));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -204,6 +204,7 @@ async function main(): Promise<void> {
     DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/bench-dead-letters`,
     NOTIFICATIONS_TOPIC_ARN: TOPIC_ARN,
     SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/bench/slack-bot-token',
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: new URL(aws.url).port,
     SLACK_API_URL: `${aws.url}/api/`,
     POWERTOOLS_SERVICE_NAME: 'release-conductor',
     POWERTOOLS_METRICS_NAMESPACE: 'ReleaseConductor',

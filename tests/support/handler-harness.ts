@@ -87,7 +87,7 @@ export function handlerHarness() {
       DEAD_LETTER_QUEUE_URL: QUEUE_URL,
       AWS_ENDPOINT_URL_SNS: sns.url,
       NOTIFICATIONS_TOPIC_ARN: topicArnOf(TOPIC),
-      AWS_ENDPOINT_URL_SSM: ssm.url,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ssm.port),
       SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token',
       SLACK_API_URL: slack.apiUrl,
       RC_SLACK_TIMEOUT_MS: '500',

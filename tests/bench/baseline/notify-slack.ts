@@ -6,8 +6,13 @@ type Notification = { id: string; kind: string; team: string; result: string; pi
 type SnsEvent = { Records?: { Sns?: { Message?: string } }[] };
 
 let token: Promise<string> | undefined;
+// as notify-slack reads it: from the Parameters and Secrets extension on localhost
 const botToken = () =>
-  (token ??= call<{ Parameter: { Value: string } }>('AmazonSSM.GetParameter', { Name: process.env.SLACK_BOT_TOKEN_PARAMETER, WithDecryption: true }).then(({ Parameter }) => Parameter.Value));
+  (token ??= fetch(`http://localhost:${process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT}/systemsmanager/parameters/get?name=${encodeURIComponent(process.env.SLACK_BOT_TOKEN_PARAMETER ?? '')}&withDecryption=true`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
+  })
+    .then((response) => response.json() as Promise<{ Parameter: { Value: string } }>)
+    .then(({ Parameter }) => Parameter.Value));
 
 async function slack(method: string, body: object): Promise<{ ok: boolean; channel?: string; ts?: string; error?: string }> {
   const response = await fetch(`${process.env.SLACK_API_URL}${method}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await botToken()}` }, body: JSON.stringify(body) });
