@@ -147,9 +147,13 @@ export interface DeploymentRecord {
 export interface Ledger {
   recordPush(push: PushRecord): Promise<boolean>;
   recordStep(step: ExecutionStep): Promise<boolean>;
-  /** Claims a DORA fact for its pipeline: true the first time, false for a fact claimed before (whoever claimed it). */
-  claimFact(fact: DoraFact): Promise<boolean>;
-  /** Every DORA fact claimed for the pipeline (for reports). */
+  /**
+   * Claims a DORA fact for its pipeline: true the first time, false for a fact claimed before
+   * (whoever claimed it). `carried`, the facts that come only with it (a deployment's lead times),
+   * are claimed with it in the same write.
+   */
+  claimFact(fact: DoraFact, carried?: DoraFact[]): Promise<boolean>;
+  /** Every DORA fact claimed for the pipeline, carried ones included (for reports). */
   facts(pipeline: string): Promise<DoraFact[]>;
   recordBuild(build: BuildRecord): Promise<boolean>;
   recordDeployment(deployment: DeploymentRecord): Promise<boolean>;

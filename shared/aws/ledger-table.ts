@@ -18,6 +18,9 @@ export const keys = {
   }),
 };
 
+/** The facts a `DORA#` item holds: its own, and those it carries (a deployment's lead times). */
+export const factsOf = (item: Record<string, unknown>) => [item.fact as DoraFact, ...((item.carried as DoraFact[] | undefined) ?? [])];
+
 export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Ledger {
   const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
   /**
@@ -62,11 +65,11 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     recordStep(step) {
       return isNew(put({ ...keys.step(step.pipeline, step.executionId, step.at, step.eventId), ...step }));
     },
-    async claimFact(fact) {
-      return (await put({ ...keys.fact(fact), fact }, { expression: 'attribute_not_exists(pk)' })).written;
+    async claimFact(fact, carried = []) {
+      return (await put({ ...keys.fact(fact), fact, ...(carried.length > 0 ? { carried } : {}) }, { expression: 'attribute_not_exists(pk)' })).written;
     },
     async facts(pipeline) {
-      return (await query(`DORA#${pipeline}`, 'FACT#')).map((item) => item.fact as DoraFact);
+      return (await query(`DORA#${pipeline}`, 'FACT#')).flatMap((item) => factsOf(item));
     },
     recordBuild(build) {
       return isNew(put({ ...keys.build(build.buildId), ...build }, newer(build.at)));

@@ -35,8 +35,8 @@ import { bounded, ReleaseNotification } from '../../shared/release-notification'
 export function memoryLedger() {
   const pushes = new Map<string, PushRecord>();
   const steps = new Map<string, ExecutionStep>();
-  /** Per pipeline, by fact key: the table's `DORA#` items. */
-  const facts = new Map<string, Map<string, DoraFact>>();
+  /** Per pipeline, by fact key: the table's `DORA#` items, each a fact and those it carries. */
+  const facts = new Map<string, Map<string, DoraFact[]>>();
   const builds = new Map<string, BuildRecord>();
   const deployments = new Map<string, DeploymentRecord>();
   /** Per `BUILD#id` or `DEPLOYMENT#id`, by `pipeline#executionId`. */
@@ -57,15 +57,15 @@ export function memoryLedger() {
       steps.set(key, structuredClone(step));
       return !known;
     },
-    async claimFact(fact) {
-      const claimed = facts.get(fact.pipeline) ?? new Map<string, DoraFact>();
+    async claimFact(fact, carried = []) {
+      const claimed = facts.get(fact.pipeline) ?? new Map<string, DoraFact[]>();
       facts.set(fact.pipeline, claimed);
       if (claimed.has(factKey(fact))) return false;
-      claimed.set(factKey(fact), structuredClone(fact));
+      claimed.set(factKey(fact), structuredClone([fact, ...carried]));
       return true;
     },
     async facts(pipeline) {
-      return sorted(facts.get(pipeline)).map(([, fact]) => structuredClone(fact));
+      return sorted(facts.get(pipeline)).flatMap(([, item]) => structuredClone(item));
     },
     async recordBuild(build) {
       const known = builds.get(shortBuildId(build.buildId));

@@ -67,6 +67,17 @@ export function ledgerContract(create: () => LedgerUnderTest | Promise<LedgerUnd
     expect(await ledger.facts(unique('Nothing'))).toEqual([]);
   });
 
+  it('claims a deployment with the lead times it carries as one fact: all of them once, and lists each', async () => {
+    const pipeline = unique('Carried');
+    const deployment = { kind: 'deployment', pipeline, executionId: 'x1', at: '2026-11-21T10:00:00Z' } as const;
+    const leadTimes = ['a', 'b'].map((commit) => ({ kind: 'lead-time', pipeline, executionId: 'x1', commitId: commit.repeat(40), at: '2026-11-21T10:00:00Z', seconds: 600 }) as const);
+    expect(await ledger.claimFact(deployment, leadTimes)).toBe(true);
+    expect(await ledger.claimFact(deployment, leadTimes)).toBe(false);
+    expect(await ledger.claimFact(deployment)).toBe(false);
+    expect(await ledger.facts(pipeline)).toEqual(expect.arrayContaining([deployment, ...leadTimes]));
+    expect(await ledger.facts(pipeline)).toHaveLength(3);
+  });
+
   it("keeps a build's newer state, found by CodeBuild's ARN or CodePipeline's project:uuid", async () => {
     const short = `${unique('project')}:${randomUUID()}`;
     const arn = `arn:aws:codebuild:us-west-2:123456789012:build/${short}`;

@@ -37,11 +37,12 @@ async function handle(event: Execution): Promise<unknown> {
   await publish({ ...notification, commitId, commits: commits.length });
   if (isNew) emf({ PipelineSucceeded: state === 'SUCCEEDED' ? 1 : 0, PipelineFailed: state === 'FAILED' ? 1 : 0 }, { pipeline });
   if (rule?.production && state === 'SUCCEEDED') {
-    // each DORA fact claimed once, and counted by whoever claims it
+    // the deployment claimed once, carrying its lead times, and counted by whoever claims it
     const seconds = (from: string) => (Date.parse(event.time) - Date.parse(from)) / 1000;
-    if (await putItem({ pk: `DORA#${pipeline}`, sk: `FACT#deployment#${executionId}`, at: event.time }, 'attribute_not_exists(pk)')) emf({ ProductionDeployments: 1 }, { pipeline });
-    for (const commit of commits) {
-      if (await putItem({ pk: `DORA#${pipeline}`, sk: `FACT#lead-time#${executionId}#${commit.commitId}`, at: event.time }, 'attribute_not_exists(pk)')) emf({ LeadTimeForChanges: seconds(commit.authoredAt) }, { pipeline });
+    const carried = JSON.stringify(commits.map((commit) => ({ commitId: commit.commitId, seconds: seconds(commit.authoredAt) })));
+    if (await putItem({ pk: `DORA#${pipeline}`, sk: `FACT#deployment#${executionId}`, at: event.time, carried }, 'attribute_not_exists(pk)')) {
+      emf({ ProductionDeployments: 1 }, { pipeline });
+      for (const commit of commits) emf({ LeadTimeForChanges: seconds(commit.authoredAt) }, { pipeline });
     }
   }
   const target = state === 'SUCCEEDED' && rule?.promote ? rules.find((candidate) => candidate.name === rule.promote!.to) : undefined;
