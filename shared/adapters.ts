@@ -5,7 +5,6 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { cardTable } from './aws/card-table';
 import { clickClaims, clickTable } from './aws/click-table';
@@ -51,7 +50,7 @@ function setting(name: string): string {
 const retentionDays = () => Number(process.env.LEDGER_RETENTION_DAYS ?? 400);
 const slackApiUrl = () => process.env.SLACK_API_URL || undefined;
 
-// one client of each kind per container: the ledger, the cards, the clicks and the idempotency records share DynamoDB's
+// one client of each kind per container: the ledger, the cards and the clicks share DynamoDB's
 let dynamoDb: DynamoDBClient | undefined;
 const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient(awsClientConfig()));
 
@@ -116,21 +115,6 @@ export function clicks(): ClickLedger {
 /** Only what slack-interactions may do with the clicks: claim a press once. */
 export function clickClaimsOnly(): Pick<ClickLedger, 'claimClick'> {
   return clickClaims(documents(), setting('LEDGER_TABLE'), retentionDays());
-}
-
-/**
- * Powertools idempotency records, in the ledger table under `idempotency#<function>` and expiring
- * with its TTL attribute: a redelivered event has no second effect.
- */
-export function idempotencyRecords(functionName: string): DynamoDBPersistenceLayer {
-  return new DynamoDBPersistenceLayer({
-    tableName: setting('LEDGER_TABLE'),
-    awsSdkV3Client: dynamoDbClient(),
-    keyAttr: 'pk',
-    sortKeyAttr: 'sk',
-    staticPkValue: `idempotency#${functionName}`,
-    expiryAttr: 'expiresAt',
-  });
 }
 
 /** A bot token when SLACK_BOT_TOKEN_PARAMETER names one (messages updated in place), else an incoming webhook. */

@@ -13,9 +13,13 @@ const OLDEST_TIMESTAMP_MS = 14 * 86_400_000 - 3_600_000;
  */
 export async function claimFacts(facts: DoraFact[], ledger: Pick<Ledger, 'claimFact'>, now = new Date()): Promise<DoraFact[]> {
   const claimed: DoraFact[] = [];
-  for (const fact of facts) {
-    if (!(await ledger.claimFact(fact))) continue;
-    claimed.push(fact);
+  // a deployment's lead times come only with it: one write claims them all, whatever the commits
+  const leadTimesOf = (fact: DoraFact) => (fact.kind === 'deployment' ? facts.filter((other) => other.kind === 'lead-time' && other.pipeline === fact.pipeline && other.executionId === fact.executionId) : []);
+  const carried = new Set(facts.flatMap(leadTimesOf));
+  for (const fact of facts.filter((candidate) => !carried.has(candidate))) {
+    if (await ledger.claimFact(fact, leadTimesOf(fact))) claimed.push(fact, ...leadTimesOf(fact));
+  }
+  for (const fact of claimed) {
     const { name, unit, value } = metricOf(fact);
     const at = Date.parse(fact.at);
     const metric = metrics.singleMetric();

@@ -1,7 +1,5 @@
 import type * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { describeIssues } from './events';
 import { logger } from './logger';
 import { metrics, MetricUnit } from './metrics';
@@ -15,21 +13,17 @@ export interface EventFunction<S extends z.ZodMiniType> {
   /** The event contract: what does not parse is dead-lettered with the reason. */
   schema: S;
   deadLetters: DeadLetters;
-  /** Powertools idempotency records for the function, keyed on the EventBridge event's `id`: a redelivered event gets the first answer again and does nothing. */
-  idempotencyRecords?: (functionName: string) => BasePersistenceLayer;
 }
 
 /**
  * withObservability plus the event contract: the event must parse against `schema`, or it is
  * logged with the reason, counted as MalformedEvents and sent to the dead letters, and the
- * invocation succeeds (a retry cannot fix a malformed event). Only a parsed event reaches the
- * idempotency records and `handle`. Errors from `handle` propagate, so Lambda's retries and
- * on-failure destination take over.
+ * invocation succeeds (a retry cannot fix a malformed event). Only a parsed event reaches
+ * `handle`. Errors from `handle` propagate, so Lambda's retries and on-failure destination take over.
+ * There is no idempotency layer: each effect of `handle` is idempotent itself, and a redelivered
+ * event counts nothing twice (docs/operations.md#idempotency).
  */
-export function withEvents<S extends z.ZodMiniType, R>({ functionName, schema, deadLetters, idempotencyRecords }: EventFunction<S>, handle: (event: z.infer<S>, context: Context) => Promise<R>) {
-  // as Lambda will answer it, JSON: the idempotency record stores it, and DynamoDB refuses undefined fields
-  const answer = async (event: z.infer<S>, context: Context) => JSON.parse(JSON.stringify(await handle(event, context)) ?? 'null') as R;
-  const run = idempotencyRecords ? makeIdempotent(answer, { persistenceStore: idempotencyRecords(functionName), config: new IdempotencyConfig({ eventKeyJmesPath: 'id' }) }) : answer;
+export function withEvents<S extends z.ZodMiniType, R>({ functionName, schema, deadLetters }: EventFunction<S>, handle: (event: z.infer<S>, context: Context) => Promise<R>) {
   return withObservability<unknown, R | DeadLettered>(functionName).handler(async (event, context) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
@@ -41,7 +35,7 @@ export function withEvents<S extends z.ZodMiniType, R>({ functionName, schema, d
     }
     const { id, 'detail-type': detailType } = parsed.data as { id?: string; 'detail-type'?: string };
     if (id) logger.appendKeys({ eventId: id, detailType });
-    return run(parsed.data, context);
+    return handle(parsed.data, context);
   });
 }
 

@@ -161,6 +161,7 @@ export interface BuildRecord {
   /** The pipeline that started the build, from CodeBuild's initiator (`codepipeline/<name>`). */
   pipeline?: string;
   durationSeconds?: number;
+  eventId: string;
 }
 
 export interface DeploymentRecord {
@@ -171,18 +172,27 @@ export interface DeploymentRecord {
   at: string;
   durationSeconds?: number;
   error?: { code?: string; message: string };
+  eventId: string;
 }
 
-/** The release ledger (docs/dora.md). Every write is safe to repeat. */
+/**
+ * The release ledger (docs/dora.md). Every write is safe to repeat. Each event's own record answers
+ * whether it is new: false when this very event (by its id) was recorded before, so a redelivered
+ * event does its idempotent work again and counts nothing twice.
+ */
 export interface Ledger {
-  recordPush(push: PushRecord): Promise<void>;
-  recordStep(step: ExecutionStep): Promise<void>;
-  /** Claims a DORA fact for its pipeline: true the first time, false for a fact claimed before (whoever claimed it). */
-  claimFact(fact: DoraFact): Promise<boolean>;
-  /** Every DORA fact claimed for the pipeline (for reports). */
+  recordPush(push: PushRecord): Promise<boolean>;
+  recordStep(step: ExecutionStep): Promise<boolean>;
+  /**
+   * Claims a DORA fact for its pipeline: true the first time, false for a fact claimed before
+   * (whoever claimed it). `carried`, the facts that come only with it (a deployment's lead times),
+   * are claimed with it in the same write.
+   */
+  claimFact(fact: DoraFact, carried?: DoraFact[]): Promise<boolean>;
+  /** Every DORA fact claimed for the pipeline, carried ones included (for reports). */
   facts(pipeline: string): Promise<DoraFact[]>;
-  recordBuild(build: BuildRecord): Promise<void>;
-  recordDeployment(deployment: DeploymentRecord): Promise<void>;
+  recordBuild(build: BuildRecord): Promise<boolean>;
+  recordDeployment(deployment: DeploymentRecord): Promise<boolean>;
   /** Ties a build or deployment to the pipeline execution that ran it. */
   linkToExecution(link: ExecutionLink): Promise<void>;
   /** The pipeline execution a build or deployment is tied to, if the ledger knows it. */
@@ -276,15 +286,24 @@ export interface CardStore<State> {
   record(key: string, channel: string, notification: ReleaseNotification): Promise<number>;
   /** Takes the lease if it is free or has run out; answers the card as it was then (with a lease that ran out, if any), or undefined when another delivery holds it. */
   acquire(key: string, lease: Lease): Promise<StoredCard<State> | undefined>;
-  /** Where the message went, as soon as Slack says; false when `owner` no longer holds the lease. */
-  posted(key: string, owner: string, message: { channel: string; ts?: string }): Promise<boolean>;
   /**
-   * Ends the lease now without saving anything: its holder failed, maybe after posting. The next
-   * delivery takes it over as from a holder that died, and asks Slack what was posted.
+   * `record` and `acquire` in one write, when both can happen: answers the card as `acquire` does,
+   * the notification in its inbox; undefined, writing nothing, when the notification was recorded
+   * before or another delivery holds the lease (then `record` it, and wait for the card).
    */
-  expire(key: string, owner: string): Promise<boolean>;
-  /** Saves what Slack shows now (`state` after the inbox's first `folded`, as of `version`) and frees the lease; false when `owner` no longer held it. */
-  release(key: string, owner: string, shown: { state: State; version: number; folded: number }): Promise<boolean>;
+  recordTaking(key: string, channel: string, notification: ReleaseNotification, lease: Lease): Promise<StoredCard<State> | undefined>;
+  /**
+   * Ends the lease now, saving nothing shown: its holder failed, maybe after posting (then `message`
+   * says where). The next delivery takes it over as from a holder that died, and asks Slack what
+   * else was posted.
+   */
+  expire(key: string, owner: string, message?: { channel: string; ts?: string }): Promise<boolean>;
+  /**
+   * Saves what Slack shows now (`state` after the inbox's first `folded`, as of `version`), and
+   * where the message is when it was just posted or found, and frees the lease; false when `owner`
+   * no longer held it.
+   */
+  release(key: string, owner: string, shown: { state: State; version: number; folded: number; message?: { channel: string; ts?: string } }): Promise<boolean>;
   /** The card a build or deployment belongs to, once its pipeline action has named it. */
   cardOf(externalId: string): Promise<string | undefined>;
   /** Names the card of a build or deployment, and hands back what was held for it (kept until it expires: a retry gets it again). */

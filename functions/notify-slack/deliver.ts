@@ -47,9 +47,16 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
   const channel = ports.policy.teams[notification.team]?.slack?.channel ?? (await ports.cards.get(key))?.channel;
   if (!channel) return { outcome: 'unrouted', card: key };
   let version = 0;
-  for (const recorded of [notification, ...held]) version = Math.max(version, await ports.cards.record(key, channel, bounded(recorded)));
-  return show(key, version, ports);
+  for (const recorded of held) version = Math.max(version, await ports.cards.record(key, channel, bounded(recorded)));
+  // the common case, a card no one is showing: recorded and leased in one write
+  const owner = randomUUID();
+  const taken = await ports.cards.recordTaking(key, channel, bounded(notification), leaseFor(owner, ports));
+  if (taken) return showAsHolder(key, owner, taken, ports);
+  version = Math.max(version, await ports.cards.record(key, channel, bounded(notification)));
+  return show(key, owner, version, ports);
 }
+
+const leaseFor = (owner: string, { deadline }: DeliveryPorts) => ({ owner, since: Date.now(), until: deadline });
 
 async function cardFor(notification: ReleaseNotification, cards: DeliveryPorts['cards']) {
   const { kind, id, pipeline, build, deployment, alarm } = notification;
@@ -69,10 +76,9 @@ async function cardFor(notification: ReleaseNotification, cards: DeliveryPorts['
   return { key: `${kind.toUpperCase()}#${externalId ?? id}`, held: [] };
 }
 
-async function show(key: string, version: number, ports: DeliveryPorts): Promise<Delivery> {
-  const owner = randomUUID();
+async function show(key: string, owner: string, version: number, ports: DeliveryPorts): Promise<Delivery> {
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
-    const card = await ports.cards.acquire(key, { owner, since: Date.now(), until: ports.deadline });
+    const card = await ports.cards.acquire(key, leaseFor(owner, ports));
     if (card) return showAsHolder(key, owner, card, ports);
     const current = await ports.cards.get(key);
     if (current!.shownVersion >= version) return { outcome: 'shown', card: key };
@@ -84,16 +90,21 @@ async function show(key: string, version: number, ports: DeliveryPorts): Promise
 }
 
 async function showAsHolder(key: string, owner: string, card: StoredCard<CardState>, ports: DeliveryPorts): Promise<Delivery> {
+  const progress: Progress = {};
   try {
-    return await showCard(key, owner, card, ports);
+    return await showCard(key, owner, card, ports, progress);
   } catch (error) {
-    // the next delivery may take the card over now, rather than when the lease runs out
-    await ports.cards.expire(key, owner).catch(() => undefined);
+    // the next delivery may take the card over now, rather than when the lease runs out, and
+    // update the message this one posted rather than look for it
+    await ports.cards.expire(key, owner, progress.message).catch(() => undefined);
     throw error;
   }
 }
 
-async function showCard(key: string, owner: string, card: StoredCard<CardState>, { cards, slack, policy, deadline }: DeliveryPorts): Promise<Delivery> {
+/** Where a message posted now (or found after a dead holder) is: saved with the card when the holder saves or gives it up. */
+type Progress = { message?: { channel: string; ts?: string } };
+
+async function showCard(key: string, owner: string, card: StoredCard<CardState>, { cards, slack, policy, deadline }: DeliveryPorts, progress: Progress): Promise<Delivery> {
   const options = { deadline: deadline - SAVE_MARGIN_MS };
   const fresh = card.inbox;
   const state = fresh.reduce<CardState | undefined>(applyNotification, card.state)!;
@@ -113,19 +124,21 @@ async function showCard(key: string, owner: string, card: StoredCard<CardState>,
   };
 
   if (fresh.length > 0 || (!ts && slack.updatesInPlace)) {
-    const message = renderCard(state, policy);
+    const rendered = renderCard(state, policy);
     if (!ts && slack.updatesInPlace) {
       const before = await postedBefore();
       const found = before?.get(key);
-      const where = found ?? (await post(message, key, undefined, before));
+      // Saved with the card, not in a write of its own: a holder that dies before then leaves a
+      // lease that runs out, and the next holder finds this post in Slack's history.
+      const where = found ?? (await post(rendered, key, undefined, before));
       ({ channel, ts } = where);
+      progress.message = { channel, ts };
       posted = !found;
-      if (!(await cards.posted(key, owner, where))) throw new CardBusyError(`lost the lease on ${key} while posting it`);
-      if (found) await slack.update(channel, ts!, message, options);
-    } else if (ts) await slack.update(channel, ts, message, options);
+      if (found) await slack.update(channel, ts!, rendered, options);
+    } else if (ts) await slack.update(channel, ts, rendered, options);
     else {
       // a webhook cannot update: the card as it stands now is a new message
-      ({ channel } = await post(message, key, undefined, undefined));
+      ({ channel } = await post(rendered, key, undefined, undefined));
       posted = true;
     }
   }
@@ -139,7 +152,7 @@ async function showCard(key: string, owner: string, card: StoredCard<CardState>,
   const repliedBefore = replies.length > 0 && threadTs ? await postedBefore(threadTs) : undefined;
   for (const reply of replies) if (!repliedBefore?.has(reply.key)) await post(reply.reply, reply.key, threadTs, repliedBefore);
 
-  if (!(await cards.release(key, owner, { state, version: card.version, folded: fresh.length }))) throw new CardBusyError(`lost the lease on ${key} before saving it`);
+  if (!(await cards.release(key, owner, { state, version: card.version, folded: fresh.length, message: progress.message }))) throw new CardBusyError(`lost the lease on ${key} before saving it`);
   if (!posted && fresh.length === 0) return { outcome: 'shown', card: key };
   return { outcome: posted ? 'posted' : 'updated', card: key, replies: replies.length, shown: fresh.length, doubtfulPosts };
 }

@@ -7,7 +7,7 @@ import { handle } from './handle';
 
 const deps = { policy, cards: cards<CardState>(), slack: slack(), deadLetters: deadLetters() };
 
-// no idempotency records: the card does that job (docs/slack-delivery.md)
+// the card keeps each notification once (docs/slack-delivery.md)
 export const handler = withEvents({ functionName: 'notify-slack', schema: SnsNotificationEvent, deadLetters: deps.deadLetters }, (event, context) =>
   handle(event, { ...deps, deadline: Date.now() + context.getRemainingTimeInMillis() }),
 );

@@ -1,6 +1,6 @@
 import type { CodeBuildStateEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
-import { metrics, MetricUnit } from '../../shared/metrics';
+import { countOnce, metrics, MetricUnit } from '../../shared/metrics';
 import { teamFor } from '../../shared/policy-rules';
 import type { Ledger, Notifications } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
@@ -18,8 +18,8 @@ export async function handle(event: CodeBuildStateEvent, { policy, ledger, notif
   const report = buildReport(event);
   logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
   const { buildId, project, status, sourceVersion: commitId, pipeline, durationSeconds } = report;
-  await Promise.all([
-    ledger.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds }),
+  const [isNew] = await Promise.all([
+    ledger.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds, eventId: event.id }),
     notifications.publish([buildNotification(event, report, teamFor(policy, { pipeline }))]),
   ]);
   if (!report.ended) {
@@ -32,5 +32,6 @@ export async function handle(event: CodeBuildStateEvent, { policy, ledger, notif
   if (report.durationSeconds !== undefined) metrics.addMetric('BuildDuration', MetricUnit.Seconds, report.durationSeconds);
   if (report.failure) logger.warn('build failed', { status: report.status, failure: report.failure, logsUrl: report.logsUrl });
   else logger.info('build ended', { status: report.status, durationSeconds: report.durationSeconds });
+  countOnce(isNew);
   return report;
 }

@@ -1,9 +1,9 @@
 import policy from '../../release-policy.yml';
-import { deadLetters, idempotencyRecords, ledger, notifications } from '../../shared/adapters';
+import { deadLetters, ledger, notifications } from '../../shared/adapters';
 import { withEvents } from '../../shared/event-middleware';
 import { CodeBuildStateEvent } from '../../shared/events';
 import { handle } from './handle';
 
 const deps = { policy, ledger: ledger(), notifications: notifications() };
 
-export const handler = withEvents({ functionName: 'on-build', schema: CodeBuildStateEvent, deadLetters: deadLetters(), idempotencyRecords }, (event) => handle(event, deps));
+export const handler = withEvents({ functionName: 'on-build', schema: CodeBuildStateEvent, deadLetters: deadLetters() }, (event) => handle(event, deps));

@@ -1,6 +1,6 @@
 import type { CodeDeployStateEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
-import { metrics, MetricUnit } from '../../shared/metrics';
+import { countOnce, metrics, MetricUnit } from '../../shared/metrics';
 import { pipelinesAt, teamFor } from '../../shared/policy-rules';
 import type { DeploymentOutcome, Deployments, Ledger, Notifications, Pipelines } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
@@ -29,8 +29,8 @@ export async function handle(event: CodeDeployStateEvent, { policy, deployments,
     deploymentExecution(deploymentId, pipelinesAt(policy, at), pipelines, ledger),
   ]);
   const { durationSeconds, error } = outcome;
-  await Promise.all([
-    ledger.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error }),
+  const [isNew] = await Promise.all([
+    ledger.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error, eventId: event.id }),
     // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
     notifications.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]),
   ]);
@@ -45,5 +45,6 @@ export async function handle(event: CodeDeployStateEvent, { policy, deployments,
   if (durationSeconds !== undefined) metrics.addMetric('DeploymentDuration', MetricUnit.Seconds, durationSeconds);
   if (report.succeeded) logger.info('deployment succeeded', { durationSeconds });
   else logger.warn('deployment did not succeed', { state, error, durationSeconds });
+  countOnce(isNew);
   return { ...report, durationSeconds, error, dora };
 }

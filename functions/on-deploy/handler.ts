@@ -1,5 +1,5 @@
 import releasePolicy from '../../release-policy.yml';
-import { deadLetters, deployments, home, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/adapters';
+import { deadLetters, deployments, home, ledger, notifications, pipelines } from '../../shared/adapters';
 import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
 import { CodeDeployStateEvent } from '../../shared/events';
@@ -8,4 +8,4 @@ import { handle } from './handle';
 const policy = placePolicy(releasePolicy, home());
 const deps = { policy, deployments: deployments(), pipelines: pipelines(policy), ledger: ledger(), notifications: notifications() };
 
-export const handler = withEvents({ functionName: 'on-deploy', schema: CodeDeployStateEvent, deadLetters: deadLetters(), idempotencyRecords }, (event) => handle(event, deps));
+export const handler = withEvents({ functionName: 'on-deploy', schema: CodeDeployStateEvent, deadLetters: deadLetters() }, (event) => handle(event, deps));

@@ -1,6 +1,6 @@
 import type { ActionExecutionEvent, CodePipelineEvent, PipelineExecutionEvent, StageExecutionEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
-import { metrics, MetricUnit } from '../../shared/metrics';
+import { countOnce, metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
 import type { ExecutionRevision, ExecutionStep, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
@@ -66,11 +66,12 @@ const stepOf = (event: CodePipelineEvent): ExecutionStep => ({ pipeline: event.d
 
 async function actionChanged(event: ActionExecutionEvent, { route, lookups }: Scope, { ledger, notifications }: OnPipelineDeps) {
   const { stage, action, state, type } = event.detail;
-  const [, link] = await Promise.all([ledger.recordStep({ ...stepOf(event), stage, action }), linkAction(event, lookups, ledger), notifications.publish([pipelineNotification(event, route)])]);
+  const [isNew, link] = await Promise.all([ledger.recordStep({ ...stepOf(event), stage, action }), linkAction(event, lookups, ledger), notifications.publish([pipelineNotification(event, route)])]);
   if (type?.category === 'Approval' && state === 'STARTED') {
     logger.info('manual approval waiting', { stage, action });
     metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
   } else logger.info('action state', { stage, action, state, category: type?.category, link });
+  countOnce(isNew);
   return { state, link };
 }
 
@@ -90,7 +91,7 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const { policy, pipelines, ledger, notifications } = deps;
   logger.info('pipeline state', { state });
-  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction, scope.sourceProvider)]);
+  const [isNew, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction, scope.sourceProvider)]);
   const plan = planPromotion(event, policy, revision);
   // read once: the commits go to the team whatever the state, the DORA facts count a success
   const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision, scope, deps) : undefined, startPipelines(plan, pipelines), recordConnectionCommit(event, revision, ledger)]);
@@ -100,6 +101,7 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
     metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
     metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
   }
+  countOnce(isNew);
   const dora = listing && state === 'SUCCEEDED' ? await claimFacts(doraFactsOf(event, revision?.commitId, listing), ledger) : [];
   return { state, dora, promoted, skipped: plan.skipped };
 }

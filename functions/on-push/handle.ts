@@ -1,6 +1,6 @@
 import type { CodeCommitReferenceEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
-import { metrics, MetricUnit } from '../../shared/metrics';
+import { countOnce, metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
 import type { Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
@@ -28,12 +28,13 @@ export async function handle(event: CodeCommitReferenceEvent, { policy, source, 
   }
   const { repository, branch, commit } = plan;
   const commitId = event.detail.commitId!; // a push that is not ignored has one
-  const [, started] = await Promise.all([
+  const [isNew, started] = await Promise.all([
     ledger.recordPush({ repository, branch, commitId, author: commit?.author, title: commit && clipText(commit.message.split('\n')[0]!, 500), pushedAt: event.time, eventId: event.id }),
     startPipelines(plan, pipelines),
   ]);
   // a pipeline may live in another region than its repository
   const startedWhere = started.map((execution) => ({ ...execution, region: findPipeline(policy, execution.pipeline)?.rule.region ?? event.region }));
   await notifications.publish(pushNotifications(event, { repository, branch, commitId, commit }, startedWhere, teamFor(policy, { repository })));
+  countOnce(isNew);
   return { started, skipped: plan.skipped };
 }

@@ -102,11 +102,12 @@ export async function startLocalStack(localDir: string, ports?: StackPorts, echo
       RC_EVENTBRIDGE_PUBSUB_PORT: String(pubSub),
       RC_SNS_PORT: String(sns),
       RC_SLACK_PORT: new URL(slack.url).port,
-      // the functions' AWS SDK finds DynamoDB, SNS, Parameter Store and Lambda's Invoke (serverless-offline's) here; nothing else local takes credentials
+      RC_SSM_PORT: String(ssm.port),
+      // the functions' AWS SDK finds DynamoDB, SNS and Lambda's Invoke (serverless-offline's) here, and their
+      // secrets the Parameter Store stand-in, as the Parameters and Secrets extension; nothing else local takes credentials
       AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambda}`,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${sns}`,
-      AWS_ENDPOINT_URL_SSM: ssm.url,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: '',

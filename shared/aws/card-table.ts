@@ -21,27 +21,52 @@ export function cardTable<State>(client: DynamoDBDocumentClient, tableName: stri
     return Item?.cardKey as string | undefined;
   };
   const holdsLease = { ConditionExpression: 'lease.#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' } };
+  /** Where a message just posted is, for the write that ends the lease. */
+  const where = (message?: { channel: string; ts?: string }) => ({
+    set: [...(message ? ['channel = :channel'] : []), ...(message?.ts ? ['ts = :ts'] : [])],
+    values: { ...(message ? { ':channel': message.channel } : {}), ...(message?.ts ? { ':ts': message.ts } : {}) },
+  });
+  const recording = (channel: string, notification: ReleaseNotification) => ({
+    update: 'SET inbox = list_append(if_not_exists(inbox, :none), :notification), channel = if_not_exists(channel, :channel), shownVersion = if_not_exists(shownVersion, :zero), expiresAt = :expiresAt',
+    condition: 'attribute_not_exists(seen) OR NOT contains(seen, :idValue)',
+    values: { ':none': [], ':notification': [notification], ':channel': channel, ':zero': 0, ':one': 1, ':id': new Set([notification.id]), ':idValue': notification.id, ':expiresAt': expiresAt() },
+  });
 
   return {
     get,
     cardOf,
     async record(key, channel, notification) {
+      const { update, condition, values } = recording(channel, notification);
       try {
         const { Attributes } = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: cardKey(key),
-            UpdateExpression:
-              'SET inbox = list_append(if_not_exists(inbox, :none), :notification), channel = if_not_exists(channel, :channel), shownVersion = if_not_exists(shownVersion, :zero), expiresAt = :expiresAt ADD version :one, seen :id',
-            ConditionExpression: 'attribute_not_exists(seen) OR NOT contains(seen, :idValue)',
-            ExpressionAttributeValues: { ':none': [], ':notification': [notification], ':channel': channel, ':zero': 0, ':one': 1, ':id': new Set([notification.id]), ':idValue': notification.id, ':expiresAt': expiresAt() },
-            ReturnValues: 'UPDATED_NEW',
-          }),
+          new UpdateCommand({ TableName: tableName, Key: cardKey(key), UpdateExpression: `${update} ADD version :one, seen :id`, ConditionExpression: condition, ExpressionAttributeValues: values, ReturnValues: 'UPDATED_NEW' }),
         );
         return Attributes!.version as number;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         return (await get(key))!.version;
+      }
+    },
+    async recordTaking(key, channel, notification, lease) {
+      const { update, condition, values } = recording(channel, notification);
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: cardKey(key),
+            UpdateExpression: `${update}, lease = :lease ADD version :one, seen :id`,
+            ConditionExpression: `(${condition}) AND (attribute_not_exists(lease) OR lease.#until < :now)`,
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ...values, ':lease': lease, ':now': lease.since },
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        // the card as it was, with what this write added
+        const before = toCard(Attributes ?? {}) as StoredCard<State>;
+        return { ...before, channel: before.channel ?? channel, inbox: [...before.inbox, notification], version: before.version + 1 };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
       }
     },
     async acquire(key, lease) {
@@ -63,34 +88,21 @@ export function cardTable<State>(client: DynamoDBDocumentClient, tableName: stri
         throw error;
       }
     },
-    posted(key, owner, { channel, ts }) {
+    expire(key, owner, message) {
       return conditional(
         client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: cardKey(key),
-            UpdateExpression: ts ? 'SET channel = :channel, ts = :ts' : 'SET channel = :channel',
-            ...holdsLease,
-            ExpressionAttributeValues: { ':owner': owner, ':channel': channel, ...(ts ? { ':ts': ts } : {}) },
-          }),
-        ),
-      );
-    },
-    expire(key, owner) {
-      return conditional(
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: cardKey(key),
-            UpdateExpression: 'SET lease.#until = :now',
+            UpdateExpression: ['SET lease.#until = :now', ...where(message).set].join(', '),
             ...holdsLease,
             ExpressionAttributeNames: { ...holdsLease.ExpressionAttributeNames, '#until': 'until' },
-            ExpressionAttributeValues: { ':owner': owner, ':now': Date.now() - 1 },
+            ExpressionAttributeValues: { ':owner': owner, ':now': Date.now() - 1, ...where(message).values },
           }),
         ),
       );
     },
-    release(key, owner, { state, version, folded }) {
+    release(key, owner, { state, version, folded, message }) {
       // highest index first: DynamoDB reads every index against the list as it was, dynalite one after another
       const shown = Array.from({ length: folded }, (_, index) => `inbox[${folded - 1 - index}]`);
       return conditional(
@@ -98,10 +110,10 @@ export function cardTable<State>(client: DynamoDBDocumentClient, tableName: stri
           new UpdateCommand({
             TableName: tableName,
             Key: cardKey(key),
-            UpdateExpression: `SET #state = :state, shownVersion = :version REMOVE ${['lease', ...shown].join(', ')}`,
+            UpdateExpression: `SET ${['#state = :state', 'shownVersion = :version', ...where(message).set].join(', ')} REMOVE ${['lease', ...shown].join(', ')}`,
             ...holdsLease,
             ExpressionAttributeNames: { ...holdsLease.ExpressionAttributeNames, '#state': 'state' },
-            ExpressionAttributeValues: { ':owner': owner, ':state': state, ':version': version },
+            ExpressionAttributeValues: { ':owner': owner, ':state': state, ':version': version, ...where(message).values },
           }),
         ),
       );

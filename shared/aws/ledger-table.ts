@@ -18,23 +18,30 @@ export const keys = {
   }),
 };
 
+/** The facts a `DORA#` item holds: its own, and those it carries (a deployment's lead times). */
+export const factsOf = (item: Record<string, unknown>) => [item.fact as DoraFact, ...((item.carried as DoraFact[] | undefined) ?? [])];
+
 export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Ledger {
   const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
-  /** Writes the item unless the condition fails; says whether it wrote. */
+  /**
+   * Writes the item unless the condition fails. Says whether it wrote, and whether the item it
+   * replaced was this very event's (a redelivery): one write does both jobs, with no read.
+   */
   const put = async (item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) => {
     try {
-      await client.send(
+      const { Attributes } = await client.send(
         new PutCommand({
           TableName: tableName,
           Item: { ...item, expiresAt: expiresAt() },
           ConditionExpression: condition?.expression,
           ExpressionAttributeNames: condition?.names,
           ExpressionAttributeValues: condition?.values,
+          ReturnValues: item.eventId === undefined ? undefined : 'ALL_OLD',
         }),
       );
-      return true;
+      return { written: true, repeat: Attributes !== undefined && Attributes.eventId === item.eventId };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return { written: false, repeat: false };
       throw error;
     }
   };
@@ -46,26 +53,29 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
     return items;
   };
   // a later state of a build or deployment replaces an earlier one, never the other way round
+  // (a later state kept, the earlier event is not known to be a repeat: an ended state is the last, so it counts once)
   const newer = (at: string) => ({ expression: 'attribute_not_exists(pk) OR #at <= :at', names: { '#at': 'at' }, values: { ':at': at } });
+  const isNew = async (written: Promise<{ repeat: boolean }>) => !(await written).repeat;
 
   return {
-    async recordPush(push) {
-      await put({ ...keys.push(push.commitId, push.repository, push.branch), ...push }, { expression: 'attribute_not_exists(pk)' });
+    recordPush(push) {
+      // the first push of a commit to a branch is kept; its own redelivery rewrites it, and says so
+      return isNew(put({ ...keys.push(push.commitId, push.repository, push.branch), ...push }, { expression: 'attribute_not_exists(pk) OR eventId = :eventId', values: { ':eventId': push.eventId } }));
     },
-    async recordStep(step) {
-      await put({ ...keys.step(step.pipeline, step.executionId, step.at, step.eventId), ...step });
+    recordStep(step) {
+      return isNew(put({ ...keys.step(step.pipeline, step.executionId, step.at, step.eventId), ...step }));
     },
-    claimFact(fact) {
-      return put({ ...keys.fact(fact), fact }, { expression: 'attribute_not_exists(pk)' });
+    async claimFact(fact, carried = []) {
+      return (await put({ ...keys.fact(fact), fact, ...(carried.length > 0 ? { carried } : {}) }, { expression: 'attribute_not_exists(pk)' })).written;
     },
     async facts(pipeline) {
-      return (await query(`DORA#${pipeline}`, 'FACT#')).map((item) => item.fact as DoraFact);
+      return (await query(`DORA#${pipeline}`, 'FACT#')).flatMap((item) => factsOf(item));
     },
-    async recordBuild(build) {
-      await put({ ...keys.build(build.buildId), ...build }, newer(build.at));
+    recordBuild(build) {
+      return isNew(put({ ...keys.build(build.buildId), ...build }, newer(build.at)));
     },
-    async recordDeployment(deployment) {
-      await put({ ...keys.deployment(deployment.deploymentId), ...deployment }, newer(deployment.at));
+    recordDeployment(deployment) {
+      return isNew(put({ ...keys.deployment(deployment.deploymentId), ...deployment }, newer(deployment.at)));
     },
     async linkToExecution(link) {
       await put({ ...keys.link(link.kind, link.id, link.pipeline, link.executionId), ...link });

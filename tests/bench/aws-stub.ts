@@ -1,6 +1,7 @@
 /**
  * AWS on loopback for the benchmark: answers the JSON-protocol calls the functions make to
- * CodeCommit, CodePipeline, CodeDeploy, SQS, SSM and DynamoDB, SNS's Publish, and Slack's Web API
+ * CodeCommit, CodePipeline, CodeDeploy, SQS and DynamoDB, SNS's Publish, Parameter Store as the
+ * Parameters and Secrets Lambda Extension serves it, and Slack's Web API
  * under /api/; counts every call by operation and keeps what was published. DynamoDB is answered
  * from memory for the few expressions the ledger uses (dynalite, which the tests use, spends
  * 5-25 ms a call, more than the functions themselves).
@@ -53,21 +54,25 @@ const CONDITION_FAILED = { error: 'com.amazonaws.dynamodb.v20120810#ConditionalC
 function updatedCard(expression: string, old: Record<string, any> | undefined, key: Record<string, unknown>, values: Record<string, any>): Record<string, any> | typeof CONDITION_FAILED | undefined {
   const item = structuredClone(old) ?? { ...key };
   const holds = old?.lease?.owner === values[':owner'];
+  const leaseHeld = old?.lease && old.lease.until >= values[':now'];
+  // where a holder's message is, saved as it ends its lease
+  const where = () => Object.assign(item, { channel: values[':channel'] ?? item.channel, ts: values[':ts'] ?? item.ts });
   if (expression.startsWith('SET inbox')) {
-    if (old?.seen?.has(values[':idValue'])) return CONDITION_FAILED;
+    const taking = expression.includes('lease = :lease');
+    if (old?.seen?.has(values[':idValue']) || (taking && leaseHeld)) return CONDITION_FAILED;
     Object.assign(item, { inbox: [...(item.inbox ?? []), ...values[':notification']], channel: item.channel ?? values[':channel'], shownVersion: item.shownVersion ?? 0, version: (item.version ?? 0) + 1, seen: new Set([...(item.seen ?? []), ...values[':id']]) });
+    if (taking) item.lease = values[':lease'];
   } else if (expression === 'SET lease = :lease') {
-    if (!old || (old.lease && old.lease.until >= values[':now'])) return CONDITION_FAILED;
+    if (!old || leaseHeld) return CONDITION_FAILED;
     item.lease = values[':lease'];
-  } else if (expression.startsWith('SET channel = :channel')) {
-    if (!holds) return CONDITION_FAILED;
-    Object.assign(item, { channel: values[':channel'], ts: values[':ts'] ?? item.ts });
   } else if (expression.startsWith('SET lease.#until')) {
     if (!holds) return CONDITION_FAILED;
     item.lease.until = values[':now'];
+    where();
   } else if (expression.startsWith('SET #state')) {
     if (!holds) return CONDITION_FAILED;
     Object.assign(item, { state: values[':state'], shownVersion: values[':version'], inbox: item.inbox.slice(expression.split('inbox[').length - 1) });
+    where();
     delete item.lease;
   } else if (expression.startsWith('SET cardKey')) item.cardKey = values[':key'];
   else if (expression.startsWith('SET held')) {
@@ -77,7 +82,7 @@ function updatedCard(expression: string, old: Record<string, any> | undefined, k
   return item;
 }
 
-/** PutItem (with the ledger's two conditions), GetItem, UpdateItem (the Slack card's) and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
+/** PutItem (with the ledger's conditions), GetItem, UpdateItem (the Slack card's) and Query (begins_with, BETWEEN, >; direction, Limit) over one table in memory. */
 function memoryTable() {
   const items = new Map<string, Map<string, Item>>();
   const sortKeys = new Map<string, string[]>(); // per partition, kept sorted
@@ -96,11 +101,12 @@ function memoryTable() {
       items.clear();
       sortKeys.clear();
     },
-    PutItem({ Item, ConditionExpression, ExpressionAttributeValues = {} }: { Item: Item; ConditionExpression?: string; ExpressionAttributeValues?: Item }) {
+    PutItem({ Item, ConditionExpression, ExpressionAttributeValues = {}, ReturnValues }: { Item: Item; ConditionExpression?: string; ExpressionAttributeValues?: Item; ReturnValues?: string }) {
       const partition = items.get(text(Item.pk)) ?? new Map<string, Item>();
       const existing = partition.get(text(Item.sk));
       const newer = ConditionExpression?.includes('<= :at') && existing && text(existing.at) > text(ExpressionAttributeValues[':at']);
-      if (existing && (ConditionExpression === 'attribute_not_exists(pk)' || newer)) return CONDITION_FAILED;
+      const another = ConditionExpression?.includes('eventId = :eventId') && existing && text(existing.eventId) !== text(ExpressionAttributeValues[':eventId']);
+      if (existing && (ConditionExpression === 'attribute_not_exists(pk)' || newer || another)) return CONDITION_FAILED;
       if (!existing) {
         const keys = sortKeys.get(text(Item.pk)) ?? [];
         keys.splice(firstAtOrAfter(keys, text(Item.sk)), 0, text(Item.sk));
@@ -108,7 +114,7 @@ function memoryTable() {
       }
       partition.set(text(Item.sk), Item);
       items.set(text(Item.pk), partition);
-      return {};
+      return ReturnValues === 'ALL_OLD' && existing ? { Attributes: existing } : {};
     },
     GetItem({ Key }: { Key: Item }) {
       const item = items.get(text(Key.pk))?.get(text(Key.sk));
@@ -166,7 +172,9 @@ export async function startAwsStub(): Promise<AwsStub> {
     const text = await body(request);
     // SNS speaks the query protocol: the action is in the form body, not a header; Slack's method is the path
     const slackMethod = request.url?.startsWith('/api/') ? request.url.slice('/api/'.length) : undefined;
-    const target = slackMethod ? `Slack ${slackMethod}` : String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
+    // the Parameters and Secrets extension's read, which is a GetParameter on its first use in a container
+    const extension = request.url?.startsWith('/systemsmanager/parameters/get') ? new URL(request.url, 'http://localhost').searchParams : undefined;
+    const target = slackMethod ? `Slack ${slackMethod}` : extension ? 'AmazonSSM.GetParameter' : String(request.headers['x-amz-target'] ?? (text.startsWith('Action=Publish') ? 'SNS.Publish' : ''));
     calls.set(target, (calls.get(target) ?? 0) + 1);
     if (slackMethod) {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C0BENCH', ts: `${Date.now() / 1000}` }));
@@ -189,7 +197,8 @@ export async function startAwsStub(): Promise<AwsStub> {
       response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer(JSON.parse(text || '{}') as Record<string, unknown>)));
+    const input = extension ? { Name: extension.get('name'), WithDecryption: extension.get('withDecryption') === 'true' } : (JSON.parse(text || '{}') as Record<string, unknown>);
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer(input)));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -100,13 +100,14 @@ describe('serverless package', () => {
     const notifySlack = ofType('AWS::Lambda::Function').find((fn) => fn.Properties.FunctionName === 'release-conductor-test-notify-slack');
     expect(notifySlack!.Properties.Environment.Variables).toMatchObject({ SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token' });
     expect(JSON.stringify(notifySlack!.Properties.Environment.Variables)).not.toMatch(/xox[bp]-|hooks\.slack\.com/);
+    // the token is read through the Parameters and Secrets extension, an arm64 layer like the function
+    expect(notifySlack!.Properties.Layers).toEqual([expect.stringMatching(/^arn:aws:lambda:us-east-1:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/)]);
   });
 
   // Bundled SDK commands that no code path sends, and why; everything else a bundle holds must be in its role.
   const NEVER_SENT: [RegExp, string][] = [
     [/^dynamodb:(DescribeEndpoints|Scan)$/, "the DynamoDB client's endpoint discovery (off) and paginators module"],
     [/^sqs:(?!SendMessage$)/, 'the SQS client is imported whole, lazily, for the first dead letter; only SendMessage is sent'],
-    [/^ssm:(GetParameters|GetParametersByPath|PutParameter)$/, "Powertools' SSMProvider; notify-slack calls getParameter only"],
     [/^sts:(?!AssumeRole$)/, 'the STS client is imported whole, lazily, for the first member account; only AssumeRole is sent'],
   ];
   // Adapter methods a function bundles but never calls (one adapter object serves several functions).
@@ -126,6 +127,8 @@ describe('serverless package', () => {
   const IAM_ACTION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
   // Lambda, not the code, sends a failed asynchronous invocation to its SQS on-failure destination, with the function's role
   const DESTINATION: Record<string, string[]> = { 'act-from-slack': ['sqs:SendMessage'] };
+  // the Parameters and Secrets extension (a layer) reads the Slack secrets for the code, with the function's role
+  const EXTENSION: Record<string, string[]> = { 'notify-slack': ['ssm:GetParameter'], 'slack-interactions': ['ssm:GetParameter'], 'act-from-slack': ['ssm:GetParameter'] };
 
   it.each(['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'on-alarm', 'notify-slack', 'slack-interactions', 'act-from-slack'])('gives %s a role of its own with exactly the actions its code sends, scoped, no *', async (name) => {
     const fn = ofType('AWS::Lambda::Function').find((candidate) => candidate.Properties.FunctionName === `release-conductor-test-${name}`)!;
@@ -138,7 +141,7 @@ describe('serverless package', () => {
     const sent = (await sdkCommandsIn(`functions/${name}/handler.ts`))
       .map((command) => IAM_ACTION[command] ?? command).filter((action) => !NEVER_SENT.some(([pattern]) => pattern.test(action)) && !UNCALLED[name]?.includes(action));
     // publishing to the KMS-encrypted topic takes the key too
-    const expected = [...new Set([...sent, ...(sent.includes('sns:Publish') ? ['kms:GenerateDataKey', 'kms:Decrypt'] : []), ...(DESTINATION[name] ?? [])])].sort();
+    const expected = [...new Set([...sent, ...(sent.includes('sns:Publish') ? ['kms:GenerateDataKey', 'kms:Decrypt'] : []), ...(DESTINATION[name] ?? []), ...(EXTENSION[name] ?? [])])].sort();
     expect([...granted].sort()).toEqual(expected);
     for (const statement of statements) {
       for (const action of statement.Action) expect(action).not.toMatch(/\*/);

@@ -11,6 +11,7 @@ import { putEvents } from '../../infra/local/event-bus-client';
 import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
 import { localFiles } from '../../shared/local/files';
 import { dynamoDbUrl, eventBridgeUrl, linesAfter, localDir } from '../support/local-stack-env';
+import { factsOf } from '../../shared/aws/ledger-table';
 import { sample } from '../support/samples';
 
 // A scripted week of MyFirstPipeline (production), Monday 2026-11-16 to Sunday 2026-11-22, sent
@@ -90,7 +91,7 @@ describe('a week of releases through the local stack', () => {
     const deployed = WEEK.filter((step) => step.result === 'SUCCEEDED');
     // this week's: the other tests deploy MyFirstPipeline on the same stack
     const ours = new Set([...executions.values()].map(({ executionId }) => executionId));
-    const facts = Items.map((item) => item.fact as { kind: string; executionId: string }).filter((fact) => ours.has(fact.executionId));
+    const facts = Items.flatMap((item) => factsOf(item)).filter((fact) => ours.has(fact.executionId));
     expect(facts).toHaveLength(2 * deployed.length + 2);
     expect(facts).toEqual(
       expect.arrayContaining(

@@ -164,7 +164,7 @@ describe(`a replay of ${EXECUTIONS} executions against AWS, DynamoDB and Slack t
       AWS_ENDPOINT_URL_SNS: aws.url,
       AWS_ENDPOINT_URL_SQS: aws.url,
       AWS_ENDPOINT_URL_DYNAMODB: faultyDynamo.url,
-      AWS_ENDPOINT_URL_SSM: ssm.url,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ssm.port),
       RC_AWS_REQUEST_TIMEOUT_MS: '1000',
       RC_SLACK_TIMEOUT_MS: '1000',
       LEDGER_TABLE: 'replay-ledger',

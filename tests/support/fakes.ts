@@ -36,8 +36,8 @@ import { bounded, ReleaseNotification } from '../../shared/release-notification'
 export function memoryLedger() {
   const pushes = new Map<string, PushRecord>();
   const steps = new Map<string, ExecutionStep>();
-  /** Per pipeline, by fact key: the table's `DORA#` items. */
-  const facts = new Map<string, Map<string, DoraFact>>();
+  /** Per pipeline, by fact key: the table's `DORA#` items, each a fact and those it carries. */
+  const facts = new Map<string, Map<string, DoraFact[]>>();
   const builds = new Map<string, BuildRecord>();
   const deployments = new Map<string, DeploymentRecord>();
   /** Per `BUILD#id` or `DEPLOYMENT#id`, by `pipeline#executionId`. */
@@ -48,28 +48,37 @@ export function memoryLedger() {
   const ledger: Ledger = {
     async recordPush(push) {
       const key = [push.commitId, push.repository, push.branch].join('#');
-      if (!pushes.has(key)) pushes.set(key, structuredClone(push));
+      const known = pushes.get(key);
+      if (!known) pushes.set(key, structuredClone(push));
+      return known?.eventId !== push.eventId;
     },
     async recordStep(step) {
-      steps.set([step.pipeline, step.executionId, step.at, step.eventId].join('#'), structuredClone(step));
+      const key = [step.pipeline, step.executionId, step.at, step.eventId].join('#');
+      const known = steps.has(key);
+      steps.set(key, structuredClone(step));
+      return !known;
     },
-    async claimFact(fact) {
-      const claimed = facts.get(fact.pipeline) ?? new Map<string, DoraFact>();
+    async claimFact(fact, carried = []) {
+      const claimed = facts.get(fact.pipeline) ?? new Map<string, DoraFact[]>();
       facts.set(fact.pipeline, claimed);
       if (claimed.has(factKey(fact))) return false;
-      claimed.set(factKey(fact), structuredClone(fact));
+      claimed.set(factKey(fact), structuredClone([fact, ...carried]));
       return true;
     },
     async facts(pipeline) {
-      return sorted(facts.get(pipeline)).map(([, fact]) => structuredClone(fact));
+      return sorted(facts.get(pipeline)).flatMap(([, item]) => structuredClone(item));
     },
     async recordBuild(build) {
       const known = builds.get(shortBuildId(build.buildId));
-      if (!known || known.at <= build.at) builds.set(shortBuildId(build.buildId), structuredClone(build));
+      if (known && known.at > build.at) return true;
+      builds.set(shortBuildId(build.buildId), structuredClone(build));
+      return known?.eventId !== build.eventId;
     },
     async recordDeployment(deployment) {
       const known = deployments.get(deployment.deploymentId);
-      if (!known || known.at <= deployment.at) deployments.set(deployment.deploymentId, structuredClone(deployment));
+      if (known && known.at > deployment.at) return true;
+      deployments.set(deployment.deploymentId, structuredClone(deployment));
+      return known?.eventId !== deployment.eventId;
     },
     async linkToExecution(link) {
       const key = linkKey(link.kind, link.id);
@@ -299,22 +308,25 @@ export function memoryCards<State>(): CardStore<State> {
       card.lease = { ...lease };
       return before;
     },
-    async posted(key, owner, { channel, ts }) {
-      const card = held(key, owner);
-      if (!card) return false;
-      card.channel = channel;
-      if (ts) card.ts = ts;
-      return true;
+    async recordTaking(key, channel, notification, lease) {
+      const card = cards.get(key);
+      if (card && (card.seen.has(notification.id) || (card.lease && card.lease.until >= lease.since))) return undefined;
+      await this.record(key, channel, notification);
+      return this.acquire(key, lease);
     },
-    async expire(key, owner) {
+    async expire(key, owner, message) {
       const card = held(key, owner);
       if (!card) return false;
+      if (message) card.channel = message.channel;
+      if (message?.ts) card.ts = message.ts;
       card.lease!.until = Date.now() - 1;
       return true;
     },
-    async release(key, owner, { state, version, folded }) {
+    async release(key, owner, { state, version, folded, message }) {
       const card = held(key, owner);
       if (!card) return false;
+      if (message) card.channel = message.channel;
+      if (message?.ts) card.ts = message.ts;
       card.state = structuredClone(state);
       card.shownVersion = version;
       card.inbox.splice(0, folded);

@@ -4,7 +4,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../infra/local/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../infra/local/endpoints';
@@ -90,7 +90,7 @@ export function handlerHarness() {
       DEAD_LETTER_QUEUE_URL: QUEUE_URL,
       AWS_ENDPOINT_URL_SNS: sns.url,
       NOTIFICATIONS_TOPIC_ARN: topicArnOf(TOPIC),
-      AWS_ENDPOINT_URL_SSM: ssm.url,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ssm.port),
       SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/test/slack-bot-token',
       SLACK_API_URL: slack.apiUrl,
       RC_SLACK_TIMEOUT_MS: '500',
@@ -106,18 +106,7 @@ export function handlerHarness() {
     };
   });
   afterAll(() => Promise.all([dynamo.close(), dynamoFaults.close(), sns.close(), ssm.close(), slack.close()]));
-  /** Removes the idempotency records, as their expiry would: the next delivery of an event is handled anew. */
-  const forgetIdempotency = async () => {
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-    for (const fn of ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'on-alarm', 'notify-slack']) {
-      const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'handler-test-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `idempotency#${fn}` } }));
-      for (const { pk, sk } of Items) await documents.send(new DeleteCommand({ TableName: 'handler-test-ledger', Key: { pk, sk } }));
-    }
-  };
-
   beforeEach(async () => {
-    // each test starts with no idempotency records: a test replays an event only within itself
-    await forgetIdempotency();
     published.length = 0;
     for (const client of Object.values(aws)) client.reset();
     answerByDefault();
@@ -156,5 +145,5 @@ export function handlerHarness() {
     await run(functionOfSample(file), event);
     return (await notifications(before + 1))[before]!.notification;
   };
-  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, forgetIdempotency, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
+  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
 }

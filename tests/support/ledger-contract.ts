@@ -32,6 +32,26 @@ export function ledgerContract(create: () => LedgerUnderTest | Promise<LedgerUnd
     expect(await ledger.pushes(commit)).toEqual([expect.objectContaining({ branch: 'feature/a', eventId: 'e1' }), expect.objectContaining({ branch: 'main', eventId: 'e3' })]);
   });
 
+  it("answers whether each event's record is new: false only for the same event recorded again", async () => {
+    const commit = commitId();
+    const push = { repository: 'MyDemoRepo', commitId: commit, branch: 'main', pushedAt: '2026-11-20T12:00:00Z' };
+    expect(await ledger.recordPush({ ...push, eventId: 'p1' })).toBe(true);
+    expect(await ledger.recordPush({ ...push, eventId: 'p1' })).toBe(false);
+    // another event of the same push: new, and the first is kept
+    expect(await ledger.recordPush({ ...push, eventId: 'p2' })).toBe(true);
+    const step = { pipeline: unique('Steps'), executionId: 'x1', state: 'STARTED', at: '2026-11-21T09:50:00Z', eventId: 's1' };
+    expect(await ledger.recordStep(step)).toBe(true);
+    expect(await ledger.recordStep(step)).toBe(false);
+    expect(await ledger.recordStep({ ...step, eventId: 's2' })).toBe(true);
+    const build = { buildId: `${unique('project')}:${randomUUID()}`, project: 'project', status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z', eventId: 'b1' };
+    expect(await ledger.recordBuild(build)).toBe(true);
+    expect(await ledger.recordBuild(build)).toBe(false);
+    expect(await ledger.recordBuild({ ...build, status: 'IN_PROGRESS', at: '2026-11-21T09:56:00Z', eventId: 'b0' })).toBe(true);
+    const deployment = { deploymentId: `d-${randomBytes(5).toString('hex').toUpperCase()}`, application: 'app', deploymentGroup: 'group', state: 'SUCCESS', at: '2026-11-21T10:05:00Z', eventId: 'd1' };
+    expect(await ledger.recordDeployment(deployment)).toBe(true);
+    expect(await ledger.recordDeployment(deployment)).toBe(false);
+  });
+
   it('claims a DORA fact once per pipeline, whatever else the second claim says, and lists what was claimed', async () => {
     const pipeline = unique('Facts');
     const deployment = { kind: 'deployment', pipeline, executionId: 'x1', at: '2026-11-21T10:00:00Z' } as const;
@@ -47,13 +67,24 @@ export function ledgerContract(create: () => LedgerUnderTest | Promise<LedgerUnd
     expect(await ledger.facts(unique('Nothing'))).toEqual([]);
   });
 
+  it('claims a deployment with the lead times it carries as one fact: all of them once, and lists each', async () => {
+    const pipeline = unique('Carried');
+    const deployment = { kind: 'deployment', pipeline, executionId: 'x1', at: '2026-11-21T10:00:00Z' } as const;
+    const leadTimes = ['a', 'b'].map((commit) => ({ kind: 'lead-time', pipeline, executionId: 'x1', commitId: commit.repeat(40), at: '2026-11-21T10:00:00Z', seconds: 600 }) as const);
+    expect(await ledger.claimFact(deployment, leadTimes)).toBe(true);
+    expect(await ledger.claimFact(deployment, leadTimes)).toBe(false);
+    expect(await ledger.claimFact(deployment)).toBe(false);
+    expect(await ledger.facts(pipeline)).toEqual(expect.arrayContaining([deployment, ...leadTimes]));
+    expect(await ledger.facts(pipeline)).toHaveLength(3);
+  });
+
   it("keeps a build's newer state, found by CodeBuild's ARN or CodePipeline's project:uuid", async () => {
     const short = `${unique('project')}:${randomUUID()}`;
     const arn = `arn:aws:codebuild:us-west-2:123456789012:build/${short}`;
-    await ledger.recordBuild({ buildId: arn, project: 'project', status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z', durationSeconds: 114, pipeline: 'MyFirstPipeline' });
-    await ledger.recordBuild({ buildId: arn, project: 'project', status: 'IN_PROGRESS', at: '2026-11-21T09:56:00Z' });
+    await ledger.recordBuild({ buildId: arn, project: 'project', status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z', durationSeconds: 114, pipeline: 'MyFirstPipeline', eventId: 'ev1' });
+    await ledger.recordBuild({ buildId: arn, project: 'project', status: 'IN_PROGRESS', at: '2026-11-21T09:56:00Z', eventId: 'ev2' });
     expect(await ledger.build(short)).toMatchObject({ status: 'SUCCEEDED', durationSeconds: 114, pipeline: 'MyFirstPipeline' });
-    await ledger.recordBuild({ buildId: short, project: 'project', status: 'FAILED', at: '2026-11-21T09:59:00Z' });
+    await ledger.recordBuild({ buildId: short, project: 'project', status: 'FAILED', at: '2026-11-21T09:59:00Z', eventId: 'ev3' });
     expect(await ledger.build(arn)).toMatchObject({ status: 'FAILED', at: '2026-11-21T09:59:00Z' });
     expect(await ledger.build(`${unique('project')}:${randomUUID()}`)).toBeUndefined();
   });
@@ -61,8 +92,8 @@ export function ledgerContract(create: () => LedgerUnderTest | Promise<LedgerUnd
   it("keeps a deployment's newer state, with CodeDeploy's error", async () => {
     const deploymentId = `d-${randomBytes(5).toString('hex').toUpperCase()}`;
     const deployment = { deploymentId, application: 'myApplication', deploymentGroup: 'myDeploymentGroup' };
-    await ledger.recordDeployment({ ...deployment, state: 'FAILURE', at: '2026-11-21T10:05:00Z', durationSeconds: 125, error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed' } });
-    await ledger.recordDeployment({ ...deployment, state: 'START', at: '2026-11-21T10:00:00Z' });
+    await ledger.recordDeployment({ ...deployment, state: 'FAILURE', at: '2026-11-21T10:05:00Z', durationSeconds: 125, error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed' }, eventId: 'ev4' });
+    await ledger.recordDeployment({ ...deployment, state: 'START', at: '2026-11-21T10:00:00Z', eventId: 'ev5' });
     expect(await ledger.deployment(deploymentId)).toMatchObject({ state: 'FAILURE', durationSeconds: 125, error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed' } });
   });
 
@@ -70,7 +101,7 @@ export function ledgerContract(create: () => LedgerUnderTest | Promise<LedgerUnd
     const pipeline = unique('Linked');
     const short = `${unique('project')}:${randomUUID()}`;
     const deploymentId = `d-${randomBytes(5).toString('hex').toUpperCase()}`;
-    await ledger.recordBuild({ buildId: short, project: 'project', status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z' });
+    await ledger.recordBuild({ buildId: short, project: 'project', status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z', eventId: 'ev6' });
     expect(await ledger.executionOf('build', short)).toBeUndefined();
     const link = { kind: 'build' as const, id: short, pipeline, executionId: 'x1', stage: 'Build', action: 'Build' };
     await ledger.linkToExecution(link);
@@ -113,20 +144,30 @@ export function cardStoreContract(create: () => CardStore<unknown> | Promise<Car
     expect((await cards.get(key))?.lease).toEqual(lease('b', 2_001, 3_000));
   });
 
-  it('lets only the holder say where the message went and save what it showed, which frees the card', async () => {
+  it('records a notification and takes the free lease in one write, or does neither when the notification was seen or the card is held', async () => {
+    expect(await cards.recordTaking(key, '#deploys', notification('n1'), lease('a'))).toEqual({ channel: '#deploys', inbox: [notification('n1')], version: 1, shownVersion: 0 });
+    expect((await cards.get(key))?.lease).toMatchObject({ owner: 'a' });
+    expect(await cards.recordTaking(key, '#deploys', notification('n2'), lease('b'))).toBeUndefined();
+    expect(await cards.get(key)).toMatchObject({ inbox: [notification('n1')], version: 1 });
+    expect(await cards.release(key, 'a', { state: { shown: 'n1' }, version: 1, folded: 1, message: { channel: 'C00000001', ts: '1764504000.000100' } })).toBe(true);
+    expect(await cards.recordTaking(key, '#elsewhere', notification('n1'), lease('c'))).toBeUndefined();
+    expect(await cards.recordTaking(key, '#elsewhere', notification('n2'), lease('c'))).toEqual({ channel: 'C00000001', ts: '1764504000.000100', state: { shown: 'n1' }, inbox: [notification('n2')], version: 2, shownVersion: 1 });
+    expect((await cards.get(key))?.lease).toMatchObject({ owner: 'c' });
+  });
+
+  it('lets only the holder save what it showed and where the message is, which frees the card', async () => {
     await cards.record(key, '#deploys', notification('n1'));
     await cards.record(key, '#deploys', notification('n2'));
     const taken = await cards.acquire(key, lease('a'));
     await cards.record(key, '#deploys', notification('n3'));
-    expect(await cards.posted(key, 'b', { channel: 'C00000009', ts: '1764504000.000009' })).toBe(false);
-    expect(await cards.posted(key, 'a', { channel: 'C00000001', ts: '1764504000.000100' })).toBe(true);
-    expect(await cards.posted(key, 'a', { channel: 'C00000001' })).toBe(true);
-    expect(await cards.release(key, 'b', { state: { shown: 'by b' }, version: 3, folded: 3 })).toBe(false);
-    expect(await cards.release(key, 'a', { state: { shown: 'by a' }, version: taken!.version, folded: taken!.inbox.length })).toBe(true);
+    expect(await cards.release(key, 'b', { state: { shown: 'by b' }, version: 3, folded: 3, message: { channel: 'C00000009', ts: '1764504000.000009' } })).toBe(false);
+    expect(await cards.release(key, 'a', { state: { shown: 'by a' }, version: taken!.version, folded: taken!.inbox.length, message: { channel: 'C00000001', ts: '1764504000.000100' } })).toBe(true);
     expect(await cards.get(key)).toEqual({ channel: 'C00000001', ts: '1764504000.000100', state: { shown: 'by a' }, inbox: [notification('n3')], version: 3, shownVersion: 2 });
-    expect(await cards.posted(key, 'a', { channel: 'C00000002', ts: '1764504000.000200' })).toBe(false);
     expect(await cards.release(key, 'a', { state: { shown: 'again' }, version: 3, folded: 1 })).toBe(false);
-    expect(await cards.acquire(key, lease('b'))).toMatchObject({ inbox: [notification('n3')], shownVersion: 2 });
+    // a holder that only updated the message keeps where it is
+    await cards.acquire(key, lease('b'));
+    expect(await cards.release(key, 'b', { state: { shown: 'by b' }, version: 3, folded: 1 })).toBe(true);
+    expect(await cards.get(key)).toMatchObject({ channel: 'C00000001', ts: '1764504000.000100', inbox: [], shownVersion: 3 });
   });
 
   it('ends a lease when its holder expires it, and only then, so the next delivery takes over at once', async () => {
@@ -137,6 +178,9 @@ export function cardStoreContract(create: () => CardStore<unknown> | Promise<Car
     expect(await cards.expire(key, 'a')).toBe(true);
     expect((await cards.acquire(key, lease('b')))?.lease).toMatchObject({ owner: 'a' });
     expect(await cards.expire(key, 'a')).toBe(false);
+    // a holder that failed after posting says where the message is
+    expect(await cards.expire(key, 'b', { channel: 'C00000001', ts: '1764504000.000100' })).toBe(true);
+    expect(await cards.acquire(key, lease('c'))).toMatchObject({ channel: 'C00000001', ts: '1764504000.000100', lease: { owner: 'b' } });
   });
 
   it("holds a build's notifications until its card is named, and hands them over each time it is named", async () => {

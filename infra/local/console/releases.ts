@@ -7,6 +7,7 @@
 import { paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TopLevelSpec } from 'vega-lite';
 import type { DoraFact } from '../../../shared/dora';
+import { factsOf } from '../../../shared/aws/ledger-table';
 import { timeAxis } from './time-axis';
 
 export interface TimelineRow {
@@ -60,7 +61,7 @@ export function releasesFromLedger(ledgerItems: Record<string, unknown>[], conte
   const items = ledgerItems as Item[];
   const byPk = Map.groupBy(items, (item) => item.pk);
   const facts = Map.groupBy(
-    items.filter((item) => item.pk.startsWith('DORA#') && item.sk.startsWith('FACT#')).map((item) => item.fact as DoraFact),
+    items.filter((item) => item.pk.startsWith('DORA#') && item.sk.startsWith('FACT#')).flatMap((item) => factsOf(item)),
     (fact) => `${fact.pipeline}\n${fact.executionId}`,
   );
   const links = items.filter((item) => /^(BUILD|DEPLOYMENT)#/.test(item.pk) && item.sk.startsWith('EXECUTION#'));

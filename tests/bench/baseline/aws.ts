@@ -11,13 +11,24 @@ export async function call<T>(target: string, input: object, protocol = '1.1'): 
 }
 
 /** PutItem of string and number attributes; false when the condition failed. */
-export async function putItem(item: Record<string, string | number | undefined>, condition?: string): Promise<boolean> {
+export async function putItem(item: Record<string, string | number | undefined>, condition?: string, values?: Record<string, string>): Promise<boolean> {
+  return (await written(item, condition, values)) !== undefined;
+}
+
+/** An event's own record, as the functions write it: false when the same event (its `eventId`) was recorded before, so counts nothing twice. */
+export async function recordEvent(item: Record<string, string | number | undefined> & { eventId: string }, condition?: string, values?: Record<string, string>): Promise<boolean> {
+  const old = await written(item, condition, values);
+  return old?.eventId?.S !== item.eventId;
+}
+
+async function written(item: Record<string, string | number | undefined>, condition?: string, values?: Record<string, string>): Promise<Record<string, { S?: string }> | undefined> {
   const Item = Object.fromEntries(Object.entries(item).flatMap(([key, value]) => (value === undefined ? [] : [[key, typeof value === 'number' ? { N: String(value) } : { S: value }]])));
+  const ExpressionAttributeValues = values && Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { S: value }]));
   try {
-    await call('DynamoDB_20120810.PutItem', { TableName: process.env.LEDGER_TABLE, Item, ConditionExpression: condition }, '1.0');
-    return true;
+    const { Attributes } = await call<{ Attributes?: Record<string, { S?: string }> }>('DynamoDB_20120810.PutItem', { TableName: process.env.LEDGER_TABLE, Item, ConditionExpression: condition, ExpressionAttributeValues, ReturnValues: 'ALL_OLD' }, '1.0');
+    return Attributes ?? {};
   } catch (error) {
-    if (String(error).includes('ConditionalCheckFailed')) return false;
+    if (String(error).includes('ConditionalCheckFailed')) return undefined;
     throw error;
   }
 }
@@ -68,13 +79,4 @@ export async function publish(notification: { id: string; kind: string; severity
   const body = new URLSearchParams([['Action', 'Publish'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(notification)], ...attributes] as [string, string][]);
   const response = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   if (!response.ok) throw new Error(`SNS Publish: ${response.status} ${await response.text()}`);
-}
-
-/** Idempotency by hand: claim the event id, do the work, mark it done; a claimed id does nothing. */
-export async function once<T>(functionName: string, eventId: string, work: () => Promise<T>): Promise<T | { duplicate: true }> {
-  const key = { pk: `idempotency#${functionName}`, sk: eventId };
-  if (!(await putItem({ ...key, status: 'INPROGRESS', expiresAt: Math.floor(Date.now() / 1000) + 3600 }, 'attribute_not_exists(pk)'))) return { duplicate: true };
-  const result = await work();
-  await call('DynamoDB_20120810.UpdateItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, UpdateExpression: 'SET #s = :done', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':done': { S: 'COMPLETED' } } }, '1.0');
-  return result;
 }

@@ -1,13 +1,22 @@
-// BASELINE (benchmark only): notify-slack by hand: one Slack message per pipeline execution, posted then updated.
+// BASELINE (benchmark only): notify-slack by hand, with the function's card design: the notification
+// recorded and the card's lease taken in one write, the one Slack message posted or updated, the card
+// saved and freed in one more.
+import { randomUUID } from 'node:crypto';
 import policy from '../../../release-policy.yml';
-import { call, getItem, log, once, putItem } from './aws';
+import { call, getItem, log } from './aws';
 
-type Notification = { id: string; kind: string; team: string; result: string; pipeline?: { name: string; executionId: string; stage?: string } };
+type Notification = { id: string; kind: string; team: string; result: string; pipeline?: { name: string; executionId?: string }; build?: { id: string }; deployment?: { id: string } };
 type SnsEvent = { Records?: { Sns?: { Message?: string } }[] };
+type Attribute = { S?: string; N?: string };
 
 let token: Promise<string> | undefined;
+// as notify-slack reads it: from the Parameters and Secrets extension on localhost
 const botToken = () =>
-  (token ??= call<{ Parameter: { Value: string } }>('AmazonSSM.GetParameter', { Name: process.env.SLACK_BOT_TOKEN_PARAMETER, WithDecryption: true }).then(({ Parameter }) => Parameter.Value));
+  (token ??= fetch(`http://localhost:${process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT}/systemsmanager/parameters/get?name=${encodeURIComponent(process.env.SLACK_BOT_TOKEN_PARAMETER ?? '')}&withDecryption=true`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
+  })
+    .then((response) => response.json() as Promise<{ Parameter: { Value: string } }>)
+    .then(({ Parameter }) => Parameter.Value));
 
 async function slack(method: string, body: object): Promise<{ ok: boolean; channel?: string; ts?: string; error?: string }> {
   const response = await fetch(`${process.env.SLACK_API_URL}${method}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await botToken()}` }, body: JSON.stringify(body) });
@@ -16,23 +25,44 @@ async function slack(method: string, body: object): Promise<{ ok: boolean; chann
   return answer;
 }
 
-export const handler = async (event: SnsEvent) => {
-  const notification = JSON.parse(event.Records?.[0]?.Sns?.Message ?? '{}') as Notification;
-  return once('notify-slack', notification.id, () => handle(notification));
-};
+const updateItem = (key: string, input: object) => call<{ Attributes?: Record<string, Attribute> }>('DynamoDB_20120810.UpdateItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ...input }, '1.0');
+
+export const handler = async (event: SnsEvent) => handle(JSON.parse(event.Records?.[0]?.Sns?.Message ?? '{}') as Notification);
 
 async function handle(notification: Notification): Promise<unknown> {
   const channel = policy.teams[notification.team]?.slack?.channel;
   if (!channel) return log('INFO', 'no channel', { team: notification.team });
-  const key = `CARD#${notification.pipeline?.executionId ?? notification.id}`;
+  const externalId = notification.build?.id ?? notification.deployment?.id;
+  const linked = !notification.pipeline?.executionId && externalId ? (await getItem(`CARD#ALIAS#${externalId}`, 'SLACK'))?.cardKey : undefined;
+  const key = linked ?? `CARD#${notification.pipeline?.executionId ? `EXECUTION#${notification.pipeline.name}#${notification.pipeline.executionId}` : `${notification.kind}#${externalId ?? notification.id}`}`;
+  const owner = randomUUID();
+  const now = Date.now();
+  let old: Record<string, Attribute> | undefined;
+  try {
+    ({ Attributes: old = {} } = await updateItem(key, {
+      UpdateExpression: 'SET inbox = list_append(if_not_exists(inbox, :none), :notification), channel = if_not_exists(channel, :channel), shownVersion = if_not_exists(shownVersion, :zero), lease = :lease ADD version :one, seen :id',
+      ConditionExpression: '(attribute_not_exists(seen) OR NOT contains(seen, :idValue)) AND (attribute_not_exists(lease) OR lease.#until < :now)',
+      ExpressionAttributeNames: { '#until': 'until' },
+      ExpressionAttributeValues: {
+        ':none': { L: [] }, ':notification': { L: [{ S: JSON.stringify(notification) }] }, ':channel': { S: channel }, ':zero': { N: '0' }, ':one': { N: '1' },
+        ':id': { SS: [notification.id] }, ':idValue': { S: notification.id }, ':now': { N: String(now) },
+        ':lease': { M: { owner: { S: owner }, since: { N: String(now) }, until: { N: String(now + 10_000) } } },
+      },
+      ReturnValues: 'ALL_OLD',
+    }));
+  } catch (error) {
+    // seen before, or another delivery shows the card (the function then waits for it): nothing more here
+    if (String(error).includes('ConditionalCheckFailed')) return log('INFO', 'slack delivery', { outcome: 'shown' });
+    throw error;
+  }
   const text = `${notification.pipeline?.name ?? notification.kind}: ${notification.result}`;
   const blocks = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-  const card = await getItem(key, 'SLACK');
-  if (card) {
-    await slack('chat.update', { channel: card.channel, ts: card.ts, text, blocks });
-    return log('INFO', 'slack delivery', { outcome: 'updated' });
-  }
-  const posted = await slack('chat.postMessage', { channel, text, blocks });
-  await putItem({ pk: key, sk: 'SLACK', channel: posted.channel, ts: posted.ts });
-  return log('INFO', 'slack delivery', { outcome: 'posted' });
+  const posted = old.ts?.S ? await slack('chat.update', { channel: old.channel?.S, ts: old.ts.S, text, blocks }) : await slack('chat.postMessage', { channel, text, blocks });
+  await updateItem(key, {
+    UpdateExpression: 'SET #state = :state, shownVersion = :version, channel = :channel, ts = :ts REMOVE lease, inbox[0]',
+    ConditionExpression: 'lease.#owner = :owner',
+    ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+    ExpressionAttributeValues: { ':state': { S: text }, ':version': { N: String(Number(old.version?.N ?? 0) + 1) }, ':channel': { S: posted.channel ?? channel }, ':ts': { S: posted.ts ?? old.ts?.S ?? '' }, ':owner': { S: owner } },
+  });
+  return log('INFO', 'slack delivery', { outcome: old.ts?.S ? 'updated' : 'posted' });
 }

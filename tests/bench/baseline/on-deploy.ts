@@ -1,6 +1,6 @@
 // BASELINE (benchmark only): on-deploy by hand.
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, once, publish, putItem, query } from './aws';
+import { call, deadLetter, emf, log, publish, query, recordEvent } from './aws';
 
 const pipelines = Object.values(policy.repositories).flatMap((repository) => repository.pipelines.map((rule) => rule.name));
 
@@ -14,9 +14,9 @@ async function executionOf(deploymentId: string): Promise<string | undefined> {
   return found.flatMap(({ actionExecutionDetails = [] }) => actionExecutionDetails).find((action) => action.output?.executionResult?.externalExecutionId === deploymentId)?.pipelineExecutionId;
 }
 
-type Deployment = { time: string; source: string; detail: { application?: string; deploymentGroup?: string; deploymentId?: string; state?: string } };
+type Deployment = { id: string; time: string; source: string; detail: { application?: string; deploymentGroup?: string; deploymentId?: string; state?: string } };
 
-export const handler = (event: Deployment & { id?: string }) => (event?.id ? once('on-deploy', event.id, () => handle(event)) : handle(event));
+export const handler = (event: Deployment) => handle(event);
 
 async function handle(event: Deployment): Promise<unknown> {
   const { application, deploymentGroup, deploymentId, state } = event?.detail ?? {};
@@ -27,9 +27,9 @@ async function handle(event: Deployment): Promise<unknown> {
     ended ? call<{ deploymentInfo?: { createTime?: number; completeTime?: number; errorInformation?: { message?: string } } }>('CodeDeploy_20141006.GetDeployment', { deploymentId }) : { deploymentInfo: undefined },
   ]);
   const duration = deploymentInfo?.createTime && deploymentInfo.completeTime ? deploymentInfo.completeTime - deploymentInfo.createTime : undefined;
-  const notification = { id: event.time, kind: 'deployment', severity: state === 'FAILURE' ? 'failure' : 'info', team: 'platform', result: state, deploymentId, executionId, durationSeconds: duration, error: deploymentInfo?.errorInformation };
-  await Promise.all([putItem({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time, durationSeconds: duration }), publish(notification)]);
+  const notification = { id: event.id, kind: 'deployment', severity: state === 'FAILURE' ? 'failure' : 'info', team: 'platform', result: state, deploymentId, executionId, durationSeconds: duration, error: deploymentInfo?.errorInformation };
+  const [isNew] = await Promise.all([recordEvent({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time, durationSeconds: duration, eventId: event.id }), publish(notification)]);
   if (!ended) return log('INFO', 'deployment state', { state });
-  emf({ DeploymentSucceeded: state === 'SUCCESS' ? 1 : 0, DeploymentFailed: state === 'FAILURE' ? 1 : 0, ...(duration === undefined ? {} : { DeploymentDuration: duration }) }, { application });
+  if (isNew) emf({ DeploymentSucceeded: state === 'SUCCESS' ? 1 : 0, DeploymentFailed: state === 'FAILURE' ? 1 : 0, ...(duration === undefined ? {} : { DeploymentDuration: duration }) }, { application });
   return log(state === 'SUCCESS' ? 'INFO' : 'WARN', 'deployment ended', { state, error: deploymentInfo?.errorInformation });
 }

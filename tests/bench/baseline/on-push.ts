@@ -1,11 +1,11 @@
 // BASELINE (benchmark only): on-push by hand.
 import picomatch from 'picomatch';
 import policy from '../../../release-policy.yml';
-import { call, deadLetter, emf, log, once, publish, putItem, token } from './aws';
+import { call, deadLetter, emf, log, publish, recordEvent, token } from './aws';
 
 type Push = { id: string; time: string; source: string; detail: Record<string, string | undefined> };
 
-export const handler = (event: Push & { id?: string }) => (event?.id ? once('on-push', event.id, () => handle(event)) : handle(event));
+export const handler = (event: Push) => handle(event);
 
 async function handle(event: Push): Promise<unknown> {
   const detail = event?.detail;
@@ -36,7 +36,10 @@ async function handle(event: Push): Promise<unknown> {
     }
     return started;
   };
-  const [, started] = await Promise.all([putItem({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name }, 'attribute_not_exists(pk)'), startAll()]);
-  emf({ PipelinesStarted: started });
+  const [isNew, started] = await Promise.all([
+    recordEvent({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name, eventId: event.id }, 'attribute_not_exists(pk) OR eventId = :eventId', { ':eventId': event.id }),
+    startAll(),
+  ]);
+  if (isNew) emf({ PipelinesStarted: started });
   return { started };
 }

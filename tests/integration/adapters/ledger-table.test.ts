@@ -37,15 +37,15 @@ describe('ledgerTable', () => {
 
   it('lets a later state of a build replace an earlier one, never the reverse, and expires items', async () => {
     const build = { buildId: 'arn:build/p:1', project: 'p', commitId: COMMIT, pipeline: 'MyFirstPipeline' };
-    await ledger.recordBuild({ ...build, status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z', durationSeconds: 114 });
-    await ledger.recordBuild({ ...build, status: 'IN_PROGRESS', at: '2026-11-21T09:56:00Z' });
+    await ledger.recordBuild({ ...build, status: 'SUCCEEDED', at: '2026-11-21T09:58:00Z', durationSeconds: 114, eventId: 'ev1' });
+    await ledger.recordBuild({ ...build, status: 'IN_PROGRESS', at: '2026-11-21T09:56:00Z', eventId: 'ev2' });
     const stored = await item(keys.build('arn:build/p:1'));
     expect(stored).toMatchObject({ status: 'SUCCEEDED', durationSeconds: 114, pipeline: 'MyFirstPipeline' });
     expect(stored!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
   });
 
   it('finds a build by the id CodePipeline gives it, whichever form CodeBuild used', async () => {
-    await ledger.recordBuild({ buildId: 'arn:aws:codebuild:us-west-2:123456789012:build/my-sample-project:8745a7a9', project: 'my-sample-project', status: 'FAILED', at: '2026-11-21T10:00:00Z' });
+    await ledger.recordBuild({ buildId: 'arn:aws:codebuild:us-west-2:123456789012:build/my-sample-project:8745a7a9', project: 'my-sample-project', status: 'FAILED', at: '2026-11-21T10:00:00Z', eventId: 'ev3' });
     await ledger.linkToExecution({ kind: 'build', id: 'my-sample-project:8745a7a9', pipeline: 'MyFirstPipeline', executionId: 'x1', stage: 'Build', action: 'Build' });
     const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'ledger-test', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'BUILD#my-sample-project:8745a7a9' } }));
     expect(Items.map((stored) => stored.sk)).toEqual(['BUILD', 'EXECUTION#MyFirstPipeline#x1']);
@@ -53,8 +53,8 @@ describe('ledgerTable', () => {
 
   it('keeps a deployment with CodeDeploy\'s error', async () => {
     const deployment = { deploymentId: 'd-123456789', application: 'app', deploymentGroup: 'group' };
-    await ledger.recordDeployment({ ...deployment, state: 'FAILURE', at: '2026-11-21T10:05:00Z', error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed' } });
-    await ledger.recordDeployment({ ...deployment, state: 'START', at: '2026-11-21T10:00:00Z' });
+    await ledger.recordDeployment({ ...deployment, state: 'FAILURE', at: '2026-11-21T10:05:00Z', error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed' }, eventId: 'ev4' });
+    await ledger.recordDeployment({ ...deployment, state: 'START', at: '2026-11-21T10:00:00Z', eventId: 'ev5' });
     expect(await item(keys.deployment('d-123456789'))).toMatchObject({ state: 'FAILURE', error: { code: 'HEALTH_CONSTRAINTS', message: 'too many failed' } });
   });
 });

@@ -39,7 +39,7 @@ describe('on-build handle', () => {
     const { deps, ledger, notifications } = setUp();
     const event = build('codebuild/build-failed.json');
     const { records } = await emittedMetrics(() => handle(event, deps));
-    expect(await ledger.build(BUILD_ID)).toEqual({ buildId: `arn:aws:codebuild:us-west-2:123456789012:build/${BUILD_ID}`, project: 'my-sample-project', status: 'FAILED', at: event.time, commitId: COMMIT, pipeline: 'MyFirstPipeline', durationSeconds: 114 });
+    expect(await ledger.build(BUILD_ID)).toEqual({ buildId: `arn:aws:codebuild:us-west-2:123456789012:build/${BUILD_ID}`, project: 'my-sample-project', status: 'FAILED', at: event.time, commitId: COMMIT, pipeline: 'MyFirstPipeline', durationSeconds: 114, eventId: event.id });
     expect(notifications.published).toEqual([
       {
         id: event.id,
@@ -61,6 +61,16 @@ describe('on-build handle', () => {
       },
     ]);
     expect(records).toEqual([expect.objectContaining({ project: 'my-sample-project', BuildFailed: 1, BuildSucceeded: 0, BuildDuration: 114 })]);
+  });
+
+  it('handles a redelivered event again without counting it twice: the same record, the same notification (its card keeps it once)', async () => {
+    const { deps, ledger, notifications } = setUp();
+    const event = build('codebuild/build-failed.json');
+    await handle(event, deps);
+    const { records } = await emittedMetrics(() => handle(event, deps));
+    expect(records).toEqual([]);
+    expect(await ledger.build(BUILD_ID)).toMatchObject({ status: 'FAILED', eventId: event.id });
+    expect(notifications.published.map(({ id }) => id)).toEqual([event.id, event.id]);
   });
 
   it('counts nothing while a build runs, and keeps its ended state when the running event comes last', async () => {

@@ -45,7 +45,7 @@ describe('on-deploy handle', () => {
     expect(result).toEqual({ application: 'myApplication', deploymentGroup: 'myDeploymentGroup', deploymentId: DEPLOYMENT, state: 'FAILURE', ended: true, succeeded: false, ...failed, dora: [] });
     expect(deployments.asked).toEqual([DEPLOYMENT]);
     expect(pipelines.reads).toEqual(['MyFirstPipeline', 'feature-preview', 'website'].map((pipeline) => `findActionExecution ${pipeline} ${DEPLOYMENT}`));
-    expect(await ledger.deployment(DEPLOYMENT)).toEqual({ deploymentId: DEPLOYMENT, application: 'myApplication', deploymentGroup: 'myDeploymentGroup', state: 'FAILURE', at: event.time, ...failed });
+    expect(await ledger.deployment(DEPLOYMENT)).toEqual({ deploymentId: DEPLOYMENT, application: 'myApplication', deploymentGroup: 'myDeploymentGroup', state: 'FAILURE', at: event.time, ...failed, eventId: event.id });
     expect(await ledger.executionOf('deployment', DEPLOYMENT)).toEqual({ pipeline: 'MyFirstPipeline', executionId: 'exec-deploy' });
     expect(notifications.published).toEqual([
       {

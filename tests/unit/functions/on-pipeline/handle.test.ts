@@ -312,6 +312,16 @@ repositories:
     expect(notifications.published.map((notification) => notification.id)).toEqual([pipelineEvent('pipeline-succeeded').id, 'redelivered-end']);
   });
 
+  it('handles a redelivered event again without counting it twice: no second metric, the same notification (its card keeps it once)', async () => {
+    const { deps, ledger, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
+    const event = pipelineEvent('pipeline-succeeded');
+    await handle(event, deps);
+    const { records } = await emittedMetrics(() => handle(event, deps));
+    expect(records).toEqual([]);
+    expect(ledger.steps('MyFirstPipeline', EXECUTION)).toHaveLength(1);
+    expect(notifications.published.map(({ id }) => id)).toEqual([event.id, event.id]);
+  });
+
   it('counts the deployment on the retry when the team could not be told the first time', async () => {
     const { deps, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
     const publish = notifications.publish;

@@ -2,6 +2,7 @@ import { handle } from '../../../../functions/on-push/handle';
 import { CodeCommitReferenceEvent } from '../../../../shared/events';
 import { parsePolicy } from '../../../../shared/release-policy';
 import { memoryLedger, memoryNotifications, memoryPipelines, memorySource } from '../../../support/fakes';
+import { emittedMetrics } from '../../../support/metrics';
 import { sampleEvent } from '../../../support/samples';
 
 const policy = parsePolicy(`
@@ -75,6 +76,16 @@ describe('on-push handle', () => {
         ],
       },
     ]);
+  });
+
+  it('handles a redelivered push again without counting it twice: the same start token, so CodePipeline starts nothing new', async () => {
+    const { deps, pipelines } = setUp();
+    const event = push('main');
+    const first = await handle(event, deps);
+    const { result, records } = await emittedMetrics(() => handle(event, deps));
+    expect(result).toEqual(first);
+    expect(records).toEqual([]);
+    expect(new Set(pipelines.starts.map(({ clientRequestToken }) => clientRequestToken)).size).toBe(1);
   });
 
   it('starts a preview for a feature branch when a path it watches changed, asking CodeCommit what changed since the old commit', async () => {
