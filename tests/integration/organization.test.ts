@@ -8,6 +8,7 @@ import { createLocalRepository, referenceChangeEntries } from '../../infra/local
 import { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, LOCAL_REGION } from '../../infra/local/endpoints';
 import { putEvents } from '../../infra/local/event-bus-client';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { factsOf } from '../../shared/aws/ledger-table';
 import { localFiles } from '../../shared/local/files';
 import { readRecordedStarts } from '../../shared/local/recorded-pipelines';
 import { functionLinesOf, linesAfter } from '../support/local-stack-env';
@@ -89,7 +90,7 @@ describe('a member account in another region, through the local bus', () => {
     const fromMember = await after(() => putEvents(stack.eventBridgeUrl, ended(executionId), MEMBER));
     expect(fromMember.filter((line) => line.level === 'ERROR')).toEqual([]);
     const { Items = [] } = await documents().send(new QueryCommand({ TableName: LOCAL_LEDGER_TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DORA#payments-prod' } }));
-    const facts = Items.map((item) => item.fact as { kind: string; executionId: string; commitId?: string });
+    const facts = Items.flatMap(factsOf) as { kind: string; executionId: string; commitId?: string }[];
     expect(facts.map(({ kind, executionId: execution }) => `${kind} ${execution}`).sort()).toEqual([`deployment ${executionId}`, `lead-time ${executionId}`]);
     expect(facts.find((fact) => fact.kind === 'lead-time')?.commitId).toBe(commitId);
   });
