@@ -31,22 +31,17 @@ export interface WriteTally {
 
 type AttributeMap = Record<string, Record<string, unknown>>;
 type WriteRequest = { PutRequest?: { Item: AttributeMap }; DeleteRequest?: { Key: AttributeMap } };
-interface TransactItem {
-  Put?: { TableName: string; Item: AttributeMap };
-  Update?: { TableName: string; Key: AttributeMap };
-  Delete?: { TableName: string; Key: AttributeMap };
-  ConditionCheck?: { TableName: string; Key: AttributeMap };
-}
 
 // The ledger's partition key, as infra/ledger.yml declares it: the one table the stack writes.
 const PARTITION_KEY = (parse(readFileSync(LEDGER_DEFINITION, 'utf8')).Resources.ReleaseLedger.Properties.KeySchema as { AttributeName: string; KeyType: string }[]).find(({ KeyType }) => KeyType === 'HASH')!.AttributeName;
 
-const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+// dynalite has no transactions (TransactWriteItems), and the functions use none
+const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 
 /**
  * The items each write request touches, as `<table> <partition key>`. A condition that fails still
  * consumes write capacity, so every request counts, whatever its answer.
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html (write operations)
  */
 function writtenKeys(operation: string, body: Record<string, any>): string[] {
   const key = (table: string, attributes: AttributeMap | undefined) => `${table} ${String(Object.values(attributes?.[PARTITION_KEY] ?? {})[0] ?? '?')}`;
@@ -58,8 +53,6 @@ function writtenKeys(operation: string, body: Record<string, any>): string[] {
       return [key(body.TableName, body.Key)];
     case 'BatchWriteItem':
       return Object.entries(body.RequestItems as Record<string, WriteRequest[]>).flatMap(([table, requests]) => requests.map((request) => key(table, request.PutRequest?.Item ?? request.DeleteRequest?.Key)));
-    case 'TransactWriteItems':
-      return (body.TransactItems as TransactItem[]).flatMap(({ Put, Update, Delete }) => (Put ? [key(Put.TableName, Put.Item)] : Update ? [key(Update.TableName, Update.Key)] : Delete ? [key(Delete.TableName, Delete.Key)] : []));
   }
   return [];
 }

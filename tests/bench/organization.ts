@@ -19,11 +19,13 @@ const SIZE: OrganizationSize = {
   pipelines: setting('RC_SCALE_PIPELINES', 200),
   teams: setting('RC_SCALE_TEAMS', 20),
   days: setting('RC_SCALE_DAYS', 7),
-  pushesPerDay: setting('RC_SCALE_PUSHES_PER_DAY', 1),
+  pushesPerDay: setting('RC_SCALE_PUSHES_PER_DAY', 0.4),
+  // a Monday
   from: '2026-11-16',
 };
 
-// DynamoDB's throughput per partition: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html
+// DynamoDB's throughput per partition, on demand too: 1000 write request units a second (and 3000 read)
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TroubleshootingThrottlingOnDemand.html
 const PARTITION_WCU_PER_SECOND = 1000;
 // CloudWatch custom metrics, per metric and month, by tier: https://aws.amazon.com/cloudwatch/pricing/
 const METRIC_TIERS = [
@@ -64,9 +66,9 @@ function results(run: WeekRun, seconds: number): string {
     '',
     `\`npm run scale\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB; ${seconds.toFixed(0)} s in all.`,
     '',
-    `A generated week (${week.from.toISOString().slice(0, 10)} to ${new Date(week.to.getTime() - 1).toISOString().slice(0, 10)}) of ${week.size.accounts} accounts, ${week.repositories.length} repositories, ${pipelines} pipelines (a staging and a production one per repository, both on \`main\`) and ${week.teams.length} teams, at most ${week.size.pushesPerDay} push(es) a repository a working day:`,
+    `A generated week (${week.from.toISOString().slice(0, 10)} to ${new Date(week.to.getTime() - 1).toISOString().slice(0, 10)}) of ${week.size.accounts} accounts, ${week.repositories.length} repositories, ${pipelines} pipelines (a staging and a production one per repository, both on \`main\`) and ${week.teams.length} teams, ${week.size.pushesPerDay} pushes a repository a working day (Monday to Friday) on average:`,
     `${week.pushes.length} pushes, ${week.executions.length} executions (${week.executions.filter((run) => run.build === 'FAILED').length} failed builds, ${week.executions.filter((run) => run.deploy === 'FAILURE').length} failed deployments), ${week.alarms.length} production alarms.`,
-    `Events through the local stack's EventBridge: ${events.total} (${events.pushes} pushes, ${events.executions} of CodePipeline, CodeBuild and CodeDeploy, ${events.alarms} of CloudWatch alarms), at most ${process.env.RC_SCALE_WAVE ?? 40} at once; ${run.slackCalls} Slack calls.`,
+    `Events through the local stack's EventBridge: ${events.total} (${events.pushes} pushes, ${events.executions} of CodePipeline, CodeBuild and CodeDeploy, ${events.alarms} of CloudWatch alarms), at most ${process.env.RC_SCALE_WAVE ?? 20} at once; ${run.slackCalls} Slack calls.`,
     '',
     `Checked against the generator: every push, every execution's steps, every build and deployment tied to its execution, every DORA fact in the ledger, \`npm run report\`'s five measures for all production pipelines, each team and each pipeline, and the DORA metrics the functions emitted: ${run.mismatches.length === 0 ? '**all right**' : `**${run.mismatches.length} wrong**`}.`,
     '',

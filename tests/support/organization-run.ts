@@ -26,7 +26,7 @@ import { seededRandom } from './generated-figures';
 import { executionIds, generateWeek, pushEvents, trueFacts, weekEvents, writeAwsAnswers, writeRepositories, type OrganizationSize, type OrganizationWeek } from './organization-week';
 
 /** How many events are delivered at once, at most: each is an invocation in a worker thread of its own (tens of MB each). */
-const WAVE = Number(process.env.RC_SCALE_WAVE ?? 40);
+const WAVE = Number(process.env.RC_SCALE_WAVE ?? 20);
 /** The stack is settled once nothing was written, logged or posted for this long... */
 const QUIET_MS = 4_000;
 /**
@@ -65,10 +65,10 @@ async function activity(stack: LocalStack): Promise<string> {
   return `${total} ${statSync(stack.logFile).size} ${stack.slack.calls().length}`;
 }
 
-/** Counts the failed invocations serverless-offline logs, reading only what the log gained since. */
-function failureCounter(logFile: string) {
+/** When an invocation last failed and will be retried (infra/local/async-invoke.cjs logs each), reading only what the log gained since (epoch ms; 0 for never). */
+function lastFailure(logFile: string): () => number {
   let offset = 0;
-  let failures = 0;
+  let at = 0;
   return () => {
     const size = statSync(logFile).size;
     if (size > offset) {
@@ -77,9 +77,9 @@ function failureCounter(logFile: string) {
       readSync(fd, chunk, 0, chunk.length, offset);
       closeSync(fd);
       offset = size;
-      failures += chunk.toString().split('Unhandled exception in handler').length - 1;
+      if (chunk.includes('local Lambda: ')) at = Date.now();
     }
-    return failures;
+    return at;
   };
 }
 
@@ -87,33 +87,27 @@ function failureCounter(logFile: string) {
  * Resolves once the stack has done nothing for `quietMs`, and, unless `waitForRetries` is false, no
  * invocation failed for longer than its retry waits; with when it last did something (epoch ms).
  */
-async function settled(stack: LocalStack, failures: () => number, quietMs: number, waitForRetries = true): Promise<number> {
-  let [last, failed] = [await activity(stack), failures()];
-  let [changedAt, failedAt] = [Date.now(), 0];
-  const retried = () => !waitForRetries || Date.now() - failedAt > Math.max(...RETRY_DELAYS_MS) + 1_000;
+async function settled(stack: LocalStack, failedAt: () => number, quietMs: number, waitForRetries = true): Promise<number> {
+  let last = await activity(stack);
+  let changedAt = Date.now();
+  const retried = () => !waitForRetries || Date.now() - failedAt() > Math.max(...RETRY_DELAYS_MS) + 1_000;
   while (Date.now() - changedAt < quietMs || !retried()) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = await activity(stack);
     if (now !== last) [last, changedAt] = [now, Date.now()];
-    if (failures() !== failed) [failed, failedAt] = [failures(), Date.now()];
   }
   return changedAt;
 }
 
-/**
- * Delivers the entries WAVE at a time, each in a PutEvents call of its own, all of a wave at once;
- * the next wave once the stack is briefly quiet (serverless-offline starts a worker per invocation
- * in flight, as Lambda scales out; a few thousand at once would not fit in memory here).
- */
 /** Delivers them, and answers how long from the first PutEvents until the stack last did something, in seconds. */
 async function deliver(stack: LocalStack, entries: PutEventsRequestEntry[]): Promise<number> {
   const started = Date.now();
-  const failures = failureCounter(stack.logFile);
+  const failedAt = lastFailure(stack.logFile);
   for (let i = 0; i < entries.length; i += WAVE) {
     await pool(entries.slice(i, i + WAVE), WAVE, async (entry) => void (await putEvents(stack.eventBridgeUrl, [entry])));
-    await settled(stack, failures, 300, false);
+    await settled(stack, failedAt, 200, false);
   }
-  return ((await settled(stack, failures, QUIET_MS)) - started) / 1000;
+  return ((await settled(stack, failedAt, QUIET_MS)) - started) / 1000;
 }
 
 /** Runs `start` with these environment variables (the stack's processes take them), then puts the environment back. */
@@ -195,8 +189,10 @@ export async function runWeek(size: OrganizationSize, log: (line: string) => voi
       const name = key.split(' ')[1]!;
       customMetrics.set(name, (customMetrics.get(name) ?? 0) + 1);
     }
-    const deadLetters = (await readJsonLines(localFiles(localDir).deadLetters)).length;
-    if (deadLetters > 0) mismatches.push(`${deadLetters} invocations failed three times (dead letters in ${localFiles(localDir).deadLetters})`);
+    const letters = await readJsonLines<{ requestContext: { functionArn: string }; responsePayload: { errorMessage: string } }>(localFiles(localDir).deadLetters);
+    const deadLetters = letters.length;
+    const reasons = Object.entries(Object.groupBy(letters, ({ requestContext, responsePayload }) => `${requestContext.functionArn.split(':')[6]}: ${responsePayload.errorMessage.slice(0, 100)}`));
+    for (const [reason, of] of reasons) mismatches.push(`${of!.length} invocations failed three times, ${reason} (dead letters in ${localFiles(localDir).deadLetters})`);
     return {
       week,
       events,
@@ -226,6 +222,11 @@ async function checkLedger(stack: LocalStack, week: OrganizationWeek, ids: Map<s
       'execution steps in the ledger',
       week.executions.map((run) => `EXECUTION#${run.pipeline}#${idOf(run.pipeline, run.push.repository, run.push.head)} ${run.deploy ? 4 : 3}`),
       Object.entries(Object.groupBy(of('EXECUTION#').filter((item) => String(item.sk).startsWith('STEP#')), (item) => String(item.pk))).map(([pk, steps]) => `${pk} ${steps!.length}`),
+    ),
+    ...differences(
+      'builds and deployments in the ledger, with how they ended',
+      week.executions.flatMap((run) => [`BUILD#${run.buildId} ${run.build}`, ...(run.deploy ? [`DEPLOYMENT#${run.deploymentId} ${run.deploy}`] : [])]),
+      items.filter((item) => item.sk === 'BUILD' || item.sk === 'DEPLOYMENT').map((item) => `${item.pk} ${item.status ?? item.state}`),
     ),
     ...differences(
       'builds and deployments tied to their executions',

@@ -26,7 +26,10 @@ export interface OrganizationSize {
   pipelines: number;
   teams: number;
   days: number;
-  /** At most this many pushes to each repository's main a working day (08:00 to 20:00 UTC, at least 3 hours apart). */
+  /**
+   * Pushes to each repository's main a working day (Monday to Friday, 08:00 to 20:00 UTC, at least
+   * 3 hours apart), on average: 0.4 is one push on 40 % of the days, 1.5 one or two.
+   */
   pushesPerDay: number;
   /** The first day, `YYYY-MM-DD` (UTC). */
   from: string;
@@ -125,8 +128,10 @@ export function generateWeek(size: OrganizationSize): OrganizationWeek {
 
   for (const repository of repositories) {
     for (let day = 0; day < size.days; day += 1) {
+      if ([0, 6].includes(new Date(from.getTime() + day * DAY).getUTCDay())) continue;
       let at = from.getTime() + day * DAY + 8 * 60 * MINUTE;
-      for (let n = pick(0, size.pushesPerDay); n > 0; n -= 1) {
+      const whole = Math.floor(size.pushesPerDay);
+      for (let n = whole + (pick(1, 1000) <= (size.pushesPerDay - whole) * 1000 ? 1 : 0); n > 0; n -= 1) {
         at += pick(0, 60) * MINUTE;
         if (at > from.getTime() + day * DAY + 20 * 60 * MINUTE) break;
         const previous = repository.commits.length - 1;
