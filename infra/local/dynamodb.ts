@@ -31,6 +31,8 @@ export interface WriteTally {
 
 type AttributeMap = Record<string, Record<string, unknown>>;
 type WriteRequest = { PutRequest?: { Item: AttributeMap }; DeleteRequest?: { Key: AttributeMap } };
+/** What PutItem, UpdateItem, DeleteItem and BatchWriteItem requests hold of their keys. */
+type WriteBody = { TableName?: string; Item?: AttributeMap; Key?: AttributeMap; RequestItems?: Record<string, WriteRequest[]> };
 
 // The ledger's partition key, as infra/ledger.yml declares it: the one table the stack writes.
 const PARTITION_KEY = (parse(readFileSync(LEDGER_DEFINITION, 'utf8')).Resources.ReleaseLedger.Properties.KeySchema as { AttributeName: string; KeyType: string }[]).find(({ KeyType }) => KeyType === 'HASH')!.AttributeName;
@@ -43,16 +45,16 @@ const WRITE_OPERATIONS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchW
  * consumes write capacity, so every request counts, whatever its answer.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html (write operations)
  */
-function writtenKeys(operation: string, body: Record<string, any>): string[] {
+function writtenKeys(operation: string, body: WriteBody): string[] {
   const key = (table: string, attributes: AttributeMap | undefined) => `${table} ${String(Object.values(attributes?.[PARTITION_KEY] ?? {})[0] ?? '?')}`;
   switch (operation) {
     case 'PutItem':
-      return [key(body.TableName, body.Item)];
+      return [key(body.TableName!, body.Item)];
     case 'UpdateItem':
     case 'DeleteItem':
-      return [key(body.TableName, body.Key)];
+      return [key(body.TableName!, body.Key)];
     case 'BatchWriteItem':
-      return Object.entries(body.RequestItems as Record<string, WriteRequest[]>).flatMap(([table, requests]) => requests.map((request) => key(table, request.PutRequest?.Item ?? request.DeleteRequest?.Key)));
+      return Object.entries(body.RequestItems ?? {}).flatMap(([table, requests]) => requests.map((request) => key(table, request.PutRequest?.Item ?? request.DeleteRequest?.Key)));
   }
   return [];
 }
@@ -66,7 +68,7 @@ function writeTally() {
     count(operation: string, body: string) {
       let keys: string[];
       try {
-        keys = writtenKeys(operation, JSON.parse(body));
+        keys = writtenKeys(operation, JSON.parse(body) as WriteBody);
       } catch {
         return; // dynalite answers a malformed request with its error
       }

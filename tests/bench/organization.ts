@@ -68,7 +68,7 @@ function results(run: WeekRun, seconds: number): string {
     '',
     `A generated week (${week.from.toISOString().slice(0, 10)} to ${new Date(week.to.getTime() - 1).toISOString().slice(0, 10)}) of ${week.size.accounts} accounts, ${week.repositories.length} repositories, ${pipelines} pipelines (a staging and a production one per repository, both on \`main\`) and ${week.teams.length} teams, ${week.size.pushesPerDay} pushes a repository a working day (Monday to Friday) on average:`,
     `${week.pushes.length} pushes, ${week.executions.length} executions (${week.executions.filter((run) => run.build === 'FAILED').length} failed builds, ${week.executions.filter((run) => run.deploy === 'FAILURE').length} failed deployments), ${week.alarms.length} production alarms.`,
-    `Events through the local stack's EventBridge: ${events.total} (${events.pushes} pushes, ${events.executions} of CodePipeline, CodeBuild and CodeDeploy, ${events.alarms} of CloudWatch alarms), at most ${process.env.RC_SCALE_WAVE ?? 20} at once; ${run.slackCalls} Slack calls.`,
+    `Events through the local stack's EventBridge: ${events.total} (${events.pushes} pushes, ${events.executions} of CodePipeline, CodeBuild and CodeDeploy, ${events.alarms} of CloudWatch alarms), at most ${process.env.RC_SCALE_WAVE ?? 20} at once (pushes a third as many); ${run.slackCalls} Slack calls.`,
     '',
     `Checked against the generator: every push, every execution's steps, every build and deployment tied to its execution, every DORA fact in the ledger, \`npm run report\`'s five measures for all production pipelines, each team and each pipeline, and the DORA metrics the functions emitted: ${run.mismatches.length === 0 ? '**all right**' : `**${run.mismatches.length} wrong**`}.`,
     '',

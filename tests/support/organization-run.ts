@@ -27,6 +27,8 @@ import { executionIds, generateWeek, pushEvents, trueFacts, weekEvents, writeAws
 
 /** How many events are delivered at once, at most: each is an invocation in a worker thread of its own (tens of MB each). */
 const WAVE = Number(process.env.RC_SCALE_WAVE ?? 20);
+/** Pushes fewer: on-push runs git for each (CodeCommit's reads, locally), and 20 at once outlast its timeout on 2 busy cores. */
+const PUSH_WAVE = Math.ceil(WAVE / 3);
 /** The stack is settled once nothing was written, logged or posted for this long... */
 const QUIET_MS = 4_000;
 /**
@@ -100,11 +102,11 @@ async function settled(stack: LocalStack, failedAt: () => number, quietMs: numbe
 }
 
 /** Delivers them, and answers how long from the first PutEvents until the stack last did something, in seconds. */
-async function deliver(stack: LocalStack, entries: PutEventsRequestEntry[]): Promise<number> {
+async function deliver(stack: LocalStack, entries: PutEventsRequestEntry[], wave: number): Promise<number> {
   const started = Date.now();
   const failedAt = lastFailure(stack.logFile);
-  for (let i = 0; i < entries.length; i += WAVE) {
-    await pool(entries.slice(i, i + WAVE), WAVE, async (entry) => void (await putEvents(stack.eventBridgeUrl, [entry])));
+  for (let i = 0; i < entries.length; i += wave) {
+    await pool(entries.slice(i, i + wave), wave, async (entry) => void (await putEvents(stack.eventBridgeUrl, [entry])));
     await settled(stack, failedAt, 200, false);
   }
   return ((await settled(stack, failedAt, QUIET_MS)) - started) / 1000;
@@ -171,13 +173,13 @@ export async function runWeek(size: OrganizationSize, log: (line: string) => voi
     const seconds = { start: (Date.now() - started) / 1000, pushes: 0, rest: 0, delivery: 0 };
     const pushes = pushEvents(week);
     log(`stack up in ${seconds.start.toFixed(0)} s; ${pushes.length} pushes`);
-    seconds.pushes = await deliver(stack, shuffled(pushes, 1));
+    seconds.pushes = await deliver(stack, shuffled(pushes, 1), PUSH_WAVE);
 
     const ids = executionIds(await readRecordedStarts(localFiles(localDir).pipelineStarts));
     writeAwsAnswers(week, ids, localDir);
     const rest = weekEvents(week, ids);
     log(`pushes in ${seconds.pushes.toFixed(0)} s; ${rest.length} events of executions and alarms`);
-    seconds.rest = await deliver(stack, shuffled(rest, 2));
+    seconds.rest = await deliver(stack, shuffled(rest, 2), WAVE);
     seconds.delivery = seconds.pushes + seconds.rest;
     const alarms = rest.filter((entry) => entry.Source === 'aws.cloudwatch').length;
     const events = { pushes: pushes.length, executions: rest.length - alarms, alarms, total: pushes.length + rest.length };
