@@ -10,6 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { cardTable } from './aws/card-table';
 import { clickClaims, clickTable } from './aws/click-table';
 import { awsClientConfig } from './aws/client-config';
+import { clientsByPlace, type Organization } from './aws/places';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
 import { codePipelineControl } from './aws/codepipeline-control';
@@ -28,6 +29,8 @@ import { recordedPipelines } from './local/recorded-pipelines';
 import { slackBot } from './slack/bot';
 import { slackModals, slackPeople } from './slack/people';
 import { slackWebhook } from './slack/webhook';
+import { pipelinePlace, repositoryPlace, type Place } from './policy-rules';
+import type { ReleasePolicy } from './release-policy';
 import type { CardStore, ClickDispatch, ClickLedger, DeadLetters, Deployments, Ledger, Notifications, PipelineControl, Pipelines, Slack, SlackModals, SlackPeople, SourceReader } from './ports';
 
 // The one place that chooses AWS's adapters or the local stage's. Settings come from serverless.yml;
@@ -51,25 +54,41 @@ const slackApiUrl = () => process.env.SLACK_API_URL || undefined;
 // one client of each kind per container: the ledger, the cards, the clicks and the idempotency records share DynamoDB's
 let dynamoDb: DynamoDBClient | undefined;
 const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient(awsClientConfig()));
-let codePipeline: CodePipelineClient | undefined;
-const codePipelineClient = () => (codePipeline ??= new CodePipelineClient(awsClientConfig()));
+
+/** The stack's own account and region: where the policy places nothing else, things live here. */
+export const home = (): Place => ({ account: setting('CENTRAL_ACCOUNT_ID'), region: region() });
+
+const placed = ({ account, region }: Partial<Place>): Place => ({ account: account ?? home().account, region: region ?? home().region });
+
+const organization = (): Organization => ({ home: home(), memberRoleName: setting('MEMBER_ROLE_NAME'), sessionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'release-conductor' });
+let codePipeline: ((place: Partial<Place>) => CodePipelineClient) | undefined;
+const codePipelineAt = () => (codePipeline ??= clientsByPlace((config) => new CodePipelineClient(config), organization()));
 // a card keeps optional fields as they come; DynamoDB stores no undefined
 const documents = () => DynamoDBDocumentClient.from(dynamoDbClient(), { marshallOptions: { removeUndefinedValues: true } });
 
-export function sourceReader(): SourceReader {
-  return local ? gitSource(local.gitRepositories) : codeCommitSource(new CodeCommitClient(awsClientConfig()));
+// Each repository and pipeline is read and acted on where the policy places it (docs/organization.md).
+
+export function sourceReader(policy: ReleasePolicy): SourceReader {
+  if (local) return gitSource(local.gitRepositories);
+  const codeCommitAt = clientsByPlace((config) => new CodeCommitClient(config), organization());
+  return codeCommitSource((repository) => codeCommitAt(repositoryPlace(policy, repository)));
 }
 
-export function pipelines(): Pipelines {
-  return local ? recordedPipelines(local.pipelineStarts, local.pipelineActions, local.pipelineExecutions) : codePipelines(codePipelineClient());
+export function pipelines(policy: ReleasePolicy): Pipelines {
+  if (local) return recordedPipelines(local.pipelineStarts, local.pipelineActions, local.pipelineExecutions, (pipeline) => placed(pipelinePlace(policy, pipeline)));
+  const codePipelineIn = codePipelineAt();
+  return codePipelines((pipeline) => codePipelineIn(pipelinePlace(policy, pipeline)));
 }
 
-export function pipelineControl(): PipelineControl {
-  return local ? recordedControl(local.pipelineControl) : codePipelineControl(codePipelineClient());
+export function pipelineControl(policy: ReleasePolicy): PipelineControl {
+  if (local) return recordedControl(local.pipelineControl);
+  const codePipelineIn = codePipelineAt();
+  return codePipelineControl((pipeline) => codePipelineIn(pipelinePlace(policy, pipeline)));
 }
 
+/** CodeDeploy's deployments are read where their event comes from. */
 export function deployments(): Deployments {
-  return local ? recordedDeployments(local.deployments) : codeDeployDeployments(new CodeDeployClient(awsClientConfig()));
+  return local ? recordedDeployments(local.deployments) : codeDeployDeployments(clientsByPlace((config) => new CodeDeployClient(config), organization()));
 }
 
 export function deadLetters(): DeadLetters {

@@ -114,6 +114,8 @@ export const PipelineExecutionEvent = envelope(
   z.object({
     pipeline: PIPELINE,
     'execution-id': EXECUTION_ID,
+    // when the execution started: for a connection's commit, about when the provider's webhook came
+    'start-time': z.optional(z.string()),
     state: z.enum(['STARTED', 'SUCCEEDED', 'RESUMED', 'FAILED', 'CANCELED', 'SUPERSEDED', 'STOPPED', 'STOPPING']),
     version: PIPELINE_VERSION,
     'pipeline-execution-attempt': ATTEMPT,

@@ -6,7 +6,9 @@
 
 import type { KnownBlock } from '@slack/types';
 import type { DoraFact, ProductionHistory } from './dora';
+import type { Place } from './policy-rules';
 import type { ReleaseNotification } from './release-notification';
+import type { PipelineRule } from './release-policy';
 import type { Click } from './slack-actions';
 
 export interface Commit {
@@ -51,15 +53,46 @@ export interface ExecutionRevision {
   /** When the commit was made, where the source says so (CodeCommit does). */
   committedAt?: string;
   variables: Record<string, string>;
+  /** A connection's commit (GitHub, GitLab, Bitbucket), as CodePipeline tells it; absent for CodeCommit's. */
+  connection?: ConnectionCommit;
+  /** What started the execution, as GetPipelineExecution's trigger says. */
+  trigger?: ExecutionTrigger;
 }
+
+/** What started a pipeline execution, in CodePipeline's words: `WebhookV2` (a push through a connection), `StartPipelineExecution` with the caller's ARN, ... */
+export interface ExecutionTrigger {
+  type: string;
+  detail?: string;
+}
+
+/**
+ * What CodePipeline tells of a commit a connection brought, each where it says: the provider and the
+ * message from the revision's summary, its URL, and the source action's output variables.
+ */
+export interface ConnectionCommit {
+  /** The connection's provider type: `GitHub`, `GitLab`, `Bitbucket`, `GitHubEnterpriseServer`, `GitLabSelfManaged`. */
+  provider?: string;
+  /** FullRepositoryName: `owner/repository` (GitLab's may have subgroups). */
+  repository?: string;
+  branch?: string;
+  message?: string;
+  /** AuthorDate, ISO-8601. */
+  authoredAt?: string;
+  /** The revision's URL, as CodePipeline gives it. */
+  url?: string;
+}
+
+/** The source action's provider (release-policy.yml's `sourceProvider`): a connection's revision says more of its commit. */
+export type SourceProvider = PipelineRule['sourceProvider'];
 
 export interface Pipelines {
   start(request: PipelineStart): Promise<{ executionId: string }>;
   /**
    * The commit its `sourceAction` gave an execution, with its resolved variables; undefined when it
    * has no commit revision. A pipeline with several sources has several commits: the action says which.
+   * A connection's revision (`sourceProvider` CodeStarSourceConnection) comes with its `connection` commit.
    */
-  executionRevision(pipeline: string, executionId: string, sourceAction: string): Promise<ExecutionRevision | undefined>;
+  executionRevision(pipeline: string, executionId: string, sourceAction: string, sourceProvider?: SourceProvider): Promise<ExecutionRevision | undefined>;
   /** The execution's actions with the id their provider gave them (a CodeBuild build id, a CodeDeploy deployment id). */
   actionExecutions(pipeline: string, executionId: string): Promise<{ stage: string; action: string; externalExecutionId?: string }[]>;
   /**
@@ -91,7 +124,8 @@ export interface DeploymentOutcome {
 }
 
 export interface Deployments {
-  outcome(deploymentId: string): Promise<DeploymentOutcome>;
+  /** The deployment as CodeDeploy tells it in the account and region its event comes from. */
+  outcome(deploymentId: string, at: Place): Promise<DeploymentOutcome>;
 }
 
 export interface PushRecord {
@@ -114,6 +148,8 @@ export interface ExecutionStep {
   state: string;
   at: string;
   eventId: string;
+  /** What started the execution, on its start: the event's execution-trigger. */
+  trigger?: ExecutionTrigger;
 }
 
 export interface BuildRecord {

@@ -21,6 +21,8 @@ export const ReleaseNotification = z.object({
   repository: z.optional(z.string()),
   branch: z.optional(z.string()),
   commit: z.optional(z.object({ id: z.string(), author: z.optional(z.string()), message: z.optional(z.string()) })),
+  /** What started the pipeline execution, in CodePipeline's words: `Webhook`, `StartPipelineExecution` (with who, as an ARN), ... */
+  trigger: z.optional(z.object({ type: z.string(), detail: z.optional(z.string()) })),
   pipeline: z.optional(
     z.object({
       name: z.string(),
@@ -116,6 +118,25 @@ const console = (region: string, path: string) => `https://${region}.console.aws
 /** The CodeCommit console's Compare page: what `after` changes since `before` (`compare/<before>/.../<after>`). */
 export const compareUrl = (region: string, repository: string, beforeCommitId: string, afterCommitId: string) =>
   console(region, `codecommit/repositories/${encodeURIComponent(repository)}/compare/${beforeCommitId}/.../${afterCommitId}`);
+
+/**
+ * A commit's page at the provider a connection reaches (FullRepositoryName: `owner/repository`, or
+ * GitLab's `group/subgroup/repository`); none for a self-managed host, whose address CodePipeline
+ * does not give.
+ */
+export function providerCommitUrl(provider: string, repository: string, commitId: string): string | undefined {
+  const path = repository.split('/').map(encodeURIComponent).join('/');
+  switch (provider) {
+    case 'GitHub':
+      return `https://github.com/${path}/commit/${commitId}`;
+    case 'GitLab':
+      return `https://gitlab.com/${path}/-/commit/${commitId}`;
+    case 'Bitbucket':
+      return `https://bitbucket.org/${path}/commits/${commitId}`;
+    default:
+      return undefined;
+  }
+}
 
 export const consoleLinks = {
   commit: (region: string, repository: string, commitId: string) =>

@@ -68,8 +68,20 @@ const SignalsSchema = z.strictObject({
   windowMinutes: z.number({ error: 'expected a number of minutes' }).int('expected whole minutes').min(1).max(10_080, 'expected at most a week (10080 minutes)').default(60),
 });
 
+// https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html and the region codes of
+// https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Where a repository or pipeline lives, when not in the account and region of the stack itself (docs/organization.md). */
+const placeFields = {
+  account: z.string({ error: 'expected a 12-digit AWS account id in quotes, such as "111122223333" (unquoted, YAML reads it as a number)' }).regex(ACCOUNT_ID, 'expected a 12-digit AWS account id, such as "111122223333"').optional(),
+  region: z.string({ error: 'expected an AWS region code, such as eu-west-1' }).regex(REGION, 'expected an AWS region code, such as eu-west-1').optional(),
+};
+
 const PipelineRuleSchema = z.strictObject({
   name: pipelineName,
+  ...placeFields,
   branches: globList('branch'),
   paths: globList('path').optional(),
   variables: z.record(z.string().regex(VARIABLE_NAME, 'expected variable names of A-Z a-z 0-9 @ - _'), variableValue).default({}),
@@ -101,12 +113,25 @@ const PolicySchema = z
       z.string(),
       z.strictObject({
         team: z.string({ error: 'expected the name of a team under teams' }),
+        ...placeFields,
         pipelines: z.array(PipelineRuleSchema, { error: 'expected a list of pipelines' }).min(1, 'expected at least one pipeline'),
       }),
     ),
   })
   .superRefine((policy, ctx) => {
     const declared = new Set(Object.values(policy.repositories).flatMap((repository) => repository.pipelines.map((pipeline) => pipeline.name)));
+    // a pipeline is known by its name alone: the events, the ledger, the metrics and the cards name it so
+    const declaredAt = new Map<string, string>();
+    for (const [repositoryName, repository] of Object.entries(policy.repositories)) {
+      repository.pipelines.forEach((pipeline, index) => {
+        const place = `${pipeline.account ?? repository.account ?? '(this stack\'s account)'} ${pipeline.region ?? repository.region ?? '(this stack\'s region)'}`;
+        const first = declaredAt.get(pipeline.name);
+        if (first !== undefined && first !== place) {
+          ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'pipelines', index, 'name'], message: `expected one pipeline of this name: it is also declared in ${first}, and the ledger, the metrics and the cards know a pipeline by its name` });
+        }
+        declaredAt.set(pipeline.name, first ?? place);
+      });
+    }
     for (const [repositoryName, repository] of Object.entries(policy.repositories)) {
       if (!(repository.team in policy.teams)) {
         ctx.addIssue({ code: 'custom', path: ['repositories', repositoryName, 'team'], message: `expected one of the teams: ${Object.keys(policy.teams).join(', ') || '(none declared)'}` });

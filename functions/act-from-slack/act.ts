@@ -25,10 +25,15 @@ export interface ActResult {
 /** How long a press holds its action against a second press (a double click, a colleague at the same moment). */
 const HOLD_SECONDS = 120;
 
-/** The email of the author of the execution's commit, where the policy names its repository and the execution has a commit. */
+/**
+ * The email of the author of the execution's commit, where the policy names its repository and the
+ * execution has a commit; none for a connection's commit: CodePipeline gives no author, and its
+ * repository is not CodeCommit's.
+ */
 async function authorEmailOf(pipeline: string, executionId: string, { policy, pipelines, source }: ActPorts): Promise<string | undefined> {
   const owner = findPipeline(policy, pipeline);
-  const revision = owner && (await pipelines.executionRevision(pipeline, executionId, owner.rule.sourceAction));
+  if (owner?.rule.sourceProvider !== 'CodeCommit') return undefined;
+  const revision = await pipelines.executionRevision(pipeline, executionId, owner.rule.sourceAction);
   return revision ? (await source.getCommit(owner.repository, revision.commitId)).authorEmail : undefined;
 }
 
@@ -101,16 +106,18 @@ export function decisionNotification(click: Click, policy: ReleasePolicy, region
   if ((click.action !== 'approve' && click.action !== 'reject') || !click.target.action) return undefined;
   const { pipeline, executionId, stage, action } = click.target;
   const approved = click.action === 'approve';
+  const owner = findPipeline(policy, pipeline);
+  const where = owner?.rule.region ?? region;
   return {
     id: `${click.id}/decision`,
     kind: 'action',
     severity: approved ? 'success' : 'warning',
-    team: findPipeline(policy, pipeline)?.team ?? UNROUTED_TEAM,
+    team: owner?.team ?? UNROUTED_TEAM,
     at: click.at,
-    region,
+    region: where,
     result: approved ? 'SUCCEEDED' : 'FAILED',
     pipeline: { name: pipeline, executionId, stage, action },
     decidedBy: { slackUser: click.user.id, name: click.user.name, decision: approved ? 'approved' : 'rejected', comment: click.comment },
-    links: [consoleLinks.execution(region, pipeline, executionId)],
+    links: [consoleLinks.execution(where, pipeline, executionId)],
   };
 }

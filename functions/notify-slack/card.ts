@@ -7,7 +7,7 @@ import type { SlackMessage } from '../../shared/ports';
 /** What one Slack message shows: everything the notifications of one pipeline execution (or one lone build or deployment) said so far. */
 export interface CardState {
   region: string;
-  pipeline?: { name: string; executionId?: string; result?: string; startedAt?: string; endedAt?: string; at?: string };
+  pipeline?: { name: string; executionId?: string; result?: string; startedAt?: string; endedAt?: string; at?: string; trigger?: NonNullable<ReleaseNotification['trigger']> };
   repository?: string;
   branch?: string;
   commit?: { id: string; author?: string; message?: string };
@@ -60,6 +60,8 @@ export function applyNotification(previous: CardState | undefined, n: ReleaseNot
   if (n.pipeline) {
     card.pipeline ??= { name: n.pipeline.name };
     card.pipeline.executionId ??= n.pipeline.executionId;
+    // the start's event and CodePipeline's execution say the same: what either says, whichever comes first
+    if (n.trigger) card.pipeline.trigger = { type: card.pipeline.trigger?.type ?? n.trigger.type, detail: card.pipeline.trigger?.detail ?? n.trigger.detail };
     if (n.kind === 'push' || (n.kind === 'pipeline' && n.result === 'STARTED')) card.pipeline.startedAt ??= n.at;
   }
   if (n.kind === 'pipeline' && card.pipeline && newer(n.at, n.result, { at: card.pipeline.at, state: card.pipeline.result })) {
@@ -156,6 +158,7 @@ export function renderCard(card: CardState, actionPolicy: ReleasePolicy): SlackM
     const firstLine = card.commit.message?.split('\n')[0];
     fields.push(`*Commit*\n${commitUrl ? link(commitUrl, short) : `\`${short}\``}${card.commit.author ? ` by ${escape(card.commit.author)}` : ''}${firstLine ? `\n${escape(firstLine)}` : ''}`);
   }
+  if (card.pipeline?.trigger) fields.push(`*Started by*\n${escape(startedBy(card.pipeline.trigger))}`);
   const took = tookText(card);
   if (took) fields.push(`*Duration*\n${took}`);
   if (fields.length > 0) blocks.push({ type: 'section', fields: fields.slice(0, LIMIT.elements).map((text) => ({ type: 'mrkdwn', text: clip(text, LIMIT.field) })) });
@@ -192,6 +195,13 @@ function commitsSection({ count, complete, shown, compareUrl }: NonNullable<Card
 export function authorsToMention(card: CardState, policy: ReleasePolicy): string[] {
   const users = (card.commits?.shown ?? []).map(({ authorEmail }) => (authorEmail ? slackIdOf(policy, authorEmail) : undefined));
   return [...new Set(users.filter((user) => user !== undefined))];
+}
+
+/** A push through the provider's webhook, the person (the ARN's last part) who started it by hand, or CodePipeline's word for it. */
+function startedBy({ type, detail }: NonNullable<ReleaseNotification['trigger']>): string {
+  if (type === 'Webhook' || type === 'WebhookV2') return `a push (${type})`;
+  if (type === 'StartPipelineExecution' && detail) return `${detail.split('/').at(-1)} (${type})`;
+  return type;
 }
 
 function tookText(card: CardState): string | undefined {

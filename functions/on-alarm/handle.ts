@@ -40,7 +40,7 @@ export async function handle(event: AlarmStateChangeEvent, { policy, pipelines, 
   logger.appendKeys({ alarmName, state: state.value });
   const signal = failureSignalOf(event);
   const since = signal?.startedAt ?? isoTime(previousState.value === 'ALARM' ? previousState.timestamp : state.timestamp);
-  const watching = pipelinesWatching(policy, alarmName);
+  const watching = pipelinesWatching(policy, alarmName, { account: event.account, region: event.region });
   const facts: DoraFact[] = [];
   const blamed = new Map<string, Deployment>();
   for (const { pipeline, team, rule } of signal ? watching : []) {

@@ -1,7 +1,7 @@
 import type { CodeDeployStateEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
-import { policyPipelines, teamFor } from '../../shared/policy-rules';
+import { pipelinesAt, teamFor } from '../../shared/policy-rules';
 import type { DeploymentOutcome, Deployments, Ledger, Notifications, Pipelines } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import { deploymentExecution } from './deployment-execution';
@@ -23,9 +23,10 @@ export async function handle(event: CodeDeployStateEvent, { policy, deployments,
   const report = deploymentReport(event);
   logger.appendKeys({ deploymentId: report.deploymentId, application: report.application, deploymentGroup: report.deploymentGroup });
   const { deploymentId, application, deploymentGroup, state } = report;
+  const at = { account: event.account, region: event.region };
   const [outcome, execution] = await Promise.all([
-    report.ended ? deployments.outcome(deploymentId) : Promise.resolve<DeploymentOutcome>({}),
-    deploymentExecution(deploymentId, policyPipelines(policy), pipelines, ledger),
+    report.ended ? deployments.outcome(deploymentId, at) : Promise.resolve<DeploymentOutcome>({}),
+    deploymentExecution(deploymentId, pipelinesAt(policy, at), pipelines, ledger),
   ]);
   const { durationSeconds, error } = outcome;
   await Promise.all([
@@ -37,7 +38,7 @@ export async function handle(event: CodeDeployStateEvent, { policy, deployments,
     logger.info('deployment state', { state });
     return report;
   }
-  const dora = await claimFacts(await codeDeployRollbackFacts(report, outcome, event.time, policy, pipelines), ledger);
+  const dora = await claimFacts(await codeDeployRollbackFacts(report, outcome, { time: event.time, ...at }, policy, pipelines), ledger);
   metrics.addDimension('application', application);
   metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
   metrics.addMetric('DeploymentFailed', MetricUnit.Count, state === 'FAILURE' ? 1 : 0);

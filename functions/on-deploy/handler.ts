@@ -1,9 +1,11 @@
-import policy from '../../release-policy.yml';
-import { deadLetters, deployments, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/adapters';
+import releasePolicy from '../../release-policy.yml';
+import { deadLetters, deployments, home, idempotencyRecords, ledger, notifications, pipelines } from '../../shared/adapters';
+import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
 import { CodeDeployStateEvent } from '../../shared/events';
 import { handle } from './handle';
 
-const deps = { policy, deployments: deployments(), pipelines: pipelines(), ledger: ledger(), notifications: notifications() };
+const policy = placePolicy(releasePolicy, home());
+const deps = { policy, deployments: deployments(), pipelines: pipelines(policy), ledger: ledger(), notifications: notifications() };
 
 export const handler = withEvents({ functionName: 'on-deploy', schema: CodeDeployStateEvent, deadLetters: deadLetters(), idempotencyRecords }, (event) => handle(event, deps));

@@ -1,5 +1,5 @@
 import { rollbackFacts, type DoraFact } from '../../shared/dora';
-import { pipelinesDeployingTo } from '../../shared/policy-rules';
+import { pipelinesDeployingTo, type Place } from '../../shared/policy-rules';
 import type { DeploymentOutcome, Pipelines } from '../../shared/ports';
 import type { ReleasePolicy } from '../../shared/release-policy';
 import type { DeploymentReport } from './deployment-report';
@@ -10,13 +10,13 @@ import type { DeploymentReport } from './deployment-report';
  * and recovered when it succeeded. A rollback of a deployment whose execution failed says nothing of
  * DORA's: the pipeline caught the change, it never counted as deployed.
  */
-export async function codeDeployRollbackFacts(report: DeploymentReport, outcome: DeploymentOutcome, at: string, policy: ReleasePolicy, pipelines: Pick<Pipelines, 'history' | 'findActionExecution'>): Promise<DoraFact[]> {
+export async function codeDeployRollbackFacts(report: DeploymentReport, outcome: DeploymentOutcome, { time: at, ...place }: Place & { time: string }, policy: ReleasePolicy, pipelines: Pick<Pipelines, 'history' | 'findActionExecution'>): Promise<DoraFact[]> {
   const rolledBack = outcome.rollback?.of;
   if (!report.ended || !rolledBack) return [];
   const endedAt = new Date(at).toISOString();
   const startedAt = new Date(Date.parse(at) - (outcome.durationSeconds ?? 0) * 1000).toISOString();
   const facts: DoraFact[] = [];
-  for (const { pipeline, rule } of pipelinesDeployingTo(policy, `${report.application}/${report.deploymentGroup}`)) {
+  for (const { pipeline, rule } of pipelinesDeployingTo(policy, `${report.application}/${report.deploymentGroup}`, place)) {
     const ran = await pipelines.findActionExecution(pipeline, rolledBack);
     const { deployments } = await pipelines.history(pipeline, { before: at, sourceAction: rule.sourceAction });
     if (!ran || !deployments.some((deployment) => deployment.executionId === ran.executionId)) continue;

@@ -3,13 +3,14 @@ import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
-import type { ExecutionRevision, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
+import type { ExecutionRevision, ExecutionStep, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
 import type { PipelineRule, ReleasePolicy } from '../../shared/release-policy';
 import { linkAction } from './link-action';
-import { pipelineNotification, type Brought } from './pipeline-notification';
+import { pipelineNotification, triggerOf, type Brought } from './pipeline-notification';
 import { planPromotion } from './plan-promotion';
 import { deploymentFacts, rollbackFacts, type Deployment, type DoraFact, type Rollback } from '../../shared/dora';
 import { claimFacts } from '../../shared/dora-facts';
+import { clipText } from '../../shared/release-notification';
 
 export interface OnPipelineDeps {
   policy: ReleasePolicy;
@@ -43,9 +44,9 @@ const unreadable: Scope['lookups'] = { actionExecutions: async () => [], executi
 export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
   const { pipeline, 'execution-id': executionId } = event.detail;
   logger.appendKeys({ pipeline, executionId });
-  const owner = findPipeline(deps.policy, pipeline);
+  const owner = findPipeline(deps.policy, pipeline, { account: event.account, region: event.region });
   if (!owner) {
-    logger.info('pipeline outside release-policy.yml: nothing read from CodePipeline');
+    logger.info('pipeline outside release-policy.yml (or in another account or region than it says): nothing read from CodePipeline');
     // its own record: the pipeline's name is no dimension of ours
     metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
   }
@@ -61,7 +62,7 @@ export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
   }
 }
 
-const stepOf = (event: CodePipelineEvent) => ({ pipeline: event.detail.pipeline, executionId: event.detail['execution-id'], state: event.detail.state, at: event.time, eventId: event.id });
+const stepOf = (event: CodePipelineEvent): ExecutionStep => ({ pipeline: event.detail.pipeline, executionId: event.detail['execution-id'], state: event.detail.state, at: event.time, eventId: event.id, trigger: triggerOf(event) });
 
 async function actionChanged(event: ActionExecutionEvent, { route, lookups }: Scope, { ledger, notifications }: OnPipelineDeps) {
   const { stage, action, state, type } = event.detail;
@@ -89,10 +90,10 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const { policy, pipelines, ledger, notifications } = deps;
   logger.info('pipeline state', { state });
-  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction)]);
+  const [, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction, scope.sourceProvider)]);
   const plan = planPromotion(event, policy, revision);
   // read once: the commits go to the team whatever the state, the DORA facts count a success
-  const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision, scope, deps) : undefined, startPipelines(plan, pipelines)]);
+  const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision, scope, deps) : undefined, startPipelines(plan, pipelines), recordConnectionCommit(event, revision, ledger)]);
   await notifications.publish([pipelineNotification(event, scope.route, revision, listing && !listing.rollback ? listing.brought : undefined)]);
   if (scope.inPolicy) {
     metrics.addDimension('pipeline', pipeline);
@@ -122,12 +123,23 @@ async function listingOf(event: PipelineExecutionEvent, revision: ExecutionRevis
   const { repository } = route;
   if (!revision || !repository) return { timed: [] };
   const { commitId } = revision;
-  // a connection's repository is not CodeCommit's: the revision itself, at the time CodePipeline gives it
-  if (sourceProvider !== 'CodeCommit') return { timed: [{ commitId, authoredAt: revision.committedAt }] };
+  // a connection's repository is not CodeCommit's: the revision itself, from its author date (else the revision's time) as CodePipeline gives it
+  if (sourceProvider !== 'CodeCommit') return { timed: [{ commitId, authoredAt: revision.connection?.authoredAt ?? revision.committedAt }] };
   const previous = deployments.find((earlier) => earlier.executionId !== executionId && earlier.commitId);
   // without an earlier deployment, only the commit itself: its history was never deployed here
   const { commits, complete } = await source.commitsBetween(repository, previous?.commitId, commitId, previous ? COMMITS_PER_DEPLOYMENT : 1);
   return { timed: commits, brought: { repository, since: previous?.commitId, commitId, commits, complete } };
+}
+
+/**
+ * A connection's commit comes with no push event: the ledger records it as on-push records a
+ * CodeCommit push (the first record of it stays), pushed about when its execution started.
+ */
+async function recordConnectionCommit(event: PipelineExecutionEvent, revision: ExecutionRevision | undefined, ledger: Ledger) {
+  const { repository, branch, message } = revision?.connection ?? {};
+  if (!revision || !repository || !branch) return;
+  const title = message === undefined ? undefined : clipText(message.split('\n')[0]!, 500);
+  await ledger.recordPush({ repository, branch, commitId: revision.commitId, title, pushedAt: event.detail['start-time'] ?? event.time, eventId: event.id });
 }
 
 /** A roll back says the deployment before it failed; a deployment counts itself and the lead time of each commit it brought. */

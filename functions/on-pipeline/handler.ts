@@ -1,9 +1,11 @@
-import policy from '../../release-policy.yml';
-import { deadLetters, idempotencyRecords, ledger, notifications, pipelines, sourceReader } from '../../shared/adapters';
+import releasePolicy from '../../release-policy.yml';
+import { deadLetters, home, idempotencyRecords, ledger, notifications, pipelines, sourceReader } from '../../shared/adapters';
+import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
 import { CodePipelineEvent } from '../../shared/events';
 import { handle } from './handle';
 
-const deps = { policy, pipelines: pipelines(), source: sourceReader(), ledger: ledger(), notifications: notifications() };
+const policy = placePolicy(releasePolicy, home());
+const deps = { policy, pipelines: pipelines(policy), source: sourceReader(policy), ledger: ledger(), notifications: notifications() };
 
 export const handler = withEvents({ functionName: 'on-pipeline', schema: CodePipelineEvent, deadLetters: deadLetters(), idempotencyRecords }, (event) => handle(event, deps));

@@ -1,6 +1,6 @@
 import type { CodePipelineEvent } from '../../shared/events';
 import type { Commit, ExecutionRevision } from '../../shared/ports';
-import { clipText, compareUrl, consoleLinks, severityOf, type ReleaseNotification } from '../../shared/release-notification';
+import { clipText, compareUrl, consoleLinks, providerCommitUrl, severityOf, type ReleaseNotification } from '../../shared/release-notification';
 
 /** The commits a deployment of `commitId` brings since `since`, the previous deployment's commit (absent when there was none). */
 export interface Brought {
@@ -41,14 +41,29 @@ export function pipelineNotification(event: CodePipelineEvent, route: { team: st
     region: event.region,
     result: state,
     repository: route.repository,
-    commit: revision && { id: revision.commitId },
+    branch: revision?.connection?.branch,
+    trigger: kind === 'pipeline' ? (triggerOf(event) ?? revision?.trigger) : undefined,
+    commit: revision && { id: revision.commitId, message: revision.connection?.message },
     pipeline,
     commits: brought && commitsSince(event.region, brought),
-    links: [
-      consoleLinks.execution(event.region, name, executionId),
-      ...(revision && route.repository ? [consoleLinks.commit(event.region, route.repository, revision.commitId)] : []),
-    ],
+    links: [consoleLinks.execution(event.region, name, executionId), ...commitLink(event.region, route.repository, revision)],
   };
+}
+
+/** What started a pipeline execution, as its event says (its start's event does). */
+export function triggerOf(event: CodePipelineEvent): ReleaseNotification['trigger'] {
+  if (event['detail-type'] !== 'CodePipeline Pipeline Execution State Change') return undefined;
+  const { 'trigger-type': type, 'trigger-detail': detail } = event.detail['execution-trigger'] ?? {};
+  return type === undefined ? undefined : { type, detail };
+}
+
+/** CodeCommit's commit in the console; a connection's at its provider, where CodePipeline's revision URL or the provider's page form says. */
+function commitLink(region: string, repository: string | undefined, revision: ExecutionRevision | undefined): ReleaseNotification['links'] {
+  if (!revision) return [];
+  const { commitId, connection } = revision;
+  if (!connection) return repository ? [consoleLinks.commit(region, repository, commitId)] : [];
+  const url = connection.url ?? (connection.provider && connection.repository ? providerCommitUrl(connection.provider, connection.repository, commitId) : undefined);
+  return url ? [{ label: 'Commit', url }] : [];
 }
 
 /** Nothing without a previous deployment: the commit's whole history is no change since one. */

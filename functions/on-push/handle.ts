@@ -2,7 +2,7 @@ import type { CodeCommitReferenceEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
 import { metrics, MetricUnit } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
-import { teamFor } from '../../shared/policy-rules';
+import { findPipeline, teamFor } from '../../shared/policy-rules';
 import type { Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
 import { clipText } from '../../shared/release-notification';
 import type { ReleasePolicy } from '../../shared/release-policy';
@@ -32,6 +32,8 @@ export async function handle(event: CodeCommitReferenceEvent, { policy, source, 
     ledger.recordPush({ repository, branch, commitId, author: commit?.author, title: commit && clipText(commit.message.split('\n')[0]!, 500), pushedAt: event.time, eventId: event.id }),
     startPipelines(plan, pipelines),
   ]);
-  await notifications.publish(pushNotifications(event, { repository, branch, commitId, commit }, started, teamFor(policy, { repository })));
+  // a pipeline may live in another region than its repository
+  const startedWhere = started.map((execution) => ({ ...execution, region: findPipeline(policy, execution.pipeline)?.rule.region ?? event.region }));
+  await notifications.publish(pushNotifications(event, { repository, branch, commitId, commit }, startedWhere, teamFor(policy, { repository })));
   return { started, skipped: plan.skipped };
 }

@@ -1,9 +1,11 @@
-import policy from '../../release-policy.yml';
-import { deadLetters, idempotencyRecords, ledger, notifications, pipelines, sourceReader } from '../../shared/adapters';
+import releasePolicy from '../../release-policy.yml';
+import { deadLetters, home, idempotencyRecords, ledger, notifications, pipelines, sourceReader } from '../../shared/adapters';
+import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
 import { CodeCommitReferenceEvent } from '../../shared/events';
 import { handle } from './handle';
 
-const deps = { policy, source: sourceReader(), pipelines: pipelines(), ledger: ledger(), notifications: notifications() };
+const policy = placePolicy(releasePolicy, home());
+const deps = { policy, source: sourceReader(policy), pipelines: pipelines(policy), ledger: ledger(), notifications: notifications() };
 
 export const handler = withEvents({ functionName: 'on-push', schema: CodeCommitReferenceEvent, deadLetters: deadLetters(), idempotencyRecords }, (event) => handle(event, deps));

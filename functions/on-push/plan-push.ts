@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import type { CodeCommitReferenceEvent } from '../../shared/events';
 import type { Commit, SourceReader } from '../../shared/ports';
 import { clientRequestToken, type StartPlan } from '../../shared/pipeline-starts';
-import { resolveVariables } from '../../shared/policy-rules';
+import { livesAt, resolveVariables } from '../../shared/policy-rules';
 import type { PipelineRule, ReleasePolicy } from '../../shared/release-policy';
 
 const SKIP_MARKERS = ['[skip ci]', '[ci skip]'];
@@ -21,8 +21,10 @@ export async function planPush(event: CodeCommitReferenceEvent, policy: ReleaseP
   const base = { repository, branch, start: [], skipped: [] };
   if (referenceType === 'tag') return { ...base, ignored: `tag ${branch}: tags start no pipeline` };
   if (event.detail.event === 'referenceDeleted' || commitId === undefined) return { ...base, ignored: `branch ${branch} was deleted` };
-  const rules = policy.repositories[repository]?.pipelines;
-  if (!rules) return { ...base, ignored: `repository ${repository} is not in the release policy` };
+  const declared = policy.repositories[repository];
+  if (!declared) return { ...base, ignored: `repository ${repository} is not in the release policy` };
+  if (!livesAt(declared, event)) return { ...base, ignored: `repository ${repository} is in the release policy in account ${declared.account ?? '(any)'} ${declared.region ?? '(any region)'}, not ${event.account} ${event.region}` };
+  const rules = declared.pipelines;
 
   const matching = rules.filter((rule) => picomatch.isMatch(branch, rule.branches));
   const skipped = rules.filter((rule) => !matching.includes(rule)).map((rule) => ({ pipeline: rule.name, reason: `branch ${branch} matches none of ${rule.branches.join(', ')}` }));

@@ -6,11 +6,11 @@ import { consoleLinks, type ReleaseNotification } from '../../shared/release-not
 export function pushNotifications(
   event: CodeCommitReferenceEvent,
   push: { repository: string; branch: string; commitId: string; commit?: Commit },
-  started: { pipeline: string; executionId: string }[],
+  started: { pipeline: string; executionId: string; region: string }[],
   team: string,
 ): ReleaseNotification[] {
   const { repository, branch, commitId, commit } = push;
-  return started.map(({ pipeline, executionId }) => ({
+  return started.map(({ pipeline, executionId, region }) => ({
     id: `${event.id}/${pipeline}`,
     kind: 'push',
     severity: 'info',
@@ -22,6 +22,6 @@ export function pushNotifications(
     branch,
     commit: { id: commitId, author: commit?.author, message: commit?.message },
     pipeline: { name: pipeline, executionId },
-    links: [consoleLinks.commit(event.region, repository, commitId), consoleLinks.execution(event.region, pipeline, executionId)],
+    links: [consoleLinks.commit(event.region, repository, commitId), consoleLinks.execution(region, pipeline, executionId)],
   }));
 }

@@ -8,15 +8,16 @@ const CLOCK_SKEW_SECONDS = 10 * 60;
 /** Calls commitsBetween may make beyond its limit: for the clock skew, and for branches forked deep below the earlier revision. */
 const SPARE_CALLS = 10;
 
-export function codeCommitSource(client: CodeCommitClient): SourceReader {
+/** CodeCommit, each repository read through the client for where it lives. */
+export function codeCommitSource(clientFor: (repository: string) => CodeCommitClient): SourceReader {
   return {
     async getCommit(repositoryName, commitId) {
-      const { commit } = await client.send(new GetCommitCommand({ repositoryName, commitId }));
+      const { commit } = await clientFor(repositoryName).send(new GetCommitCommand({ repositoryName, commitId }));
       return asCommit(commitId, commit);
     },
     async changedPaths(repositoryName, beforeCommitSpecifier, afterCommitSpecifier) {
       const paths = new Set<string>();
-      for await (const page of paginateGetDifferences({ client }, { repositoryName, beforeCommitSpecifier, afterCommitSpecifier })) {
+      for await (const page of paginateGetDifferences({ client: clientFor(repositoryName) }, { repositoryName, beforeCommitSpecifier, afterCommitSpecifier })) {
         for (const difference of page.differences ?? []) {
           if (difference.beforeBlob?.path) paths.add(difference.beforeBlob.path);
           if (difference.afterBlob?.path) paths.add(difference.afterBlob.path);
@@ -24,7 +25,7 @@ export function codeCommitSource(client: CodeCommitClient): SourceReader {
       }
       return [...paths];
     },
-    commitsBetween: (repositoryName, fromCommitId, toCommitId, limit) => commitsBetween(client, repositoryName, fromCommitId, toCommitId, limit),
+    commitsBetween: (repositoryName, fromCommitId, toCommitId, limit) => commitsBetween(clientFor(repositoryName), repositoryName, fromCommitId, toCommitId, limit),
   };
 }
 

@@ -1,14 +1,15 @@
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import type { Place } from '../policy-rules';
 import type { Deployments } from '../ports';
 
 /**
  * The deployment state-change event says only the new state: the duration, the error and whether it
  * is a rollback (or was rolled back) come from GetDeployment.
  */
-export function codeDeployDeployments(client: CodeDeployClient): Deployments {
+export function codeDeployDeployments(clientAt: (place: Place) => CodeDeployClient): Deployments {
   return {
-    async outcome(deploymentId) {
-      const { deploymentInfo } = await client.send(new GetDeploymentCommand({ deploymentId }));
+    async outcome(deploymentId, at) {
+      const { deploymentInfo } = await clientAt(at).send(new GetDeploymentCommand({ deploymentId }));
       const { createTime, completeTime, errorInformation, rollbackInfo } = deploymentInfo ?? {};
       const of = rollbackInfo?.rollbackTriggeringDeploymentId;
       const by = rollbackInfo?.rollbackDeploymentId;

@@ -39,10 +39,12 @@ async function outcomeOf(call: () => Promise<string>): Promise<ControlOutcome> {
 // PutApprovalResult's summary: at most 512 characters
 const clipSummary = (summary: string) => (summary.length <= 512 ? summary : `${summary.slice(0, 511)}…`);
 
-export function codePipelineControl(client: CodePipelineClient): PipelineControl {
+/** Decisions, retries and roll backs, each through the client for where the pipeline lives. */
+export function codePipelineControl(clientFor: (pipeline: string) => CodePipelineClient): PipelineControl {
   return {
     decide: ({ pipeline, stage, action, executionId, approved, summary }) =>
       outcomeOf(async () => {
+        const client = clientFor(pipeline);
         // the token of the approval waiting now, read at the moment of deciding and never kept
         const { stageStates = [] } = await client.send(new GetPipelineStateCommand({ name: pipeline }));
         const stageState = stageStates.find((candidate) => candidate.stageName === stage);
@@ -56,11 +58,12 @@ export function codePipelineControl(client: CodePipelineClient): PipelineControl
       }),
     retry: ({ pipeline, stage, executionId }) =>
       outcomeOf(async () => {
-        const { pipelineExecutionId } = await client.send(new RetryStageExecutionCommand({ pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId, retryMode: 'FAILED_ACTIONS' }));
+        const { pipelineExecutionId } = await clientFor(pipeline).send(new RetryStageExecutionCommand({ pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId, retryMode: 'FAILED_ACTIONS' }));
         return `retrying the failed actions (execution ${pipelineExecutionId ?? executionId})`;
       }),
     rollback: ({ pipeline, stage, executionId }) =>
       outcomeOf(async () => {
+        const client = clientFor(pipeline);
         // newest first: the last execution that succeeded before the one on the card
         const { pipelineExecutionSummaries = [] } = await client.send(new ListPipelineExecutionsCommand({ pipelineName: pipeline, maxResults: 100 }));
         const index = pipelineExecutionSummaries.findIndex((summary) => summary.pipelineExecutionId === executionId);

@@ -2,12 +2,16 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { logger } from '../logger';
+import type { Place } from '../policy-rules';
 import type { PipelineStart, Pipelines } from '../ports';
 import { readJsonLines } from './json-lines';
 
 export interface RecordedStart extends PipelineStart {
   executionId: string;
   recordedAt: string;
+  /** Where the start would have gone: the account and region the policy places the pipeline in. */
+  account?: string;
+  region?: string;
 }
 
 /**
@@ -41,13 +45,13 @@ export interface RecordedExecution {
  * pipeline runner writes as it runs them, answers what ListActionExecutions would, and the
  * executions file, which it writes as each execution ends, what ListPipelineExecutions would.
  */
-export function recordedPipelines(recordFile: string, actionsFile?: string, executionsFile?: string): Pipelines {
+export function recordedPipelines(recordFile: string, actionsFile?: string, executionsFile?: string, placeOf?: (pipeline: string) => Place): Pipelines {
   return {
     async start(request) {
       // a fake execution id in CodePipeline's UUID shape, stable per request token (so a retry records the same id)
       const hex = createHash('sha256').update(request.clientRequestToken).digest('hex');
       const executionId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-      const recorded: RecordedStart = { ...request, executionId, recordedAt: new Date().toISOString() };
+      const recorded: RecordedStart = { ...request, ...placeOf?.(request.pipeline), executionId, recordedAt: new Date().toISOString() };
       logger.info('dry run: StartPipelineExecution not sent', { dryRun: recorded });
       await mkdir(dirname(recordFile), { recursive: true });
       await appendFile(recordFile, `${JSON.stringify(recorded)}\n`);

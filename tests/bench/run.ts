@@ -199,6 +199,9 @@ async function main(): Promise<void> {
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(MEMORY_MB),
     LEDGER_TABLE: 'bench-ledger',
+    // the account AWS's sample events come from
+    CENTRAL_ACCOUNT_ID: '123456789012',
+    MEMBER_ROLE_NAME: 'release-conductor-bench-member',
     LEDGER_RETENTION_DAYS: '400',
     DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/bench-dead-letters`,
     NOTIFICATIONS_TOPIC_ARN: TOPIC_ARN,

@@ -11,15 +11,28 @@ const SERVERLESS = join(ROOT, 'node_modules/serverless/bin/serverless.js');
 
 type Resource = { Type: string; Properties: Record<string, any> };
 
+// The shipped policy with a repository whose pipeline lives in a member account, in an
+// organization: the package holds everything a central stack of many accounts has.
+const MEMBER_ACCOUNT = '111122223333';
+const ORGANIZATION = 'o-a1b2c3d4e5';
+
 describe('serverless package', () => {
   const out = mkdtempSync(join(tmpdir(), 'rc-package-'));
   let resources: Record<string, Resource>;
 
   beforeAll(() => {
-    execFileSync(process.execPath, [SERVERLESS, 'package', '--stage', 'test', '--package', join(out, 'package')], {
+    const policyFile = join(out, 'release-policy.yml');
+    writeFileSync(policyFile, `${readFileSync(join(ROOT, 'release-policy.yml'), 'utf8')}
+  payments-api:
+    team: platform
+    account: "${MEMBER_ACCOUNT}"
+    region: eu-west-1
+    pipelines: [{ name: payments-prod, branches: [main], production: true }]
+`);
+    execFileSync(process.execPath, [SERVERLESS, 'package', '--stage', 'test', '--param', `organizationId=${ORGANIZATION}`, '--package', join(out, 'package')], {
       cwd: ROOT,
       stdio: 'pipe',
-      env: { ...process.env, RC_BUILD_DIR: relative(ROOT, join(out, '.esbuild')), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' },
+      env: { ...process.env, RC_RELEASE_POLICY: policyFile, RC_BUILD_DIR: relative(ROOT, join(out, '.esbuild')), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' },
     });
     resources = JSON.parse(readFileSync(join(out, 'package', 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
   }, 120_000);
@@ -94,6 +107,7 @@ describe('serverless package', () => {
     [/^dynamodb:(DescribeEndpoints|Scan)$/, "the DynamoDB client's endpoint discovery (off) and paginators module"],
     [/^sqs:(?!SendMessage$)/, 'the SQS client is imported whole, lazily, for the first dead letter; only SendMessage is sent'],
     [/^ssm:(GetParameters|GetParametersByPath|PutParameter)$/, "Powertools' SSMProvider; notify-slack calls getParameter only"],
+    [/^sts:(?!AssumeRole$)/, 'the STS client is imported whole, lazily, for the first member account; only AssumeRole is sent'],
   ];
   // Adapter methods a function bundles but never calls (one adapter object serves several functions).
   const UNCALLED: Record<string, string[]> = {
@@ -115,8 +129,11 @@ describe('serverless package', () => {
 
   it.each(['hello', 'on-push', 'on-build', 'on-deploy', 'on-pipeline', 'on-alarm', 'notify-slack', 'slack-interactions', 'act-from-slack'])('gives %s a role of its own with exactly the actions its code sends, scoped, no *', async (name) => {
     const fn = ofType('AWS::Lambda::Function').find((candidate) => candidate.Properties.FunctionName === `release-conductor-test-${name}`)!;
-    const role = resources[fn.Properties.Role['Fn::GetAtt'][0]]!;
-    const statements: { Action: string[]; Resource: unknown }[] = role.Properties.Policies.flatMap((policy: { PolicyDocument: { Statement: unknown[] } }) => policy.PolicyDocument.Statement);
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const role = resources[roleId]!;
+    // the role's own policies, and those attached to it (infra/organization.cjs)
+    const attached = ofType('AWS::IAM::Policy').filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === roleId));
+    const statements: { Action: string[]; Resource: unknown }[] = [...role.Properties.Policies, ...attached.map((policy) => policy.Properties)].flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement);
     const granted = new Set(statements.flatMap((statement) => statement.Action).filter((action) => !action.startsWith('logs:')));
     const sent = (await sdkCommandsIn(`functions/${name}/handler.ts`))
       .map((command) => IAM_ACTION[command] ?? command).filter((action) => !NEVER_SENT.some(([pattern]) => pattern.test(action)) && !UNCALLED[name]?.includes(action));
@@ -128,6 +145,40 @@ describe('serverless package', () => {
       expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
     }
   }, 30_000);
+
+  it('lets the functions that read and act on pipelines assume the member role in the accounts the policy names, and no other', () => {
+    const [policy, ...others] = ofType('AWS::IAM::Policy');
+    expect(others).toEqual([]);
+    expect(policy!.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${MEMBER_ACCOUNT}:role/release-conductor-test-member` }] },
+    ]);
+    const roleOf = (name: string) => ofType('AWS::Lambda::Function').find((fn) => fn.Properties.FunctionName === `release-conductor-test-${name}`)!.Properties.Role['Fn::GetAtt'][0];
+    expect(policy!.Properties.Roles).toEqual(['on-push', 'on-pipeline', 'on-deploy', 'on-alarm', 'act-from-slack'].map((name) => ({ Ref: roleOf(name) })));
+    // each pipeline's own grants name it where it lives
+    const statements = ofType('AWS::IAM::Role').flatMap((role) => role.Properties.Policies?.flatMap((inline: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => inline.PolicyDocument.Statement) ?? []);
+    const starts = statements.find((statement) => statement.Action.includes('codepipeline:StartPipelineExecution'));
+    expect(starts!.Resource).toContainEqual({ 'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:eu-west-1:${MEMBER_ACCOUNT}:payments-prod` });
+    expect(starts!.Resource).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:MyFirstPipeline' });
+  });
+
+  it("takes the organization's accounts' events on a bus of its own, with the default bus's rules, dead-letter queue and functions", () => {
+    const [bus] = ofType('AWS::Events::EventBus');
+    expect(bus!.Properties.Name).toBe('release-conductor-test-organization');
+    expect(ofType('AWS::Events::EventBusPolicy')[0]!.Properties.Statement).toMatchObject({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION, 'events:source': ['aws.codecommit', 'aws.codebuild', 'aws.codedeploy', 'aws.codepipeline', 'aws.cloudwatch'] } },
+    });
+    const rules = ofType('AWS::Events::Rule');
+    const onBus = (ruleOnBus: boolean) => rules.filter((rule) => (rule.Properties.EventBusName !== undefined) === ruleOnBus);
+    const shape = (rule: Resource) => ({ pattern: rule.Properties.EventPattern, target: { ...rule.Properties.Targets[0], Id: undefined } });
+    expect(onBus(true).map(shape)).toEqual(onBus(false).map(shape));
+    expect(onBus(true)).toHaveLength(5);
+    const permissions = ofType('AWS::Lambda::Permission').filter((permission) => permission.Properties.Principal === 'events.amazonaws.com');
+    for (const id of Object.keys(resources).filter((key) => resources[key]!.Type === 'AWS::Events::Rule' && resources[key]!.Properties.EventBusName)) {
+      expect(permissions).toContainEqual(expect.objectContaining({ Properties: expect.objectContaining({ SourceArn: { 'Fn::GetAtt': [id, 'Arn'] } }) }));
+    }
+  });
 
   it("passes AWS Control Tower's proactive controls, each exception suppressed in the template with its reason", () => {
     const report = controlTowerReport(JSON.parse(readFileSync(join(out, 'package', 'cloudformation-template-update-stack.json'), 'utf8')));

@@ -168,6 +168,8 @@ describe(`a replay of ${EXECUTIONS} executions against AWS, DynamoDB and Slack t
       RC_AWS_REQUEST_TIMEOUT_MS: '1000',
       RC_SLACK_TIMEOUT_MS: '1000',
       LEDGER_TABLE: 'replay-ledger',
+      CENTRAL_ACCOUNT_ID: '123456789012',
+      MEMBER_ROLE_NAME: 'release-conductor-replay-member',
       NOTIFICATIONS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:release-conductor-replay-releases',
       DEAD_LETTER_QUEUE_URL: `${aws.url}/123456789012/release-conductor-replay-dead-letters`,
       SLACK_BOT_TOKEN_PARAMETER: '/release-conductor/replay/slack-bot-token',

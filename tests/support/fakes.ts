@@ -26,6 +26,7 @@ import {
   type SourceReader,
   type StoredCard,
 } from '../../shared/ports';
+import type { Place } from '../../shared/policy-rules';
 import { bounded, ReleaseNotification } from '../../shared/release-notification';
 
 // In-memory ports for the unit tests: each answers as its adapter does (shared/aws, shared/slack),
@@ -127,10 +128,12 @@ export function memoryPipelines({ revisions = [], actions = [], deployments = []
       executions.set(request.clientRequestToken, executionId);
       return { executionId };
     },
-    async executionRevision(pipeline, executionId) {
-      reads.push(`executionRevision ${pipeline} ${executionId}`);
+    async executionRevision(pipeline, executionId, sourceAction, sourceProvider = 'CodeCommit') {
+      reads.push(`executionRevision ${pipeline} ${executionId} ${sourceAction} ${sourceProvider}`);
       const found = revisions.find((revision) => revision.pipeline === pipeline && revision.executionId === executionId);
-      return found && structuredClone({ commitId: found.commitId, committedAt: found.committedAt, variables: found.variables });
+      // a connection's commit only where the policy says the source is one, as the adapter reads it
+      const connection = sourceProvider === 'CodeStarSourceConnection' ? found?.connection : undefined;
+      return found && structuredClone({ commitId: found.commitId, committedAt: found.committedAt, variables: found.variables, connection, trigger: found.trigger });
     },
     async actionExecutions(pipeline, executionId) {
       reads.push(`actionExecutions ${pipeline} ${executionId}`);
@@ -200,12 +203,15 @@ export function memorySource(commits: GraphCommit[], changedPaths: string[] = []
 }
 
 /** CodeDeploy's GetDeployment for the deployments the test gives; any other is an error, as in CodeDeploy. */
-export function memoryDeployments(outcomes: Record<string, DeploymentOutcome>): Deployments & { asked: string[] } {
+export function memoryDeployments(outcomes: Record<string, DeploymentOutcome>): Deployments & { asked: string[]; askedAt: Place[] } {
   const asked: string[] = [];
+  const askedAt: Place[] = [];
   return {
     asked,
-    async outcome(deploymentId) {
+    askedAt,
+    async outcome(deploymentId, at) {
       asked.push(deploymentId);
+      askedAt.push(at);
       const outcome = outcomes[deploymentId];
       if (!outcome) throw new Error(`DeploymentDoesNotExistException: ${deploymentId}`);
       return structuredClone(outcome);

@@ -84,6 +84,9 @@ export function handlerHarness() {
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       LEDGER_TABLE: 'handler-test-ledger',
+      // the account AWS's sample events come from
+      CENTRAL_ACCOUNT_ID: '123456789012',
+      MEMBER_ROLE_NAME: 'release-conductor-test-member',
       DEAD_LETTER_QUEUE_URL: QUEUE_URL,
       AWS_ENDPOINT_URL_SNS: sns.url,
       NOTIFICATIONS_TOPIC_ARN: topicArnOf(TOPIC),

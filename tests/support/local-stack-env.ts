@@ -13,10 +13,12 @@ export const consoleUrl = () => process.env.RC_TEST_CONSOLE_URL as string;
 /** What no log line may contain: the local Slack bot token. */
 export const secrets = () => JSON.parse(process.env.RC_TEST_SECRETS ?? '[]') as string[];
 
-const functionLines = () => parseLogLines(readFileSync(join(localDir(), 'stack.log'), 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
+/** A stack's function log lines, the hello API's left out. */
+export const functionLinesOf = (stackLog: string) => () => parseLogLines(readFileSync(stackLog, 'utf8')).filter((line) => typeof line.function === 'string' && line.function !== 'hello');
+const globalStackLines = () => functionLinesOf(join(localDir(), 'stack.log'))();
 
 /** The function log lines written after `act`, once a function has answered and the stack is quiet again (or after 3 × `quietMs` of nothing). */
-export async function linesAfter(act: () => Promise<unknown>, quietMs = 600): Promise<Record<string, unknown>[]> {
+export async function linesAfter(act: () => Promise<unknown>, quietMs = 600, functionLines = globalStackLines): Promise<Record<string, unknown>[]> {
   const before = functionLines().length;
   await act();
   const deadline = Date.now() + 20_000;

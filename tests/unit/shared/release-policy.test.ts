@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicy, PolicyError } from '../../../shared/release-policy';
 import picomatch from 'picomatch';
-import { findPipeline, resolveVariables, teamProductionPipelines } from '../../../shared/policy-rules';
+import { findPipeline, memberAccounts, pipelinePlace, pipelinesAt, placePolicy, resolveVariables, teamProductionPipelines } from '../../../shared/policy-rules';
 
 const problemsOf = (text: string) => {
   try {
@@ -160,5 +160,87 @@ repositories:
       { team: 'web', pipelines: ['site-prod', 'api-prod'] },
       { team: 'data', pipelines: ['etl-prod'] },
     ]);
+  });
+});
+
+describe('where repositories and pipelines live', () => {
+  const organization = `
+teams: { platform: {}, payments: {} }
+repositories:
+  MyDemoRepo:
+    team: platform
+    pipelines:
+      - { name: MyFirstPipeline, branches: [main], production: true }
+      - { name: eu-copy, branches: [main], region: eu-west-1 }
+  payments-api:
+    team: payments
+    account: "111122223333"
+    region: eu-central-1
+    pipelines:
+      - { name: payments-prod, branches: [main], production: true }
+      - { name: payments-dr, branches: [main], account: "444455556666", region: us-west-2 }
+`;
+  const HOME = { account: '123456789012', region: 'us-east-1' };
+
+  it('places each pipeline where it says, else where its repository is, else in the stack\'s own account and region', () => {
+    const policy = placePolicy(parsePolicy(organization), HOME);
+    const placeOf = (name: string) => ({ account: findPipeline(policy, name)?.rule.account, region: findPipeline(policy, name)?.rule.region });
+    expect(placeOf('MyFirstPipeline')).toEqual(HOME);
+    expect(placeOf('eu-copy')).toEqual({ account: HOME.account, region: 'eu-west-1' });
+    expect(placeOf('payments-prod')).toEqual({ account: '111122223333', region: 'eu-central-1' });
+    expect(placeOf('payments-dr')).toEqual({ account: '444455556666', region: 'us-west-2' });
+    expect(memberAccounts(parsePolicy(organization))).toEqual(['111122223333', '444455556666']);
+  });
+
+  it('finds a pipeline for an event only from where it lives: another account\'s pipeline of the same name is not ours', () => {
+    const policy = placePolicy(parsePolicy(organization), HOME);
+    expect(findPipeline(policy, 'payments-prod', { account: '111122223333', region: 'eu-central-1' })?.team).toBe('payments');
+    expect(findPipeline(policy, 'payments-prod', { account: '999999999999', region: 'eu-central-1' })).toBeUndefined();
+    expect(findPipeline(policy, 'payments-prod', { account: '111122223333', region: 'us-east-1' })).toBeUndefined();
+    expect(findPipeline(policy, 'MyFirstPipeline', HOME)?.team).toBe('platform');
+    expect(findPipeline(policy, 'MyFirstPipeline', { account: '111122223333', region: 'us-east-1' })).toBeUndefined();
+    expect(pipelinesAt(policy, { account: '111122223333', region: 'eu-central-1' })).toEqual(['payments-prod']);
+  });
+
+  it('says what an account and a region look like', () => {
+    expect(problemsOf(organization.replace('account: "111122223333"', 'account: 111122223333'))).toEqual([
+      'release-policy.yml: repositories.payments-api.account: expected a 12-digit AWS account id in quotes, such as "111122223333" (unquoted, YAML reads it as a number)',
+    ]);
+    expect(problemsOf(organization.replace('account: "444455556666"', 'account: "4444"'))).toEqual([
+      'release-policy.yml: repositories.payments-api.pipelines[1].account: expected a 12-digit AWS account id, such as "111122223333"',
+    ]);
+    expect(problemsOf(organization.replace('region: eu-central-1', 'region: Frankfurt'))).toEqual(['release-policy.yml: repositories.payments-api.region: expected an AWS region code, such as eu-west-1']);
+  });
+
+  it('refuses one pipeline name in two places: the ledger, the metrics and the cards know a pipeline by its name', () => {
+    const twice = `${organization}  other-repo:
+    team: payments
+    pipelines:
+      - { name: payments-prod, branches: [main], account: "999999999999" }
+`;
+    expect(problemsOf(twice)).toEqual([
+      'release-policy.yml: repositories.other-repo.pipelines[0].name: expected one pipeline of this name: it is also declared in 111122223333 eu-central-1, and the ledger, the metrics and the cards know a pipeline by its name',
+    ]);
+    // several repositories may feed one pipeline where it is
+    expect(() => parsePolicy(twice.replace('account: "999999999999"', 'account: "111122223333", region: eu-central-1'))).not.toThrow();
+  });
+});
+
+describe('where the policy says a pipeline lives, before the stack places the rest', () => {
+  it('takes a pipeline\'s place from its repository where the pipeline says none', () => {
+    const policy = parsePolicy(`
+teams: { payments: {} }
+repositories:
+  payments-api:
+    team: payments
+    account: "111122223333"
+    region: eu-central-1
+    pipelines:
+      - { name: payments-prod, branches: [main] }
+      - { name: payments-dr, branches: [main], region: us-west-2 }
+`);
+    expect(pipelinePlace(policy, 'payments-prod')).toEqual({ account: '111122223333', region: 'eu-central-1' });
+    expect(pipelinePlace(policy, 'payments-dr')).toEqual({ account: '111122223333', region: 'us-west-2' });
+    expect(pipelinePlace(policy, 'elsewhere')).toEqual({ account: undefined, region: undefined });
   });
 });

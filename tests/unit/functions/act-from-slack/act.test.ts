@@ -85,6 +85,26 @@ describe('act', () => {
     expect(clicks.audits).toEqual([expect.objectContaining({ allowed: false, outcome: reason, user: pressed.user.id })]);
   });
 
+  it("approves on a pipeline whose source is a connection without asking CodeCommit for the author, whom CodePipeline does not give", async () => {
+    const connected = parsePolicy(`
+people: { "bob@example.com": U0BOB }
+teams: { platform: {} }
+repositories:
+  octo-org/website:
+    team: platform
+    pipelines: [{ name: website, branches: [main], sourceProvider: CodeStarSourceConnection, actions: { approve: { users: [U0BOB] } } }]
+`);
+    const asked: string[] = [];
+    const { ports, calls } = setUp({
+      policy: connected,
+      source: { getCommit: async (repository) => (asked.push(repository), Promise.reject(new Error(`RepositoryDoesNotExistException: ${repository}`))) },
+    });
+    const pressed = click({ user: { id: 'U0BOB' }, target: { pipeline: 'website', executionId: EXECUTION, stage: 'Approval', action: 'ManualApproval' } });
+    expect(await act(pressed, ports)).toMatchObject({ allowed: true, done: true });
+    expect(asked).toEqual([]);
+    expect(calls).toHaveLength(1);
+  });
+
   it('lets the author reject their own change', async () => {
     const { ports } = setUp();
     expect((await act(click({ action: 'reject', user: { id: 'U0BOB' } }), ports)).done).toBe(true);

@@ -161,6 +161,31 @@ describe('notify-slack handle', () => {
     expect(slack.messages).toEqual([expect.objectContaining({ key: CARD })]);
   });
 
+  describe("a connection's commit (GitHub, GitLab, Bitbucket)", () => {
+    const COMMIT = '7f3c2a9d0e4b6c8a1f5e3d2b9c7a6e4f1d0b8c2a';
+    const page = `https://github.com/octo-org/website/commit/${COMMIT}`;
+    const website = { team: 'platform', repository: 'octo-org/website' };
+    const revision = { commitId: COMMIT, variables: {}, connection: { provider: 'GitHub', repository: 'octo-org/website', branch: 'main', message: 'Show the release banner <b>\n\nAt last.', url: page }, trigger: { type: 'WebhookV2' } };
+    const ofWebsite = (file: string, withRevision = false) =>
+      pipelineNotification(sampleEvent(CodePipelineEvent, `codepipeline/${file}.json`, (event) => (event.detail.pipeline = 'website')), website, withRevision ? revision : undefined);
+
+    it("shows the short commit linked to the provider's page, its first line and its branch, and no author CodePipeline does not give", () => {
+      const message = renderCard(applyNotification(applyNotification(undefined, ofWebsite('pipeline-started')), ofWebsite('pipeline-succeeded', true)), policy);
+      const mrkdwn = JSON.stringify(message.blocks);
+      expect(mrkdwn).toContain(JSON.stringify(`*Commit*\n<${page}|7f3c2a9>\nShow the release banner &lt;b&gt;`).slice(1, -1));
+      expect(mrkdwn).toContain('*Branch*\\nmain');
+      expect(mrkdwn).not.toMatch(/ by |At last|codecommit/);
+      expect(message.blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ text: { text: 'Pipeline execution' } }, { text: { text: 'Commit' }, url: page }] });
+    });
+
+    it('says what started the execution: a push, through the webhook, or who started it by hand', () => {
+      const pushed = renderCard(applyNotification(undefined, ofWebsite('pipeline-succeeded', true)), policy);
+      expect(JSON.stringify(pushed.blocks)).toContain('*Started by*\\na push (WebhookV2)');
+      const byHand = renderCard(applyNotification(undefined, ofPipeline('pipeline-started')), policy);
+      expect(JSON.stringify(byHand.blocks)).toContain('*Started by*\\nmy-user (StartPipelineExecution)');
+    });
+  });
+
   describe('the commits a deployment brings', () => {
     const COMMIT = '5a6f0e1b2c3d4e5f60718293a4b5c6d7e8f90123';
     const PREVIOUS = 'c0ffee0000000000000000000000000000000000';

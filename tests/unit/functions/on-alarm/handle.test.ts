@@ -1,5 +1,6 @@
 import { handle } from '../../../../functions/on-alarm/handle';
 import { AlarmStateChangeEvent } from '../../../../shared/events';
+import { placePolicy } from '../../../../shared/policy-rules';
 import { parsePolicy } from '../../../../shared/release-policy';
 import { memoryLedger, memoryNotifications, memoryPipelines } from '../../../support/fakes';
 import { emittedMetrics } from '../../../support/metrics';
@@ -114,5 +115,21 @@ describe('on-alarm handle', () => {
     const unknown = alarmEvent('alarm-in-alarm', { value: 'INSUFFICIENT_DATA', timestamp: '2026-11-25T10:20:00.000+0000' }, { value: 'OK', timestamp: '2026-11-25T09:00:00.000+0000' }, 'unknown');
     expect(await handle(unknown, deps)).toMatchObject({ state: 'INSUFFICIENT_DATA', dora: [] });
     expect(pipelines.reads).toEqual([]);
+  });
+});
+
+describe('on-alarm handle, in an organization', () => {
+  const member = placePolicy(policy, { account: '123456789012', region: 'us-east-1' });
+  // MyFirstPipeline lives in a member account
+  member.repositories.MyDemoRepo!.pipelines[0]!.account = '111122223333';
+
+  it('counts a declared alarm only from the account and region of the pipeline that declares it', async () => {
+    const { deps, ledger, pipelines } = setUp();
+    // AWS's sample comes from 123456789012: another account's alarm of the same name
+    expect(await handle(wentOff, { ...deps, policy: member })).toMatchObject({ watchedBy: [], dora: [] });
+    expect(pipelines.reads).toEqual([]);
+    const fromMember = { ...wentOff, id: 'from-member', account: '111122223333' };
+    expect(await handle(fromMember, { ...deps, policy: member })).toMatchObject({ watchedBy: ['MyFirstPipeline'], dora: [failed] });
+    expect(await ledger.facts('MyFirstPipeline')).toEqual([failed]);
   });
 });

@@ -1,6 +1,7 @@
 import { handle } from '../../../../functions/on-deploy/handle';
 import { CodeDeployStateEvent } from '../../../../shared/events';
 import type { DeploymentOutcome } from '../../../../shared/ports';
+import { placePolicy } from '../../../../shared/policy-rules';
 import { parsePolicy } from '../../../../shared/release-policy';
 import { memoryDeployments, memoryLedger, memoryNotifications, memoryPipelines, type ListedAction } from '../../../support/fakes';
 import { emittedMetrics } from '../../../support/metrics';
@@ -140,5 +141,29 @@ repositories:
     deps.deployments = memoryDeployments({ [ROLLBACK]: { durationSeconds: 300 } });
     expect(await handle(rollbackEvent('SUCCESS'), deps)).toMatchObject({ dora: [] });
     expect(await handle(rollbackEvent('SUCCESS'), { ...setUpRollback().deps, policy })).toMatchObject({ dora: [] });
+  });
+});
+
+describe('on-deploy handle, in an organization', () => {
+  it('reads the deployment where its event comes from, and looks for it among the pipelines that live there only', async () => {
+    const HOME = { account: '123456789012', region: 'us-east-1' };
+    const placed = placePolicy(parsePolicy(`
+teams: { platform: {}, web: {} }
+repositories:
+  MyDemoRepo:
+    team: platform
+    pipelines:
+      - { name: MyFirstPipeline, branches: [main] }
+      - { name: feature-preview, branches: ["feature/**"], region: eu-west-1 }
+  WebsiteRepo:
+    team: web
+    account: "111122223333"
+    pipelines: [{ name: website, branches: [main] }]
+`), HOME);
+    const { deps, deployments, pipelines } = setUp();
+    const event = sampleEvent(CodeDeployStateEvent, 'codedeploy/deployment-failure.json');
+    await handle(event, { ...deps, policy: placed });
+    expect(deployments.askedAt).toEqual([{ account: event.account, region: event.region }]);
+    expect(pipelines.reads).toEqual([`findActionExecution MyFirstPipeline ${DEPLOYMENT}`]);
   });
 });

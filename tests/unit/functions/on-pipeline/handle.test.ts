@@ -118,7 +118,7 @@ describe('on-pipeline handle', () => {
     expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', PipelineSucceeded: 1, PipelineFailed: 0 }));
   });
 
-  it("reads no CodeCommit for a pipeline whose source is a connection (GitHub, GitLab, Bitbucket): the lead time of its revision, from the revision's own time", async () => {
+  describe('a pipeline whose source is a connection (GitHub, GitLab, Bitbucket)', () => {
     const connected = parsePolicy(`
 teams: { platform: {} }
 repositories:
@@ -126,11 +126,72 @@ repositories:
     team: platform
     pipelines: [{ name: website, branches: [main], production: true, sourceProvider: CodeStarSourceConnection }]
 `);
-    const { deps, asked } = setUp({ revisions: [revisionOf('website')], deployments: [{ ...earlier, pipeline: 'website' }] });
-    const event = pipelineEvent('pipeline-succeeded', { pipeline: 'website' });
-    const result = await handle(event, { ...deps, policy: connected });
-    expect(asked).toEqual([]);
-    expect(result).toMatchObject({ dora: [{ kind: 'deployment', pipeline: 'website' }, { kind: 'lead-time', commitId: COMMIT, seconds: (Date.parse(event.time) - Date.parse('2026-11-24T16:00:00Z')) / 1000 }] });
+    const connection = { provider: 'GitHub', repository: 'octo-org/website', branch: 'main', message: 'Show the release banner\n\nAt last.', authoredAt: '2026-11-25T08:02:11.000Z' };
+    const connectedRevision = (over: Partial<typeof connection> & { url?: string } = {}, committedAt = '2026-11-25T09:19:58.000Z') => ({ ...revisionOf('website'), committedAt, connection: { ...connection, ...over } });
+    const run = async (revision: ReturnType<typeof connectedRevision>) => {
+      const { deps, asked, ledger, notifications, pipelines } = setUp({ revisions: [revision], deployments: [{ ...earlier, pipeline: 'website' }] });
+      const event = pipelineEvent('pipeline-succeeded', { pipeline: 'website' });
+      const result = await handle(event, { ...deps, policy: connected });
+      return { event, result, asked, ledger, notification: notifications.published[0]!, reads: pipelines.reads };
+    };
+
+    it("reads no CodeCommit: the lead time of its commit, from the commit's author date", async () => {
+      const { event, result, asked, reads } = await run(connectedRevision());
+      expect(asked).toEqual([]);
+      expect(reads).toContain(`executionRevision website ${EXECUTION} Source CodeStarSourceConnection`);
+      expect(result).toMatchObject({ dora: [{ kind: 'deployment', pipeline: 'website' }, { kind: 'lead-time', commitId: COMMIT, seconds: (Date.parse(event.time) - Date.parse('2026-11-25T08:02:11Z')) / 1000 }] });
+    });
+
+    it("takes the revision's own time for the lead time when CodePipeline gives no author date", async () => {
+      const { event, result } = await run(connectedRevision({ authoredAt: undefined }, '2026-11-24T16:00:00Z'));
+      expect(result).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time', seconds: (Date.parse(event.time) - Date.parse('2026-11-24T16:00:00Z')) / 1000 }] });
+    });
+
+    it("tells the team the commit, its message and branch, linked to the revision's URL CodePipeline gives, not to CodeCommit", async () => {
+      const url = `https://github.com/octo-org/website/commit/${COMMIT}`;
+      const { notification } = await run(connectedRevision({ url }));
+      expect(notification).toMatchObject({ repository: 'octo-org/website', branch: 'main', commit: { id: COMMIT, message: 'Show the release banner\n\nAt last.' } });
+      expect(notification.links).toEqual([
+        { label: 'Pipeline execution', url: `https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/website/executions/${EXECUTION}/timeline?region=us-east-1` },
+        { label: 'Commit', url },
+      ]);
+    });
+
+    it.each([
+      ['GitHub', 'octo-org/website', `https://github.com/octo-org/website/commit/${COMMIT}`],
+      ['GitLab', 'octo-group/web/website', `https://gitlab.com/octo-group/web/website/-/commit/${COMMIT}`],
+      ['Bitbucket', 'octo-workspace/website', `https://bitbucket.org/octo-workspace/website/commits/${COMMIT}`],
+    ])("links a %s commit to its page there when CodePipeline gives no URL", async (provider, repository, page) => {
+      const { notification } = await run(connectedRevision({ provider, repository }));
+      expect(notification.links.filter(({ label }) => label === 'Commit')).toEqual([{ label: 'Commit', url: page }]);
+    });
+
+    it('links no commit whose page it cannot know (a self-managed host, no repository)', async () => {
+      for (const over of [{ provider: 'GitLabSelfManaged' }, { repository: undefined }, { provider: undefined }]) {
+        const { notification } = await run(connectedRevision(over));
+        expect(notification.links.map(({ label }) => label)).toEqual(['Pipeline execution']);
+      }
+    });
+
+    it('records the commit in the ledger as a push of its branch, once, as on-push records a CodeCommit one', async () => {
+      const { ledger, event } = await run(connectedRevision());
+      expect(await ledger.pushes(COMMIT)).toEqual([{ repository: 'octo-org/website', branch: 'main', commitId: COMMIT, title: 'Show the release banner', pushedAt: '2026-11-25T09:20:00.000Z', eventId: event.id }]);
+    });
+  });
+
+  it("records what started an execution with its start, and tells it, from the event's execution-trigger", async () => {
+    const { deps, ledger, notifications } = setUp();
+    const started = pipelineEvent('pipeline-started');
+    await handle(started, deps);
+    const trigger = { type: 'StartPipelineExecution', detail: 'arn:aws:sts::123456789012:assumed-role/Admin/my-user' };
+    expect(ledger.steps('MyFirstPipeline', EXECUTION)).toEqual([{ pipeline: 'MyFirstPipeline', executionId: EXECUTION, state: 'STARTED', at: started.time, eventId: started.id, trigger }]);
+    expect(notifications.published[0]!.trigger).toEqual(trigger);
+  });
+
+  it("tells what started an ended execution from CodePipeline's execution when its event says nothing of it", async () => {
+    const { deps, notifications } = setUp({ revisions: [{ ...revisionOf('MyFirstPipeline'), trigger: { type: 'WebhookV2' } }] });
+    await handle(pipelineEvent('pipeline-failed'), deps);
+    expect(notifications.published[0]!.trigger).toEqual({ type: 'WebhookV2' });
   });
 
   it('takes only the commit itself when CodePipeline lists no earlier deployment, and tells no commits since one', async () => {

@@ -10,7 +10,7 @@ const executionLink = { label: 'Pipeline execution', url: `https://us-east-1.con
 const commitLink = { label: 'Commit', url: `https://us-east-1.console.aws.amazon.com/codesuite/codecommit/repositories/MyDemoRepo/commit/${COMMIT}?region=us-east-1` };
 
 describe('pipelineNotification', () => {
-  it("tells a pipeline's state to the team, linking the execution", () => {
+  it("tells a pipeline's state to the team, linking the execution, and what started it", () => {
     const started = event('pipeline-started');
     expect(pipelineNotification(started, route)).toEqual({
       id: started.id,
@@ -21,6 +21,7 @@ describe('pipelineNotification', () => {
       region: 'us-east-1',
       result: 'STARTED',
       repository: 'MyDemoRepo',
+      trigger: { type: 'StartPipelineExecution', detail: 'arn:aws:sts::123456789012:assumed-role/Admin/my-user' },
       pipeline: { name: 'MyFirstPipeline', executionId: EXECUTION },
       links: [executionLink],
     });

@@ -11,8 +11,8 @@ const executionLink = (pipeline: string, executionId: string) => ({ label: 'Pipe
 describe('pushNotifications', () => {
   it('tells each execution the push started, with the commit, its author and message, and both console pages', () => {
     const started = [
-      { pipeline: 'MyFirstPipeline', executionId: 'exec-1' },
-      { pipeline: 'feature-preview', executionId: 'exec-2' },
+      { pipeline: 'MyFirstPipeline', executionId: 'exec-1', region: 'us-east-1' },
+      { pipeline: 'feature-preview', executionId: 'exec-2', region: 'us-east-1' },
     ];
     expect(pushNotifications(event, push, started, 'platform')).toEqual(
       started.map(({ pipeline, executionId }) => ({
@@ -37,7 +37,12 @@ describe('pushNotifications', () => {
   });
 
   it('names the commit alone when it was not read', () => {
-    const [notification] = pushNotifications(event, { ...push, commit: undefined }, [{ pipeline: 'MyFirstPipeline', executionId: 'exec-1' }], 'platform');
+    const [notification] = pushNotifications(event, { ...push, commit: undefined }, [{ pipeline: 'MyFirstPipeline', executionId: 'exec-1', region: 'us-east-1' }], 'platform');
     expect(notification!.commit).toEqual({ id: COMMIT });
+  });
+
+  it('links a pipeline in another region than the repository to its own region\'s console', () => {
+    const [notification] = pushNotifications(event, push, [{ pipeline: 'MyFirstPipeline', executionId: 'exec-1', region: 'eu-west-1' }], 'platform');
+    expect(notification!.links).toEqual([commitLink, { label: 'Pipeline execution', url: 'https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/MyFirstPipeline/executions/exec-1/timeline?region=eu-west-1' }]);
   });
 });

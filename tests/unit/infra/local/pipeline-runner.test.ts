@@ -233,7 +233,7 @@ describe('the local pipeline runner', () => {
       { stage: 'Deploy', action: 'Deploy', externalExecutionId: ended('Deploy') },
     ]);
     expect(await pipelines.findActionExecution('MyFirstPipeline', ended('Deploy'))).toEqual({ executionId, stage: 'Deploy', action: 'Deploy' });
-    expect(await recordedDeployments(files.deployments).outcome(ended('Deploy'))).toEqual({ durationSeconds: expect.any(Number), error: undefined });
+    expect(await recordedDeployments(files.deployments).outcome(ended('Deploy'), { account: '000000000000', region: 'us-east-1' })).toEqual({ durationSeconds: expect.any(Number), error: undefined });
 
     // the build ran the buildspec on the commit, and the deployment put its files where the instance serves them
     const served = join(files.instances, 'MyCodePipelineDemo', 'var', 'www', 'html');
@@ -312,7 +312,7 @@ describe('the local pipeline runner', () => {
     ]);
     for (const event of events) expect(sorted(keyPaths(event.detail))).toEqual(sorted(documentedKeys(event)));
     const deploymentId = events.find((event) => event.source === 'aws.codedeploy')!.detail.deploymentId;
-    expect(await recordedDeployments(files.deployments).outcome(deploymentId)).toEqual({
+    expect(await recordedDeployments(files.deployments).outcome(deploymentId, { account: '000000000000', region: 'us-east-1' })).toEqual({
       durationSeconds: expect.any(Number),
       error: { code: 'HEALTH_CONSTRAINTS', message: expect.stringContaining('The overall deployment failed because too many individual instances failed deployment') },
     });

@@ -7,14 +7,16 @@ import { codeCommitSource } from '../../../../shared/aws/codecommit';
 import { codePipelines } from '../../../../shared/aws/codepipeline';
 import { codeDeployDeployments } from '../../../../shared/aws/codedeploy';
 import { sqsDeadLetters } from '../../../../shared/aws/sqs';
+import { sample } from '../../../support/samples';
 
 const COMMIT = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);
+const CONNECTION_COMMIT = '7f3c2a9d0e4b6c8a1f5e3d2b9c7a6e4f1d0b8c2a';
 
 describe('codeCommitSource', () => {
   const codecommit = mockClient(CodeCommitClient);
   beforeEach(() => codecommit.reset());
-  const source = codeCommitSource(new CodeCommitClient({ region: 'us-east-1' }));
+  const source = codeCommitSource(() => new CodeCommitClient({ region: 'us-east-1' }));
 
   it('reads author, author email, message and author date from GetCommit', async () => {
     codecommit.on(GetCommitCommand, { repositoryName: 'MyDemoRepo', commitId: COMMIT }).resolves({
@@ -43,7 +45,7 @@ describe('codeCommitSource', () => {
 describe('codePipelines', () => {
   const codepipeline = mockClient(CodePipelineClient);
   beforeEach(() => codepipeline.reset());
-  const pipelines = codePipelines(new CodePipelineClient({ region: 'us-east-1' }));
+  const pipelines = codePipelines(() => new CodePipelineClient({ region: 'us-east-1' }));
 
   it("lists the deployments and roll backs that ended by a time, newest first, each deployment with its source action's commit", async () => {
     const summary = (id: string, status: 'Succeeded' | 'Failed' | 'InProgress', endedAt: string, more: object = {}) => ({
@@ -123,6 +125,40 @@ describe('codePipelines', () => {
     expect(await pipelines.executionRevision('MyFirstPipeline', 'exec-4', 'Missing')).toBeUndefined();
   });
 
+  it("reads a connection's commit: its message and provider from the revision's summary, its URL, and its author date, branch and repository from the source action's output variables", async () => {
+    const response = sample<{ pipelineExecution: { artifactRevisions: { created: number }[] } }>('api/codepipeline/get-pipeline-execution-connection.json');
+    codepipeline.on(GetPipelineExecutionCommand, { pipelineName: 'website', pipelineExecutionId: 'exec-5' }).resolves({
+      pipelineExecution: { ...response.pipelineExecution, artifactRevisions: response.pipelineExecution.artifactRevisions.map((revision) => ({ ...revision, created: new Date(revision.created * 1000) })) },
+    } as never);
+    codepipeline.on(ListActionExecutionsCommand, { pipelineName: 'website', filter: { pipelineExecutionId: 'exec-5' } }).resolves(sample('api/codepipeline/list-action-executions-connection.json') as never);
+    expect(await pipelines.executionRevision('website', 'exec-5', 'Source', 'CodeStarSourceConnection')).toEqual({
+      commitId: CONNECTION_COMMIT,
+      committedAt: '2026-11-25T09:19:58.000Z',
+      variables: {},
+      connection: {
+        provider: 'GitHub',
+        repository: 'octo-org/website',
+        branch: 'main',
+        message: 'Show the release banner',
+        authoredAt: '2026-11-25T08:02:11.000Z',
+        url: `https://github.com/octo-org/website/commit/${CONNECTION_COMMIT}`,
+      },
+      trigger: { type: 'WebhookV2' },
+    });
+  });
+
+  it("reads no action of a CodeCommit source with a single commit: its summary is the commit's message, not a connection's", async () => {
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: COMMIT, revisionSummary: 'Add files' }] } });
+    expect(await pipelines.executionRevision('MyFirstPipeline', 'e', 'Source', 'CodeCommit')).toEqual({ commitId: COMMIT, variables: {} });
+    expect(codepipeline.commandCalls(ListActionExecutionsCommand)).toHaveLength(0);
+  });
+
+  it("keeps a connection's commit when its summary is not JSON and its variables are missing or not dates", async () => {
+    codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: COMMIT, revisionSummary: 'not json' }] } });
+    codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [{ actionName: 'Source', output: { outputVariables: { CommitId: COMMIT, AuthorDate: 'yesterday' } } }] });
+    expect(await pipelines.executionRevision('website', 'e', 'Source', 'CodeStarSourceConnection')).toEqual({ commitId: COMMIT, variables: {}, connection: {} });
+  });
+
   it('says there is no revision when the execution has no commit (an S3 source, say)', async () => {
     codepipeline.on(GetPipelineExecutionCommand).resolves({ pipelineExecution: { artifactRevisions: [{ revisionId: 'object-version-1' }] } });
     expect(await pipelines.executionRevision('p', 'e', 'Source')).toBeUndefined();
@@ -155,7 +191,8 @@ describe('codePipelines', () => {
 describe('codeDeployDeployments', () => {
   const codedeploy = mockClient(CodeDeployClient);
   beforeEach(() => codedeploy.reset());
-  const deployments = codeDeployDeployments(new CodeDeployClient({ region: 'us-east-1' }));
+  const HOME = { account: '123456789012', region: 'us-east-1' };
+  const deployments = codeDeployDeployments(() => new CodeDeployClient({ region: 'us-east-1' }));
 
   it('measures a deployment from creation to completion, and says why it failed', async () => {
     codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-ABCDEF123' }).resolves({
@@ -165,7 +202,7 @@ describe('codeDeployDeployments', () => {
         errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
       },
     });
-    expect(await deployments.outcome('d-ABCDEF123')).toEqual({
+    expect(await deployments.outcome('d-ABCDEF123', HOME)).toEqual({
       durationSeconds: 150,
       error: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
     });
@@ -173,7 +210,7 @@ describe('codeDeployDeployments', () => {
 
   it('knows nothing of a deployment still running', async () => {
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { createTime: new Date('2026-11-25T10:00:00Z') } });
-    expect(await deployments.outcome('d-ABCDEF123')).toEqual({ durationSeconds: undefined, error: undefined, rollback: undefined });
+    expect(await deployments.outcome('d-ABCDEF123', HOME)).toEqual({ durationSeconds: undefined, error: undefined, rollback: undefined });
   });
 
   // rollbackInfo as the API reference gives it; the messages are in the form CodeDeploy writes them
@@ -198,11 +235,11 @@ describe('codeDeployDeployments', () => {
           rollbackInfo: { rollbackTriggeringDeploymentId: 'd-ABCDEF123', rollbackMessage: 'Deployment d-XYZ987654 is triggered to roll back deployment d-ABCDEF123.' },
         },
       });
-    expect((await deployments.outcome('d-ABCDEF123')).rollback).toEqual({
+    expect((await deployments.outcome('d-ABCDEF123', HOME)).rollback).toEqual({
       by: 'd-XYZ987654',
       message: 'Deployment d-ABCDEF123 terminated. Automatic rollback is triggered with a DeploymentId d-XYZ987654.',
     });
-    expect((await deployments.outcome('d-XYZ987654')).rollback).toEqual({
+    expect((await deployments.outcome('d-XYZ987654', HOME)).rollback).toEqual({
       of: 'd-ABCDEF123',
       message: 'Deployment d-XYZ987654 is triggered to roll back deployment d-ABCDEF123.',
     });
@@ -211,7 +248,7 @@ describe('codeDeployDeployments', () => {
   it('names no rollback where rollbackInfo has a message and no deployment id', async () => {
     // the API reference: the message may say that the deployment can't be rolled back
     codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { status: 'Failed', rollbackInfo: { rollbackMessage: '(why there is no rollback)' } } });
-    expect((await deployments.outcome('d-ABCDEF123')).rollback).toBeUndefined();
+    expect((await deployments.outcome('d-ABCDEF123', HOME)).rollback).toBeUndefined();
   });
 });
 

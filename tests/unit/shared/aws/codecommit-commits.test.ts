@@ -4,7 +4,7 @@ import { codeCommitSource } from '../../../../shared/aws/codecommit';
 import { historyCommits, historyIds, sourceContract, type HistoryCommit } from '../../../support/source-contract';
 
 const codecommit = mockClient(CodeCommitClient);
-const source = codeCommitSource(new CodeCommitClient({ region: 'us-east-1' }));
+const source = codeCommitSource(() => new CodeCommitClient({ region: 'us-east-1' }));
 const REPOSITORY = 'MyDemoRepo';
 
 /**

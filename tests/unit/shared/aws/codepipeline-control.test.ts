@@ -14,7 +14,7 @@ import {
 import { codePipelineControl } from '../../../../shared/aws/codepipeline-control';
 
 const codepipeline = mockClient(CodePipelineClient);
-const control = codePipelineControl(new CodePipelineClient({ region: 'us-east-1' }));
+const control = codePipelineControl(() => new CodePipelineClient({ region: 'us-east-1' }));
 const EXECUTION = 'c53dbd42-d7b4-4e5f-8a8e-9d0a4cbb2d4c';
 const TOKEN = '1a2b3c4d-573f-4ea7-a67E-XAMPLETOKEN';
 

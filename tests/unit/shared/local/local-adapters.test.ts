@@ -88,7 +88,7 @@ describe('recordedDeployments', () => {
     const started: RecordedDeployment = { deploymentId: 'd-XYZ987654', application: 'MyDemoApplication', deploymentGroup: 'MyDemoDeploymentGroup', status: 'InProgress', createTime: '2026-11-25T10:00:00.000Z' };
     const ended: RecordedDeployment = { ...started, status: 'Succeeded', completeTime: '2026-11-25T10:01:30.000Z', rollback: { of: 'd-ABCDEF123' } };
     writeFileSync(file, [started, ended].map((record) => JSON.stringify(record)).join('\n') + '\n');
-    expect(await recordedDeployments(file).outcome('d-XYZ987654')).toEqual({ durationSeconds: 90, error: undefined, rollback: { of: 'd-ABCDEF123' } });
+    expect(await recordedDeployments(file).outcome('d-XYZ987654', { account: '000000000000', region: 'us-east-1' })).toEqual({ durationSeconds: 90, error: undefined, rollback: { of: 'd-ABCDEF123' } });
   });
 });
 
