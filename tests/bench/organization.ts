@@ -97,6 +97,8 @@ function results(run: WeekRun, seconds: number): string {
     '|---|---|',
     ...Object.entries(writes.byOperation).sort(([, a], [, b]) => b - a).map(([operation, count]) => `| ${operation} | ${count} |`),
     '',
+    `Failed attempts that Lambda retried: ${[...run.retries].map(([what, count]) => `${what} × ${count}`).join('; ') || 'none'}.`,
+    '',
     'Custom metrics by name:',
     '',
     '| metric | distinct dimension values |',

@@ -5,10 +5,9 @@
  * (`npm run report`'s arithmetic) and the functions' metrics checked against the generator's truth,
  * and the figures of the run measured. Used by `npm run scale` and tests/integration/organization-day.test.ts.
  */
-import { closeSync, mkdtempSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { emfDatapoints, type Datapoint } from '../../infra/local/console/emf';
@@ -23,7 +22,7 @@ import { readJsonLines } from '../../shared/local/json-lines';
 import type { DoraFact } from '../../shared/dora';
 import { parsePolicy } from '../../shared/release-policy';
 import { seededRandom } from './generated-figures';
-import { executionIds, generateWeek, pushEvents, trueFacts, weekEvents, writeAwsAnswers, writeRepositories, type OrganizationSize, type OrganizationWeek } from './organization-week';
+import { executionIds, generateWeek, pushEvents, trueFacts, weekEvents, writeAwsAnswers, writeRepositories, type OrganizationSize, type OrganizationWeek, type SentEvent } from './organization-week';
 
 /** How many events are delivered at once, at most: each is an invocation in a worker thread of its own (tens of MB each). */
 const WAVE = Number(process.env.RC_SCALE_WAVE ?? 20);
@@ -48,6 +47,8 @@ export interface WeekRun {
   /** Distinct metric name, namespace and dimension values in the functions' EMF, by metric name. */
   customMetrics: Map<string, number>;
   slackCalls: number;
+  /** Failed attempts Lambda retried, by function and reason. */
+  retries: Map<string, number>;
   deadLetters: number;
   /** What is not as the generator made it: none when the run is right. */
   mismatches: string[];
@@ -101,12 +102,19 @@ async function settled(stack: LocalStack, failedAt: () => number, quietMs: numbe
   return changedAt;
 }
 
+/** The failed attempts infra/local/async-invoke.cjs logged, by function and reason. */
+function retriesOf(log: string): Map<string, number> {
+  const retries = new Map<string, number>();
+  for (const [, name, reason] of log.matchAll(/^local Lambda: release-conductor-local-(\S+) attempt \d+ failed \((.{0,60})/gm)) retries.set(`${name}: ${reason}`, (retries.get(`${name}: ${reason}`) ?? 0) + 1);
+  return retries;
+}
+
 /** Delivers them, and answers how long from the first PutEvents until the stack last did something, in seconds. */
-async function deliver(stack: LocalStack, entries: PutEventsRequestEntry[], wave: number): Promise<number> {
+async function deliver(stack: LocalStack, events: SentEvent[], wave: number): Promise<number> {
   const started = Date.now();
   const failedAt = lastFailure(stack.logFile);
-  for (let i = 0; i < entries.length; i += wave) {
-    await pool(entries.slice(i, i + wave), wave, async (entry) => void (await putEvents(stack.eventBridgeUrl, [entry])));
+  for (let i = 0; i < events.length; i += wave) {
+    await pool(events.slice(i, i + wave), wave, async ({ entry, from }) => void (await putEvents(stack.eventBridgeUrl, [entry], from)));
     await settled(stack, failedAt, 200, false);
   }
   return ((await settled(stack, failedAt, QUIET_MS)) - started) / 1000;
@@ -181,7 +189,7 @@ export async function runWeek(size: OrganizationSize, log: (line: string) => voi
     log(`pushes in ${seconds.pushes.toFixed(0)} s; ${rest.length} events of executions and alarms`);
     seconds.rest = await deliver(stack, shuffled(rest, 2), WAVE);
     seconds.delivery = seconds.pushes + seconds.rest;
-    const alarms = rest.filter((entry) => entry.Source === 'aws.cloudwatch').length;
+    const alarms = rest.filter(({ entry }) => entry.Source === 'aws.cloudwatch').length;
     const events = { pushes: pushes.length, executions: rest.length - alarms, alarms, total: pushes.length + rest.length };
     log(`executions and alarms in ${seconds.rest.toFixed(0)} s; checking`);
 
@@ -204,6 +212,7 @@ export async function runWeek(size: OrganizationSize, log: (line: string) => voi
       releases: week.executions.length,
       customMetrics,
       slackCalls: stack.slack.calls().length,
+      retries: retriesOf(readFileSync(stack.logFile, 'utf8')),
       deadLetters,
       mismatches,
     };

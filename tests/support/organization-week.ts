@@ -49,11 +49,17 @@ interface Commit {
   authoredAt: number;
 }
 
+/** An AWS account and region: where a repository and its pipelines live, and where their events come from. */
+export interface Place {
+  account: string;
+  region: string;
+}
+
 export interface Repository {
   name: string;
   team: string;
-  /** The member account it lives in; the policy and the events name it once the local bus takes other accounts' events. */
-  account: string;
+  /** Where it and its pipelines live: the central account (the stack's own), or a member account in us-east-1 or eu-west-1. */
+  place: Place;
   alarm: string;
   /** Oldest first; the first one was deployed to production before the week. */
   commits: Commit[];
@@ -117,7 +123,7 @@ export function generateWeek(size: OrganizationSize): OrganizationWeek {
   const repositories: Repository[] = Array.from({ length: size.pipelines / 2 }, (_, r) => ({
     name: `service-${pad(r + 1)}`,
     team: teams[r % size.teams]!,
-    account: String(111100000000 + (r % size.accounts)),
+    place: placeOf(r % size.accounts),
     alarm: `service-${pad(r + 1)}-5xx`,
     // deployed the day before the week: the week's first deployment brings what came after it
     commits: [{ message: 'Deployed before the week', authoredAt: from.getTime() - DAY - 60 * MINUTE }],
@@ -168,6 +174,14 @@ export function generateWeek(size: OrganizationSize): OrganizationWeek {
   return { size, from, to, teams, repositories, pushes, executions, alarms, policy: policyOf(teams, repositories) };
 }
 
+/** Account 0 is the central one; the others are member accounts, every other one in another region. */
+function placeOf(account: number): Place {
+  if (account === 0) return { account: LOCAL_ACCOUNT, region: LOCAL_REGION };
+  return { account: String(111100000000 + account), region: account % 2 ? 'eu-west-1' : LOCAL_REGION };
+}
+
+const inCentralAccount = ({ account, region }: Place) => account === LOCAL_ACCOUNT && region === LOCAL_REGION;
+
 function execution(pipeline: string, push: Push, pick: (from: number, to: number) => number): Execution {
   const startedAt = push.at + pick(1, 2) * MINUTE;
   const buildEndedAt = startedAt + pick(3, 15) * MINUTE;
@@ -185,9 +199,10 @@ function policyOf(teams: string[], repositories: Repository[]): string {
     'teams:',
     ...teams.map((team) => `  ${team}: { slack: { channel: "#${team}" } }`),
     'repositories:',
-    ...repositories.flatMap(({ name, team, alarm }) => [
+    ...repositories.flatMap(({ name, team, alarm, place }) => [
       `  ${name}:`,
       `    team: ${team}`,
+      ...(inCentralAccount(place) ? [] : [`    account: "${place.account}"`, `    region: ${place.region}`]),
       '    pipelines:',
       `      - { name: ${name}-staging, branches: [main] }`,
       `      - { name: ${name}-production, branches: [main], production: true, signals: { alarms: [${alarm}], windowMinutes: ${WINDOW_MINUTES} } }`,
@@ -220,12 +235,21 @@ export function writeRepositories(week: OrganizationWeek, localDir: string): voi
 
 const commitOf = (week: OrganizationWeek, repository: string, index: number) => week.repositories.find(({ name }) => name === repository)!.commits[index]!.commitId!;
 
+/** An event and the account and region it comes from (the local bus takes them from the caller's credentials). */
+export interface SentEvent {
+  entry: PutEventsRequestEntry;
+  from: Place;
+}
+
+const placeOfRepository = (week: OrganizationWeek, name: string) => week.repositories.find((repository) => repository.name === name)!.place;
+
 /** The pushes, as CodeCommit sends them (events/samples/codecommit/reference-updated-branch.json). */
-export function pushEvents(week: OrganizationWeek): PutEventsRequestEntry[] {
+export function pushEvents(week: OrganizationWeek): SentEvent[] {
   return week.pushes.map((push) => {
+    const from = placeOfRepository(week, push.repository);
     const event = sample<{ detail: Record<string, unknown>; resources: string[] }>('codecommit/reference-updated-branch.json');
     const detail = { ...event.detail, repositoryName: push.repository, referenceName: 'main', referenceFullName: 'refs/heads/main', commitId: commitOf(week, push.repository, push.head), oldCommitId: commitOf(week, push.repository, push.previous) };
-    return entry('aws.codecommit', 'CodeCommit Repository State Change', push.at, detail, [`arn:aws:codecommit:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${push.repository}`]);
+    return { entry: entry('aws.codecommit', 'CodeCommit Repository State Change', push.at, detail, [`arn:aws:codecommit:${from.region}:${from.account}:${push.repository}`]), from };
   });
 }
 
@@ -251,50 +275,53 @@ function entry(source: string, detailType: string, at: number, detail: unknown, 
  * end with CodeBuild's build event, its deploy action's end with CodeDeploy's deployment event
  * (when the build succeeded), and the pipeline's end; for each alarm its going to ALARM and back to OK.
  */
-export function weekEvents(week: OrganizationWeek, ids: ExecutionIds): PutEventsRequestEntry[] {
-  const entries: PutEventsRequestEntry[] = [];
-  const pipelineArn = (pipeline: string) => [`arn:aws:codepipeline:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${pipeline}`];
+export function weekEvents(week: OrganizationWeek, ids: ExecutionIds): SentEvent[] {
+  const events: SentEvent[] = [];
   for (const run of week.executions) {
+    const from = placeOfRepository(week, run.push.repository);
+    const { account, region } = from;
+    const send = (entry: PutEventsRequestEntry) => events.push({ entry, from });
+    const pipelineArn = (pipeline: string) => [`arn:aws:codepipeline:${region}:${account}:${pipeline}`];
     const executionId = idOf(week, ids, run);
-    const common = { pipeline: run.pipeline, 'execution-id': executionId, 'start-time': new Date(run.startedAt).toISOString(), region: LOCAL_REGION };
+    const common = { pipeline: run.pipeline, 'execution-id': executionId, 'start-time': new Date(run.startedAt).toISOString(), region };
     const pipelineEvent = (file: string, at: number, state: string) => {
       const { detail } = sample<{ detail: Record<string, unknown> }>(`codepipeline/${file}.json`);
-      entries.push(entry('aws.codepipeline', 'CodePipeline Pipeline Execution State Change', at, { ...detail, ...common, state }, pipelineArn(run.pipeline)));
+      send(entry('aws.codepipeline', 'CodePipeline Pipeline Execution State Change', at, { ...detail, ...common, state }, pipelineArn(run.pipeline)));
     };
     const actionEvent = (stage: string, action: string, provider: 'CodeBuild' | 'CodeDeploy', succeeded: boolean, at: number, externalId: string) => {
       const { detail } = sample<{ detail: Record<string, unknown> }>(`codepipeline/action-${succeeded ? 'succeeded' : 'failed'}.json`);
       const result = { 'external-execution-id': externalId, 'external-execution-summary': `${provider === 'CodeBuild' ? 'Build' : 'Deployment'} ${externalId} ${succeeded ? 'succeeded' : 'failed'}` };
-      entries.push(
+      send(
         entry('aws.codepipeline', 'CodePipeline Action Execution State Change', at, { ...detail, ...common, stage, action, state: succeeded ? 'SUCCEEDED' : 'FAILED', 'execution-result': result, type: { owner: 'AWS', provider, category: provider === 'CodeBuild' ? 'Build' : 'Deploy', version: '1' } }, pipelineArn(run.pipeline)),
       );
     };
     pipelineEvent('pipeline-started', run.startedAt, 'STARTED');
     actionEvent('Build', 'Build', 'CodeBuild', run.build === 'SUCCEEDED', run.buildEndedAt, run.buildId);
     const build = sample<{ detail: Record<string, any> }>(`codebuild/build-${run.build === 'SUCCEEDED' ? 'succeeded' : 'failed'}.json`);
-    const buildArn = `arn:aws:codebuild:${LOCAL_REGION}:${LOCAL_ACCOUNT}:build/${run.buildId}`;
+    const buildArn = `arn:aws:codebuild:${region}:${account}:build/${run.buildId}`;
     const [project] = run.buildId.split(':');
-    entries.push(
+    send(
       entry('aws.codebuild', 'CodeBuild Build State Change', run.buildEndedAt, { ...build.detail, 'build-status': run.build, 'project-name': project, 'build-id': buildArn, 'additional-information': { ...build.detail['additional-information'], initiator: `codepipeline/${run.pipeline}` } }, [buildArn]),
     );
     if (run.deploy && run.deployEndedAt) {
       const deployment = sample<{ detail: Record<string, unknown> }>(`codedeploy/deployment-${run.deploy === 'SUCCESS' ? 'success' : 'failure'}.json`);
-      const detail = { ...deployment.detail, region: LOCAL_REGION, application: run.push.repository, deploymentGroup: run.pipeline, deploymentId: run.deploymentId, state: run.deploy };
-      entries.push(entry('aws.codedeploy', 'CodeDeploy Deployment State-change Notification', run.deployEndedAt, detail, [`arn:aws:codedeploy:${LOCAL_REGION}:${LOCAL_ACCOUNT}:application:${run.push.repository}`, `arn:aws:codedeploy:${LOCAL_REGION}:${LOCAL_ACCOUNT}:deploymentgroup:${run.push.repository}/${run.pipeline}`]));
+      const detail = { ...deployment.detail, region, application: run.push.repository, deploymentGroup: run.pipeline, deploymentId: run.deploymentId, state: run.deploy };
+      send(entry('aws.codedeploy', 'CodeDeploy Deployment State-change Notification', run.deployEndedAt, detail, [`arn:aws:codedeploy:${region}:${account}:application:${run.push.repository}`, `arn:aws:codedeploy:${region}:${account}:deploymentgroup:${run.push.repository}/${run.pipeline}`]));
       actionEvent('Deploy', 'Deploy', 'CodeDeploy', run.deploy === 'SUCCESS', run.deployEndedAt, run.deploymentId);
     }
     pipelineEvent(run.deploy === 'SUCCESS' ? 'pipeline-succeeded' : 'pipeline-failed', run.endedAt, run.deploy === 'SUCCESS' ? 'SUCCEEDED' : 'FAILED');
   }
   for (const alarm of week.alarms) {
-    const name = week.repositories.find(({ name }) => name === alarm.repository)!.alarm;
+    const { alarm: name, place: from } = week.repositories.find(({ name }) => name === alarm.repository)!;
     const alarmEvent = (state: 'ALARM' | 'OK', at: number, previousAt: number) => {
       const { detail } = sample<{ detail: Record<string, any> }>(`cloudwatch/alarm-${state === 'ALARM' ? 'in-alarm' : 'ok'}.json`);
       const changed = { ...detail, alarmName: name, state: { ...detail.state, value: state, timestamp: cloudWatchTime(at) }, previousState: { ...detail.previousState, value: state === 'ALARM' ? 'OK' : 'ALARM', timestamp: cloudWatchTime(previousAt) } };
-      entries.push(entry('aws.cloudwatch', 'CloudWatch Alarm State Change', at, changed, [`arn:aws:cloudwatch:${LOCAL_REGION}:${LOCAL_ACCOUNT}:alarm:${name}`]));
+      events.push({ entry: entry('aws.cloudwatch', 'CloudWatch Alarm State Change', at, changed, [`arn:aws:cloudwatch:${from.region}:${from.account}:alarm:${name}`]), from });
     };
     alarmEvent('ALARM', alarm.startedAt, alarm.startedAt - DAY);
     alarmEvent('OK', alarm.endedAt, alarm.startedAt);
   }
-  return entries;
+  return events;
 }
 
 /**
