@@ -8,7 +8,7 @@ describe('a generated organization day through the local stack', () => {
   let run: WeekRun;
 
   beforeAll(async () => {
-    run = await runWeek({ accounts: 3, pipelines: 12, teams: 3, days: 1, pushesPerDay: 1.5, from: '2026-11-16' });
+    run = await runWeek({ accounts: 3, pipelines: 12, teams: 3, days: 1, pushesPerDay: 1, from: '2026-11-16' });
   }, 120_000);
 
   it('gives the ledger, the five measures of every scope and the DORA metrics the generator made', () => {

@@ -28,12 +28,12 @@ import { executionIds, generateWeek, pushEvents, trueFacts, weekEvents, writeAws
 const WAVE = Number(process.env.RC_SCALE_WAVE ?? 20);
 /** Pushes fewer: on-push runs git for each (CodeCommit's reads, locally), and 20 at once outlast its timeout on 2 busy cores. */
 const PUSH_WAVE = Math.ceil(WAVE / 3);
-/** The stack is settled once nothing was written, logged or posted for this long... */
+/** The stack is settled once nothing was written, logged or posted for this long, and no retry is still due. */
 const QUIET_MS = 4_000;
 /**
- * ...and no invocation failed for longer than Lambda waits to retry it. Lambda retries a minute,
- * then two, after a failure; here just past the functions' timeout (serverless.yml), when an
- * idempotency record left in progress by an invocation that timed out has expired, as it has a minute later.
+ * Lambda retries a failed invocation a minute, then two, later; here just past the functions'
+ * timeout (serverless.yml), when an idempotency record left in progress by an invocation that timed
+ * out has expired, as it has a minute later.
  */
 const RETRY_DELAYS_MS = [11_000, 22_000];
 
@@ -68,10 +68,13 @@ async function activity(stack: LocalStack): Promise<string> {
   return `${total} ${statSync(stack.logFile).size} ${stack.slack.calls().length}`;
 }
 
-/** When an invocation last failed and will be retried (infra/local/async-invoke.cjs logs each), reading only what the log gained since (epoch ms; 0 for never). */
-function lastFailure(logFile: string): () => number {
+/**
+ * When the last retry Lambda has promised begins (epoch ms; 0 for none): infra/local/async-invoke.cjs
+ * logs each failed attempt with the wait before its retry. Reads only what the log gained since.
+ */
+function retryDue(logFile: string): () => number {
   let offset = 0;
-  let at = 0;
+  let due = 0;
   return () => {
     const size = statSync(logFile).size;
     if (size > offset) {
@@ -80,21 +83,22 @@ function lastFailure(logFile: string): () => number {
       readSync(fd, chunk, 0, chunk.length, offset);
       closeSync(fd);
       offset = size;
-      if (chunk.includes('local Lambda: ')) at = Date.now();
+      for (const [, ms] of chunk.toString().matchAll(/^local Lambda: .* retrying in (\d+) ms$/gm)) due = Math.max(due, Date.now() + Number(ms));
     }
-    return at;
+    return due;
   };
 }
 
 /**
- * Resolves once the stack has done nothing for `quietMs`, and, unless `waitForRetries` is false, no
- * invocation failed for longer than its retry waits; with when it last did something (epoch ms).
+ * Resolves once the stack has done nothing for `quietMs`, and, unless `waitForRetries` is false,
+ * nothing since the last retry due began; with when it last did something (epoch ms).
  */
-async function settled(stack: LocalStack, failedAt: () => number, quietMs: number, waitForRetries = true): Promise<number> {
+async function settled(stack: LocalStack, due: () => number, quietMs: number, waitForRetries = true): Promise<number> {
   let last = await activity(stack);
   let changedAt = Date.now();
-  const retried = () => !waitForRetries || Date.now() - failedAt() > Math.max(...RETRY_DELAYS_MS) + 1_000;
-  while (Date.now() - changedAt < quietMs || !retried()) {
+  // read as the log grows, so each retry's time is known when its failure is logged
+  const quietSince = () => Math.max(changedAt, due() * Number(waitForRetries));
+  while (Date.now() - quietSince() < quietMs) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = await activity(stack);
     if (now !== last) [last, changedAt] = [now, Date.now()];
@@ -105,19 +109,20 @@ async function settled(stack: LocalStack, failedAt: () => number, quietMs: numbe
 /** The failed attempts infra/local/async-invoke.cjs logged, by function and reason. */
 function retriesOf(log: string): Map<string, number> {
   const retries = new Map<string, number>();
-  for (const [, name, reason] of log.matchAll(/^local Lambda: release-conductor-local-(\S+) attempt \d+ failed \((.{0,60})/gm)) retries.set(`${name}: ${reason}`, (retries.get(`${name}: ${reason}`) ?? 0) + 1);
+  for (const [, name, reason] of log.matchAll(/^local Lambda: release-conductor-local-(\S+) attempt \d+ failed \((.*?)\); retrying/gm)) retries.set(`${name}: ${reason}`, (retries.get(`${name}: ${reason}`) ?? 0) + 1);
   return retries;
 }
 
 /** Delivers them, and answers how long from the first PutEvents until the stack last did something, in seconds. */
 async function deliver(stack: LocalStack, events: SentEvent[], wave: number): Promise<number> {
   const started = Date.now();
-  const failedAt = lastFailure(stack.logFile);
-  for (let i = 0; i < events.length; i += wave) {
-    await pool(events.slice(i, i + wave), wave, async ({ entry, from }) => void (await putEvents(stack.eventBridgeUrl, [entry], from)));
-    await settled(stack, failedAt, 200, false);
+  const due = retryDue(stack.logFile);
+  // from 4 at once, doubling each wave: functions start cold, a few at a time, as Lambda scales out
+  for (let i = 0, size = Math.min(4, wave); i < events.length; i += size, size = Math.min(size * 2, wave)) {
+    await pool(events.slice(i, i + size), size, async ({ entry, from }) => void (await putEvents(stack.eventBridgeUrl, [entry], from)));
+    await settled(stack, due, 200, false);
   }
-  return ((await settled(stack, failedAt, QUIET_MS)) - started) / 1000;
+  return ((await settled(stack, due, QUIET_MS)) - started) / 1000;
 }
 
 /** Runs `start` with these environment variables (the stack's processes take them), then puts the environment back. */
