@@ -5,7 +5,7 @@
  * the writes, the custom metrics and their monthly cost. Writes tests/bench/organization.md.
  *
  *   npm run scale                                       # 50 accounts, 200 pipelines, 20 teams, 7 days
- *   RC_SCALE_PUSHES_PER_DAY=1 RC_SCALE_DAYS=2 npm run scale
+ *   RC_SCALE_PUSHES_PER_DAY=1 RC_SCALE_DAYS=2 npm run scale   # a busier, shorter period (docs/benchmarks.md)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -35,7 +35,7 @@ const METRIC_TIERS = [
   { upTo: Number.POSITIVE_INFINITY, dollars: 0.02 },
 ];
 
-export function metricsMonthlyCost(metrics: number): number {
+function metricsMonthlyCost(metrics: number): number {
   let cost = 0;
   let below = 0;
   for (const { upTo, dollars } of METRIC_TIERS) {
