@@ -30,9 +30,9 @@ describe('a generated organization day through the local stack', () => {
     expect(Object.keys(run.writes.byPartitionKey).filter((key) => key.includes(' EXECUTION#'))).toHaveLength(run.week.executions.length);
   });
 
-  it('counts a custom metric for each pipeline that emitted one', () => {
-    const ran = new Set(run.week.executions.map(({ pipeline }) => pipeline));
-    // PipelineSucceeded: one per pipeline that ended an execution
-    expect(run.customMetrics.get('PipelineSucceeded')).toBe(ran.size);
+  it('counts each distinct metric once: a deployment count per production pipeline that deployed, and one for them all', () => {
+    const deployed = new Set(run.week.executions.filter((execution) => execution.pipeline.endsWith('-production') && execution.deploy === 'SUCCESS').map(({ pipeline }) => pipeline));
+    expect(deployed.size).toBeGreaterThan(1);
+    expect(run.customMetrics.get('ProductionDeployments')).toBe(deployed.size + 1);
   });
 });
