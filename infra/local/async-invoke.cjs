@@ -33,6 +33,8 @@ async function invokeAsync(lambda, functionKey, event, giveUp) {
       return;
     } catch (error) {
       if (attempt <= delays.length) {
+        // as Lambda logs a failed invocation (a timeout too); whoever waits for the stack to settle can tell a retry is to come
+        console.error(`local Lambda: ${lambdaFunction.functionName} attempt ${attempt} failed (${error.message}); retrying in ${delays[attempt - 1]} ms`);
         await new Promise((resolve) => setTimeout(resolve, delays[attempt - 1]));
         continue;
       }

@@ -4,6 +4,7 @@ import { doraSummary, type Deployment, type Rollback } from '../../../shared/dor
 import { AlarmStateChangeEvent, CodePipelineEvent } from '../../../shared/events';
 import type { Commit, SourceReader } from '../../../shared/ports';
 import { parsePolicy } from '../../../shared/release-policy';
+import { median, seededRandom } from '../../support/generated-figures';
 import { memoryLedger, memoryNotifications, memoryPipelines } from '../../support/fakes';
 import { emittedMetrics } from '../../support/metrics';
 import { sampleEvent } from '../../support/samples';
@@ -27,16 +28,6 @@ ${PIPELINES.map(({ pipeline, repository, team, alarm }) => `  ${repository}:
       - { name: ${pipeline}, branches: [main], production: true, signals: { alarms: [${alarm}], windowMinutes: ${WINDOW_MINUTES} } }`).join('\n')}
 `);
 
-/** mulberry32: the same month every run. */
-function random(seed: number) {
-  return (from: number, to: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return from + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (to - from + 1));
-  };
-}
-
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const cloudWatchTime = (ms: number) => iso(ms).replace('Z', '+0000');
@@ -53,7 +44,7 @@ interface Truth {
 }
 
 function generateMonth(): Truth {
-  const pick = random(20261130);
+  const pick = seededRandom(20261130);
   const truth: Truth = { deployments: [], commits: new Map(), leadTimes: [], failed: new Set(), rework: new Set(), recoveries: [], rollbacks: [], events: [] };
   const monthStart = Date.parse('2026-10-01T00:00:00Z');
   let serial = 0;
@@ -138,12 +129,6 @@ function generateMonth(): Truth {
   return truth;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
 describe('a generated month of production deployments and alarms', () => {
   it('gives the true five measures through the functions, in the ledger and in the metrics, whatever the order, duplicates and concurrency', async () => {
     const truth = generateMonth();
@@ -162,7 +147,7 @@ describe('a generated month of production deployments and alarms', () => {
     const ledger = memoryLedger();
     const deps = { policy, pipelines, source, ledger, notifications: memoryNotifications() };
 
-    const pick = random(7);
+    const pick = seededRandom(7);
     const deliveries = [...truth.events, ...truth.events.filter(() => pick(1, 5) === 1)];
     for (let i = deliveries.length - 1; i > 0; i -= 1) {
       const j = pick(0, i);

@@ -49,7 +49,14 @@ describe('the local stack invokes functions as Lambda invokes them asynchronousl
       throw new Error('Slack answered 500');
     });
     const gaveUp = jest.fn();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     await invokeAsync(lambda, 'notify-slack', 'event', gaveUp);
+    // a line for each attempt that will be retried, as Lambda logs a failed invocation: who waits for the retries can tell
+    expect(logged.mock.calls.map(([line]) => line)).toEqual([
+      'local Lambda: release-conductor-local-notify-slack attempt 1 failed (Slack answered 500); retrying in 100 ms',
+      'local Lambda: release-conductor-local-notify-slack attempt 2 failed (Slack answered 500); retrying in 200 ms',
+    ]);
+    logged.mockRestore();
     const [first, second, third] = seen.runs.map(({ at }) => at);
     expect(seen.runs).toHaveLength(3);
     expect(second! - first!).toBeGreaterThanOrEqual(95);
