@@ -236,3 +236,12 @@ describe('a release policy that is not valid', () => {
   });
 });
 
+
+describe('a stack in another region than the extension layer it names', () => {
+  it('stops serverless package, naming the param to set and where the ARNs are listed', () => {
+    const run = spawnSync(process.execPath, [SERVERLESS, 'package', '--stage', 'test', '--region', 'eu-west-1'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' } });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("The Parameters and Secrets extension's layer (param parametersSecretsExtensionLayer) is us-east-1's");
+    expect(run.stderr).toContain('https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html');
+  });
+});
