@@ -9,7 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { cardTable } from './aws/card-table';
 import { clickClaims, clickTable } from './aws/click-table';
 import { awsClientConfig } from './aws/client-config';
-import { clientsByPlace, type Organization } from './aws/places';
+import { clientsByPlace, memberRoles, type Organization } from './aws/places';
 import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
 import { codePipelineControl } from './aws/codepipeline-control';
@@ -59,7 +59,9 @@ export const home = (): Place => ({ account: setting('CENTRAL_ACCOUNT_ID'), regi
 
 const placed = ({ account, region }: Partial<Place>): Place => ({ account: account ?? home().account, region: region ?? home().region });
 
-const organization = (): Organization => ({ home: home(), memberRoleName: setting('MEMBER_ROLE_NAME'), sessionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'release-conductor' });
+// one member role's credentials per account for all of the container's clients
+let members: Organization | undefined;
+const organization = (): Organization => (members ??= { home: home(), memberCredentials: memberRoles(setting('MEMBER_ROLE_NAME'), process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'release-conductor') });
 let codePipeline: ((place: Partial<Place>) => CodePipelineClient) | undefined;
 const codePipelineAt = () => (codePipeline ??= clientsByPlace((config) => new CodePipelineClient(config), organization()));
 // a card keeps optional fields as they come; DynamoDB stores no undefined

@@ -178,7 +178,10 @@ export interface DeploymentRecord {
 /**
  * The release ledger (docs/dora.md). Every write is safe to repeat. Each event's own record answers
  * whether it is new: false when this very event (by its id) was recorded before, so a redelivered
- * event does its idempotent work again and counts nothing twice.
+ * event does its idempotent work again and counts nothing twice. Each function writes it last, after
+ * every effect that can fail, so a delivery that failed left none and its retry counts. Not known to
+ * be repeats (they answer true): a push of a commit its branch already had by another event, and a
+ * build's or deployment's state older than the one kept (an ended state is the last, so it counts once).
  */
 export interface Ledger {
   recordPush(push: PushRecord): Promise<boolean>;

@@ -18,10 +18,9 @@ export async function handle(event: CodeBuildStateEvent, { policy, ledger, notif
   const report = buildReport(event);
   logger.appendKeys({ buildId: report.buildId, project: report.project, commitId: report.sourceVersion });
   const { buildId, project, status, sourceVersion: commitId, pipeline, durationSeconds } = report;
-  const [isNew] = await Promise.all([
-    ledger.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds, eventId: event.id }),
-    notifications.publish([buildNotification(event, report, teamFor(policy, { pipeline }))]),
-  ]);
+  await notifications.publish([buildNotification(event, report, teamFor(policy, { pipeline }))]);
+  // the event's own record last: a delivery that failed before it left none, so its retry counts
+  const isNew = await ledger.recordBuild({ buildId, project, status, at: event.time, commitId, pipeline, durationSeconds, eventId: event.id });
   if (!report.ended) {
     logger.info('build in progress');
     return report;

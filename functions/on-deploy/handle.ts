@@ -29,16 +29,15 @@ export async function handle(event: CodeDeployStateEvent, { policy, deployments,
     deploymentExecution(deploymentId, pipelinesAt(policy, at), pipelines, ledger),
   ]);
   const { durationSeconds, error } = outcome;
-  const [isNew] = await Promise.all([
-    ledger.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error, eventId: event.id }),
-    // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
-    notifications.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]),
-  ]);
+  // without a pipeline the deployment names no team: it goes to the policy's only team, if it has one
+  await notifications.publish([deploymentNotification(event, outcome, teamFor(policy, { pipeline: execution?.pipeline }), execution)]);
+  const dora = report.ended ? await claimFacts(await codeDeployRollbackFacts(report, outcome, { time: event.time, ...at }, policy, pipelines), ledger) : [];
+  // the event's own record last: a delivery that failed before it left none, so its retry counts
+  const isNew = await ledger.recordDeployment({ deploymentId, application, deploymentGroup, state, at: event.time, durationSeconds, error, eventId: event.id });
   if (!report.ended) {
     logger.info('deployment state', { state });
     return report;
   }
-  const dora = await claimFacts(await codeDeployRollbackFacts(report, outcome, { time: event.time, ...at }, policy, pipelines), ledger);
   metrics.addDimension('application', application);
   metrics.addMetric('DeploymentSucceeded', MetricUnit.Count, report.succeeded ? 1 : 0);
   metrics.addMetric('DeploymentFailed', MetricUnit.Count, state === 'FAILURE' ? 1 : 0);

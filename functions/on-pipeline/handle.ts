@@ -66,7 +66,9 @@ const stepOf = (event: CodePipelineEvent): ExecutionStep => ({ pipeline: event.d
 
 async function actionChanged(event: ActionExecutionEvent, { route, lookups }: Scope, { ledger, notifications }: OnPipelineDeps) {
   const { stage, action, state, type } = event.detail;
-  const [isNew, link] = await Promise.all([ledger.recordStep({ ...stepOf(event), stage, action }), linkAction(event, lookups, ledger), notifications.publish([pipelineNotification(event, route)])]);
+  const [link] = await Promise.all([linkAction(event, lookups, ledger), notifications.publish([pipelineNotification(event, route)])]);
+  // the event's own record last: a delivery that failed before it left none, so its retry counts
+  const isNew = await ledger.recordStep({ ...stepOf(event), stage, action });
   if (type?.category === 'Approval' && state === 'STARTED') {
     logger.info('manual approval waiting', { stage, action });
     metrics.addMetric('ApprovalsRequested', MetricUnit.Count, 1);
@@ -76,14 +78,16 @@ async function actionChanged(event: ActionExecutionEvent, { route, lookups }: Sc
 }
 
 async function stageChanged(event: StageExecutionEvent, { route }: Scope, { ledger, notifications }: OnPipelineDeps) {
-  await Promise.all([ledger.recordStep({ ...stepOf(event), stage: event.detail.stage }), notifications.publish([pipelineNotification(event, route)])]);
+  await notifications.publish([pipelineNotification(event, route)]);
+  await ledger.recordStep({ ...stepOf(event), stage: event.detail.stage });
   logger.info('stage state', { stage: event.detail.stage, state: event.detail.state });
   return { state: event.detail.state };
 }
 
 async function executionChanged(event: PipelineExecutionEvent, { route }: Scope, { ledger, notifications }: OnPipelineDeps) {
   logger.info('pipeline state', { state: event.detail.state });
-  await Promise.all([ledger.recordStep(stepOf(event)), notifications.publish([pipelineNotification(event, route)])]);
+  await notifications.publish([pipelineNotification(event, route)]);
+  await ledger.recordStep(stepOf(event));
   return { state: event.detail.state };
 }
 
@@ -91,18 +95,20 @@ async function executionEnded(event: PipelineExecutionEvent & { detail: { state:
   const { pipeline, 'execution-id': executionId, state } = event.detail;
   const { policy, pipelines, ledger, notifications } = deps;
   logger.info('pipeline state', { state });
-  const [isNew, revision] = await Promise.all([ledger.recordStep(stepOf(event)), scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction, scope.sourceProvider)]);
+  const revision = await scope.lookups.executionRevision(pipeline, executionId, scope.sourceAction, scope.sourceProvider);
   const plan = planPromotion(event, policy, revision);
   // read once: the commits go to the team whatever the state, the DORA facts count a success
   const [listing, promoted] = await Promise.all([scope.production ? listingOf(event, revision, scope, deps) : undefined, startPipelines(plan, pipelines), recordConnectionCommit(event, revision, ledger)]);
   await notifications.publish([pipelineNotification(event, scope.route, revision, listing && !listing.rollback ? listing.brought : undefined)]);
+  const dora = listing && state === 'SUCCEEDED' ? await claimFacts(doraFactsOf(event, revision?.commitId, listing), ledger) : [];
+  // the event's own record last: a delivery that failed before it left none, so its retry counts
+  const isNew = await ledger.recordStep(stepOf(event));
   if (scope.inPolicy) {
     metrics.addDimension('pipeline', pipeline);
     metrics.addMetric('PipelineSucceeded', MetricUnit.Count, state === 'SUCCEEDED' ? 1 : 0);
     metrics.addMetric('PipelineFailed', MetricUnit.Count, state === 'FAILED' ? 1 : 0);
   }
   countOnce(isNew);
-  const dora = listing && state === 'SUCCEEDED' ? await claimFacts(doraFactsOf(event, revision?.commitId, listing), ledger) : [];
   return { state, dora, promoted, skipped: plan.skipped };
 }
 

@@ -28,13 +28,12 @@ export async function handle(event: CodeCommitReferenceEvent, { policy, source, 
   }
   const { repository, branch, commit } = plan;
   const commitId = event.detail.commitId!; // a push that is not ignored has one
-  const [isNew, started] = await Promise.all([
-    ledger.recordPush({ repository, branch, commitId, author: commit?.author, title: commit && clipText(commit.message.split('\n')[0]!, 500), pushedAt: event.time, eventId: event.id }),
-    startPipelines(plan, pipelines),
-  ]);
+  const started = await startPipelines(plan, pipelines);
   // a pipeline may live in another region than its repository
   const startedWhere = started.map((execution) => ({ ...execution, region: findPipeline(policy, execution.pipeline)?.rule.region ?? event.region }));
   await notifications.publish(pushNotifications(event, { repository, branch, commitId, commit }, startedWhere, teamFor(policy, { repository })));
+  // the event's own record last: a delivery that failed before it left none, so its retry counts
+  const isNew = await ledger.recordPush({ repository, branch, commitId, author: commit?.author, title: commit && clipText(commit.message.split('\n')[0]!, 500), pushedAt: event.time, eventId: event.id });
   countOnce(isNew);
   return { started, skipped: plan.skipped };
 }

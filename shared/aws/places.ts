@@ -1,4 +1,5 @@
 import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
+import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Place } from '../policy-rules';
 import { awsClientConfig } from './client-config';
@@ -9,12 +10,11 @@ export interface PlaceConfig extends ReturnType<typeof awsClientConfig> {
   credentials?: AwsCredentialIdentityProvider;
 }
 
-/** The stack's own account and region, and the role it assumes in every other account the policy names. */
+/** The stack's own account and region, and the member role's credentials in every other account the policy names. */
 export interface Organization {
   home: Place;
-  memberRoleName: string;
-  /** Who assumes the role, as the member account's CloudTrail shows it: the function's name. */
-  sessionName: string;
+  /** Credentials of the member role in an account (`memberRoles`), one provider per account for every client. */
+  memberCredentials: (account: string, region: string) => AwsCredentialIdentityProvider;
 }
 
 // loaded on the first assumed role only: a stack with one account never evaluates STS's client
@@ -28,18 +28,33 @@ const stsClient = () =>
 const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
 
 /** The member role's ARN in an account (infra/member-account.yml creates it under this name). */
-export const memberRoleArn = (account: string, region: string, roleName: string) => `arn:${partitionOf(region)}:iam::${account}:role/${roleName}`;
+const memberRoleArn = (account: string, region: string, roleName: string) => `arn:${partitionOf(region)}:iam::${account}:role/${roleName}`;
 
 /**
- * Credentials of the member role, from STS. The client that is given this provider keeps what it
- * returns and asks again only when the credentials are about to expire (the SDK refreshes them
- * five minutes before their `expiration`), so a warm function calls AssumeRole once an hour per account.
+ * The member role's credentials in each account, from STS, as the function (`sessionName`, what the
+ * member account's CloudTrail shows). One provider per role, shared by every client that reaches the
+ * account (CodeCommit, CodePipeline, CodeDeploy, in any region): it keeps what AssumeRole answered
+ * and asks again only when the credentials are about to expire (the SDK's rule: five minutes before
+ * their `expiration`), so a warm function assumes each role once an hour.
  */
-function assumedRole(roleArn: string, sessionName: string): AwsCredentialIdentityProvider {
-  return async () => {
-    const { Credentials: credentials } = await (await stsClient()).assumeRole(roleArn, sessionName);
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) throw new Error(`AssumeRole of ${roleArn} answered no credentials`);
-    return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken, expiration: credentials.Expiration };
+export function memberRoles(roleName: string, sessionName: string): Organization['memberCredentials'] {
+  const providers = new Map<string, AwsCredentialIdentityProvider>();
+  return (account, region) => {
+    const roleArn = memberRoleArn(account, region, roleName);
+    let provider = providers.get(roleArn);
+    if (!provider) {
+      provider = memoizeIdentityProvider(
+        async () => {
+          const { Credentials: credentials } = await (await stsClient()).assumeRole(roleArn, sessionName);
+          if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) throw new Error(`AssumeRole of ${roleArn} answered no credentials`);
+          return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken, expiration: credentials.Expiration };
+        },
+        isIdentityExpired,
+        doesIdentityRequireRefresh,
+      ) as AwsCredentialIdentityProvider;
+      providers.set(roleArn, provider);
+    }
+    return provider;
   };
 }
 
@@ -48,13 +63,13 @@ function assumedRole(roleArn: string, sessionName: string): AwsCredentialIdentit
  * the function's role, in another with the member role there. A place the policy leaves open is
  * the stack's own.
  */
-export function clientsByPlace<Client>(create: (config: PlaceConfig) => Client, { home, memberRoleName, sessionName }: Organization): (place: Partial<Place>) => Client {
+export function clientsByPlace<Client>(create: (config: PlaceConfig) => Client, { home, memberCredentials }: Organization): (place: Partial<Place>) => Client {
   const clients = new Map<string, Client>();
   return ({ account = home.account, region = home.region }) => {
     const key = `${account} ${region}`;
     let client = clients.get(key);
     if (!client) {
-      const credentials = account === home.account ? undefined : assumedRole(memberRoleArn(account, region, memberRoleName), sessionName);
+      const credentials = account === home.account ? undefined : memberCredentials(account, region);
       client = create({ ...awsClientConfig(), region, ...(credentials && { credentials }) });
       clients.set(key, client);
     }

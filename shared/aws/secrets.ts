@@ -1,13 +1,14 @@
 import pRetry from 'p-retry';
 import { awsClientConfig } from './client-config';
 
-// Cached here as Parameter Store's extension caches it (SSM_PARAMETER_STORE_TTL, 300 s by default).
+// Kept here as long as the extension keeps it (SSM_PARAMETER_STORE_TTL, 300 s by default): a rotated
+// token is in use within ten minutes.
 const MAX_AGE_MS = 300_000;
 
 /**
  * A SecureString from Parameter Store, through the AWS Parameters and Secrets Lambda Extension
  * (a layer, serverless.yml): one HTTP GET on localhost instead of the SSM client, which costs
- * notify-slack's cold start more than anything else it loads. Cached five minutes, never logged;
+ * notify-slack's cold start more than anything else it loads. Kept five minutes, never logged;
  * the call's attempts and time limit are every AWS client's. Locally, the Parameter Store stand-in
  * answers on PARAMETERS_SECRETS_EXTENSION_HTTP_PORT.
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-integration-lambda-extensions.html

@@ -102,11 +102,14 @@ export function memoryLedger() {
 }
 
 /** The SNS topic: keeps each notification as notify-slack would receive it (clipped, through JSON, checked against the schema). */
-export function memoryNotifications(): Notifications & { published: ReleaseNotification[] } {
+/** The topic; its first `failures` publishes throw, as SNS does when it is unavailable. */
+export function memoryNotifications({ failures = 0 } = {}): Notifications & { published: ReleaseNotification[] } {
   const published: ReleaseNotification[] = [];
+  let failing = failures;
   return {
     published,
     async publish(notifications) {
+      if (failing-- > 0) throw new Error('SNS unavailable');
       for (const notification of notifications) published.push(ReleaseNotification.parse(JSON.parse(JSON.stringify(bounded(notification)))));
     },
   };

@@ -73,6 +73,15 @@ describe('on-build handle', () => {
     expect(notifications.published.map(({ id }) => id)).toEqual([event.id, event.id]);
   });
 
+  it('counts the build on the retry when the team could not be told the first time', async () => {
+    const { deps } = setUp();
+    const failing = { ...deps, notifications: memoryNotifications({ failures: 1 }) };
+    const event = build('codebuild/build-failed.json');
+    await expect(handle(event, failing)).rejects.toThrow('SNS unavailable');
+    const { records } = await emittedMetrics(() => handle(event, failing));
+    expect(records).toContainEqual(expect.objectContaining({ project: 'my-sample-project', BuildFailed: 1, BuildSucceeded: 0 }));
+  });
+
   it('counts nothing while a build runs, and keeps its ended state when the running event comes last', async () => {
     const { deps, ledger, notifications } = setUp();
     await handle(build('codebuild/build-succeeded.json'), deps);

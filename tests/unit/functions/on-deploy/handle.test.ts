@@ -65,6 +65,15 @@ describe('on-deploy handle', () => {
     expect(records).toEqual([expect.objectContaining({ application: 'myApplication', DeploymentFailed: 1, DeploymentSucceeded: 0, DeploymentDuration: 125 })]);
   });
 
+  it('counts the deployment on the retry when the team could not be told the first time', async () => {
+    const { deps } = setUp();
+    const failing = { ...deps, notifications: memoryNotifications({ failures: 1 }) };
+    const event = sampleEvent(CodeDeployStateEvent, 'codedeploy/deployment-failure.json');
+    await expect(handle(event, failing)).rejects.toThrow('SNS unavailable');
+    const { records } = await emittedMetrics(() => handle(event, failing));
+    expect(records).toContainEqual(expect.objectContaining({ application: 'myApplication', DeploymentFailed: 1, DeploymentSucceeded: 0 }));
+  });
+
   it('asks CodeDeploy nothing while a deployment starts, and CodePipeline nothing once the ledger ties the deployment to its execution', async () => {
     const { deps, deployments, pipelines, ledger, notifications } = setUp();
     await handle(sampleEvent(CodeDeployStateEvent, 'codedeploy/deployment-start.json'), deps);

@@ -322,17 +322,14 @@ repositories:
     expect(notifications.published.map(({ id }) => id)).toEqual([event.id, event.id]);
   });
 
-  it('counts the deployment on the retry when the team could not be told the first time', async () => {
-    const { deps, notifications } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
-    const publish = notifications.publish;
-    let failures = 1;
-    notifications.publish = async (published) => {
-      if (failures-- > 0) throw new Error('SNS unavailable');
-      return publish(published);
-    };
+  it('counts the deployment and the execution\'s result on the retry when the team could not be told the first time', async () => {
+    const { deps } = setUp({ revisions: [revisionOf('MyFirstPipeline')] });
+    const failing = { ...deps, notifications: memoryNotifications({ failures: 1 }) };
     const event = pipelineEvent('pipeline-succeeded');
-    await expect(handle(event, deps)).rejects.toThrow('SNS unavailable');
-    expect(await handle(event, deps)).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time' }] });
+    await expect(handle(event, failing)).rejects.toThrow('SNS unavailable');
+    const { result, records } = await emittedMetrics(() => handle(event, failing));
+    expect(result).toMatchObject({ dora: [{ kind: 'deployment' }, { kind: 'lead-time' }] });
+    expect(records).toContainEqual(expect.objectContaining({ pipeline: 'MyFirstPipeline', PipelineSucceeded: 1, PipelineFailed: 0 }));
   });
 
   it('asks CodePipeline nothing about a pipeline outside the policy, yet records and tells its events, counting them apart', async () => {

@@ -88,6 +88,16 @@ describe('on-push handle', () => {
     expect(new Set(pipelines.starts.map(({ clientRequestToken }) => clientRequestToken)).size).toBe(1);
   });
 
+  it('counts the starts on the retry when the team could not be told the first time, and starts nothing new', async () => {
+    const { deps, pipelines } = setUp();
+    const failing = { ...deps, notifications: memoryNotifications({ failures: 1 }) };
+    const event = push('main');
+    await expect(handle(event, failing)).rejects.toThrow('SNS unavailable');
+    const { records } = await emittedMetrics(() => handle(event, failing));
+    expect(records).toContainEqual(expect.objectContaining({ PipelinesStarted: 1 }));
+    expect(new Set(pipelines.starts.map(({ clientRequestToken }) => clientRequestToken)).size).toBe(1);
+  });
+
   it('starts a preview for a feature branch when a path it watches changed, asking CodeCommit what changed since the old commit', async () => {
     const { deps, source, pipelines, notifications } = setUp(['NOTES.md', 'scripts/start_server']);
     const result = await handle(push('feature/banner'), deps);

@@ -1,11 +1,14 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { mockClient } from 'aws-sdk-client-mock';
-import { clientsByPlace, memberRoleArn } from '../../../../shared/aws/places';
+import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { clientsByPlace, memberRoles } from '../../../../shared/aws/places';
 
 const HOME = { account: '123456789012', region: 'us-east-1' };
 const MEMBER = { account: '111122223333', region: 'eu-west-1' };
-const organization = { home: HOME, memberRoleName: 'release-conductor-prod-member', sessionName: 'on-pipeline' };
+/** A container's organization: its member roles' credentials, made once and shared by its clients. */
+const organizationOf = () => ({ home: HOME, memberCredentials: memberRoles('release-conductor-prod-member', 'on-pipeline') });
+let organization = organizationOf();
 const HOUR = 3_600_000;
 
 const sts = mockClient(STSClient);
@@ -25,6 +28,7 @@ beforeAll(() => Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAFUNCTIONROL
 afterAll(() => ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].forEach((name) => delete process.env[name]));
 
 beforeEach(() => {
+  organization = organizationOf();
   sts.reset();
   issued = 0;
   answerAssumeRole();
@@ -68,19 +72,17 @@ describe('clientsByPlace', () => {
     expect(assumed()).toHaveLength(2);
   });
 
-  it('makes one client per account and region, each with its own account\'s role', async () => {
+  it('makes one client per account and region, and assumes each account\'s role once for all of them', async () => {
     const at = clientsByPlace((config) => new CodePipelineClient(config), organization);
     const ireland = at(MEMBER);
     expect(at({ ...MEMBER })).toBe(ireland);
     const frankfurt = at({ account: MEMBER.account, region: 'eu-central-1' });
     const other = at({ account: '444455556666', region: 'eu-west-1' });
+    const commits = clientsByPlace((config) => new CodeCommitClient(config), organization)(MEMBER);
     expect(new Set([ireland, frankfurt, other]).size).toBe(3);
     await Promise.all([ireland, frankfurt, other].map(credentialsOf));
-    expect(assumed().map(({ RoleArn }) => RoleArn).sort()).toEqual([
-      'arn:aws:iam::111122223333:role/release-conductor-prod-member',
-      'arn:aws:iam::111122223333:role/release-conductor-prod-member',
-      'arn:aws:iam::444455556666:role/release-conductor-prod-member',
-    ]);
+    expect((await commits.config.credentials()).accessKeyId).toBe((await credentialsOf(ireland)).accessKeyId);
+    expect(assumed().map(({ RoleArn }) => RoleArn).sort()).toEqual(['arn:aws:iam::111122223333:role/release-conductor-prod-member', 'arn:aws:iam::444455556666:role/release-conductor-prod-member']);
   });
 
   it('says which role gave no credentials', async () => {
@@ -91,10 +93,13 @@ describe('clientsByPlace', () => {
   });
 });
 
-describe('memberRoleArn', () => {
-  it('names the role in the partition of the region', () => {
-    expect(memberRoleArn('111122223333', 'eu-west-1', 'm')).toBe('arn:aws:iam::111122223333:role/m');
-    expect(memberRoleArn('111122223333', 'cn-north-1', 'm')).toBe('arn:aws-cn:iam::111122223333:role/m');
-    expect(memberRoleArn('111122223333', 'us-gov-west-1', 'm')).toBe('arn:aws-us-gov:iam::111122223333:role/m');
+describe('the member role\'s ARN', () => {
+  it.each([
+    ['eu-west-1', 'arn:aws:iam::111122223333:role/release-conductor-prod-member'],
+    ['cn-north-1', 'arn:aws-cn:iam::111122223333:role/release-conductor-prod-member'],
+    ['us-gov-west-1', 'arn:aws-us-gov:iam::111122223333:role/release-conductor-prod-member'],
+  ])('is in the partition of the region: %s', async (region, roleArn) => {
+    await credentialsOf(clientsByPlace((config) => new CodePipelineClient(config), organization)({ account: MEMBER.account, region }));
+    expect(assumed()).toEqual([{ RoleArn: roleArn, RoleSessionName: 'on-pipeline' }]);
   });
 });
