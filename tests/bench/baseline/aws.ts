@@ -1,10 +1,39 @@
 // BASELINE (benchmark only): AWS calls as raw fetch, logs and EMF by hand.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 const endpoint = () => process.env.AWS_ENDPOINT_URL ?? '';
+// as the SDK waits for an answer (shared/aws/client-config.ts)
+const REQUEST_TIMEOUT_MS = 3_000;
+const SERVICES: Record<string, string> = { DynamoDB: 'dynamodb', CodeCommit: 'codecommit', CodePipeline: 'codepipeline', CodeDeploy: 'codedeploy', AmazonSQS: 'sqs' };
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();
+const signingKeys = new Map<string, Buffer>();
+
+/**
+ * A POST to AWS with Signature Version 4 headers, as AWS takes no unsigned call: the signing key
+ * derived once a day for each service, as the SDK keeps it.
+ */
+function signed(service: string, headers: Record<string, string>, body: string): Record<string, string> {
+  const url = new URL(endpoint());
+  const amzDate = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '');
+  const day = amzDate.slice(0, 8);
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const all: Record<string, string> = { ...headers, host: url.host, 'x-amz-date': amzDate, ...(process.env.AWS_SESSION_TOKEN ? { 'x-amz-security-token': process.env.AWS_SESSION_TOKEN } : {}) };
+  const names = Object.keys(all).sort();
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const canonical = ['POST', url.pathname, '', ...names.map((name) => `${name}:${all[name]}`), '', names.join(';'), sha256(body)].join('\n');
+  let key = signingKeys.get(scope);
+  if (!key) signingKeys.set(scope, (key = hmac(hmac(hmac(hmac(`AWS4${process.env.AWS_SECRET_ACCESS_KEY}`, day), region), service), 'aws4_request')));
+  const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n')).digest('hex');
+  const { host: _host, ...sent } = all;
+  return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${process.env.AWS_ACCESS_KEY_ID}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
+}
 
 export async function call<T>(target: string, input: object, protocol = '1.1'): Promise<T> {
-  const response = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': `application/x-amz-json-${protocol}`, 'x-amz-target': target }, body: JSON.stringify(input) });
+  const body = JSON.stringify(input);
+  const headers = signed(SERVICES[target.split('_')[0]!.split('.')[0]!]!, { 'content-type': `application/x-amz-json-${protocol}`, 'x-amz-target': target }, body);
+  const response = await fetch(endpoint(), { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const text = await response.text();
   if (!response.ok) throw new Error(`${target}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
@@ -76,7 +105,8 @@ export async function publish(notification: { id: string; kind: string; severity
     [`MessageAttributes.entry.${i + 1}.Value.DataType`, 'String'],
     [`MessageAttributes.entry.${i + 1}.Value.StringValue`, notification[name]],
   ]);
-  const body = new URLSearchParams([['Action', 'Publish'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(notification)], ...attributes] as [string, string][]);
-  const response = await fetch(endpoint(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const body = new URLSearchParams([['Action', 'Publish'], ['Version', '2010-03-31'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(notification)], ...attributes] as [string, string][]).toString();
+  const headers = signed('sns', { 'content-type': 'application/x-www-form-urlencoded' }, body);
+  const response = await fetch(endpoint(), { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`SNS Publish: ${response.status} ${await response.text()}`);
 }

@@ -1,11 +1,15 @@
 // BASELINE (benchmark only): notify-slack by hand, with the function's card design: the notification
 // recorded and the card's lease taken in one write, the one Slack message posted or updated, the card
-// saved and freed in one more.
+// saved and freed in one more. The card itself is the function's (functions/notify-slack/card.ts:
+// plain code, no framework): the same Block Kit message from the same state.
 import { randomUUID } from 'node:crypto';
 import policy from '../../../release-policy.yml';
+import { applyNotification, renderCard, type CardState } from '../../../functions/notify-slack/card';
+import type { ReleasePolicy } from '../../../shared/release-policy';
+import type { ReleaseNotification } from '../../../shared/release-notification';
 import { call, getItem, log } from './aws';
 
-type Notification = { id: string; kind: string; team: string; result: string; pipeline?: { name: string; executionId?: string }; build?: { id: string }; deployment?: { id: string } };
+type Notification = ReleaseNotification;
 type SnsEvent = { Records?: { Sns?: { Message?: string } }[] };
 type Attribute = { S?: string; N?: string };
 
@@ -55,14 +59,18 @@ async function handle(notification: Notification): Promise<unknown> {
     if (String(error).includes('ConditionalCheckFailed')) return log('INFO', 'slack delivery', { outcome: 'shown' });
     throw error;
   }
-  const text = `${notification.pipeline?.name ?? notification.kind}: ${notification.result}`;
-  const blocks = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-  const posted = old.ts?.S ? await slack('chat.update', { channel: old.channel?.S, ts: old.ts.S, text, blocks }) : await slack('chat.postMessage', { channel, text, blocks });
+  // the card as recorded (its state and the notifications not yet shown, as JSON), with this one
+  const earlier = (old.inbox as { L?: Attribute[] } | undefined)?.L ?? [];
+  const state = [...earlier.map((entry) => JSON.parse(entry.S!) as Notification), notification].reduce<CardState | undefined>(applyNotification, old.state?.S ? (JSON.parse(old.state.S) as CardState) : undefined)!;
+  const { text, blocks } = renderCard(state, policy as ReleasePolicy);
+  const posted = old.ts?.S
+    ? await slack('chat.update', { channel: old.channel?.S, ts: old.ts.S, text, blocks })
+    : await slack('chat.postMessage', { channel, text, blocks, metadata: { event_type: 'release_conductor_card', event_payload: { key } } });
   await updateItem(key, {
-    UpdateExpression: 'SET #state = :state, shownVersion = :version, channel = :channel, ts = :ts REMOVE lease, inbox[0]',
+    UpdateExpression: 'SET #state = :state, shownVersion = :version, channel = :channel, ts = :ts REMOVE lease, ' + [...earlier, notification].map((_, index, all) => `inbox[${all.length - 1 - index}]`).join(', '),
     ConditionExpression: 'lease.#owner = :owner',
     ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-    ExpressionAttributeValues: { ':state': { S: text }, ':version': { N: String(Number(old.version?.N ?? 0) + 1) }, ':channel': { S: posted.channel ?? channel }, ':ts': { S: posted.ts ?? old.ts?.S ?? '' }, ':owner': { S: owner } },
+    ExpressionAttributeValues: { ':state': { S: JSON.stringify(state) }, ':version': { N: String(Number(old.version?.N ?? 0) + 1) }, ':channel': { S: posted.channel ?? channel }, ':ts': { S: posted.ts ?? old.ts?.S ?? '' }, ':owner': { S: owner } },
   });
   return log('INFO', 'slack delivery', { outcome: old.ts?.S ? 'updated' : 'posted' });
 }

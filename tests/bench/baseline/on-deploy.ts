@@ -28,7 +28,9 @@ async function handle(event: Deployment): Promise<unknown> {
   ]);
   const duration = deploymentInfo?.createTime && deploymentInfo.completeTime ? deploymentInfo.completeTime - deploymentInfo.createTime : undefined;
   const notification = { id: event.id, kind: 'deployment', severity: state === 'FAILURE' ? 'failure' : 'info', team: 'platform', result: state, deploymentId, executionId, durationSeconds: duration, error: deploymentInfo?.errorInformation };
-  const [isNew] = await Promise.all([recordEvent({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time, durationSeconds: duration, eventId: event.id }), publish(notification)]);
+  await publish(notification);
+  // the event's own record last, as the functions write it
+  const isNew = await recordEvent({ pk: `DEPLOYMENT#${deploymentId}`, sk: 'DEPLOYMENT', state, at: event.time, durationSeconds: duration, eventId: event.id });
   if (!ended) return log('INFO', 'deployment state', { state });
   if (isNew) emf({ DeploymentSucceeded: state === 'SUCCESS' ? 1 : 0, DeploymentFailed: state === 'FAILURE' ? 1 : 0, ...(duration === undefined ? {} : { DeploymentDuration: duration }) }, { application });
   return log(state === 'SUCCESS' ? 'INFO' : 'WARN', 'deployment ended', { state, error: deploymentInfo?.errorInformation });

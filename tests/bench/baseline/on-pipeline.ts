@@ -10,21 +10,20 @@ export const handler = (event: Execution) => handle(event);
 async function handle(event: Execution): Promise<unknown> {
   const { pipeline, 'execution-id': executionId, state, stage, action } = event?.detail ?? {};
   if (event?.source !== 'aws.codepipeline' || !pipeline || !executionId || !state) return deadLetter('on-pipeline', 'not a CodePipeline state change', event);
-  const step = recordEvent({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${event.time}#${event.id}`, state, stage, action, eventId: event.id });
+  // the event's own record, written last as the functions write it
+  const step = () => recordEvent({ pk: `EXECUTION#${pipeline}#${executionId}`, sk: `STEP#${event.time}#${event.id}`, state, stage, action, eventId: event.id });
   const notification = { id: event.id, kind: 'pipeline', severity: state === 'FAILED' ? 'failure' : 'info', team: 'platform', result: state, pipeline, executionId, stage, action };
   const external = event.detail['execution-result']?.['external-execution-id'];
   if (event['detail-type'] !== 'CodePipeline Pipeline Execution State Change' || (state !== 'SUCCEEDED' && state !== 'FAILED')) {
     // an action names its build or deployment: tie it to the execution
     const link = external ? putItem({ pk: `BUILD#${external}`, sk: `EXECUTION#${pipeline}#${executionId}`, pipeline, executionId, stage, action }) : undefined;
-    await Promise.all([step, link, publish(notification)]);
+    await Promise.all([link, publish(notification)]);
+    await step();
     return log('INFO', 'state', { state });
   }
 
   const rule = rules.find((candidate) => candidate.name === pipeline);
-  const [isNew, { pipelineExecution }] = await Promise.all([
-    step,
-    call<{ pipelineExecution?: { artifactRevisions?: { revisionId?: string }[] } }>('CodePipeline_20150709.GetPipelineExecution', { pipelineName: pipeline, pipelineExecutionId: executionId }),
-  ]);
+  const { pipelineExecution } = await call<{ pipelineExecution?: { artifactRevisions?: { revisionId?: string }[] } }>('CodePipeline_20150709.GetPipelineExecution', { pipelineName: pipeline, pipelineExecutionId: executionId });
   const commitId = pipelineExecution?.artifactRevisions?.find((revision) => /^[0-9a-f]{40}$/.test(revision.revisionId ?? ''))?.revisionId;
   // the previous deployment as CodePipeline lists it, and the commits since, for the card and the lead times
   let commits: { commitId: string; authoredAt: string }[] = [];
@@ -35,7 +34,6 @@ async function handle(event: Execution): Promise<unknown> {
     commits = found.filter((commit) => commit.commitId !== previous).map((commit) => ({ commitId: commit.commitId, authoredAt: new Date(Number(commit.author?.date?.split(' ')[0] ?? 0) * 1000).toISOString() }));
   }
   await publish({ ...notification, commitId, commits: commits.length });
-  if (isNew) emf({ PipelineSucceeded: state === 'SUCCEEDED' ? 1 : 0, PipelineFailed: state === 'FAILED' ? 1 : 0 }, { pipeline });
   if (rule?.production && state === 'SUCCEEDED') {
     // the deployment claimed once, carrying its lead times, and counted by whoever claims it
     const seconds = (from: string) => (Date.parse(event.time) - Date.parse(from)) / 1000;
@@ -49,5 +47,6 @@ async function handle(event: Execution): Promise<unknown> {
   if (target && commitId) {
     await call('CodePipeline_20150709.StartPipelineExecution', { name: target.name, clientRequestToken: token(event.id, target.name, commitId), sourceRevisions: [{ actionName: target.sourceAction, revisionType: 'COMMIT_ID', revisionValue: commitId }] });
   }
+  if (await step()) emf({ PipelineSucceeded: state === 'SUCCEEDED' ? 1 : 0, PipelineFailed: state === 'FAILED' ? 1 : 0 }, { pipeline });
   return log('INFO', 'pipeline ended', { state, commitId });
 }

@@ -36,10 +36,9 @@ async function handle(event: Push): Promise<unknown> {
     }
     return started;
   };
-  const [isNew, started] = await Promise.all([
-    recordEvent({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name, eventId: event.id }, 'attribute_not_exists(pk) OR eventId = :eventId', { ':eventId': event.id }),
-    startAll(),
-  ]);
+  const started = await startAll();
+  // the event's own record last, as the functions write it
+  const isNew = await recordEvent({ pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, pushedAt: event.time, author: commit.author.name, eventId: event.id }, 'attribute_not_exists(pk) OR eventId = :eventId', { ':eventId': event.id });
   if (isNew) emf({ PipelinesStarted: started });
   return { started };
 }
