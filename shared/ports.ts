@@ -307,6 +307,16 @@ export interface CardStore<State> {
    * no longer held it.
    */
   release(key: string, owner: string, shown: { state: State; version: number; folded: number; message?: { channel: string; ts?: string } }): Promise<boolean>;
+  /**
+   * The card when its message can be updated in place without the lease: posted, nothing recorded
+   * and not yet shown, no lease (not even one that ran out), the notification never seen.
+   */
+  updatable(key: string, notificationId: string): Promise<StoredCard<State> | undefined>;
+  /**
+   * Saves `state` as shown with the notification folded in, in one write, when the card is still as
+   * `updatable` read it at `version`; false when anything came in between (then show it under the lease).
+   */
+  saveUpdated(key: string, version: number, state: State, notificationId: string): Promise<boolean>;
   /** The card a build or deployment belongs to, once its pipeline action has named it. */
   cardOf(externalId: string): Promise<string | undefined>;
   /** Names the card of a build or deployment, and hands back what was held for it (kept until it expires: a retry gets it again). */

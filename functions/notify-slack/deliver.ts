@@ -33,17 +33,22 @@ const LONGEST_WAIT_MS = 1_000;
 const CLOCK_SKEW_MS = 5_000;
 
 /**
- * Shows a notification on its release's Slack message. Recording it on the card is one conditional
- * write and never waits; showing it takes the card's lease: the holder folds every recorded
- * notification into the card, posts or updates the one message and threads failure replies, then
- * saves and frees the card. A delivery that finds the lease held waits until the card shows its
- * notification, or takes the lease over once its holder's invocation has ended (it died). A build
- * CodePipeline ran is held until the pipeline's action names the build, then joins its execution.
+ * Shows a notification on its release's Slack message. A message already posted and idle is updated
+ * in place and saved in one conditional write. Otherwise recording the notification on the card is
+ * one conditional write and never waits, and showing it takes the card's lease: the holder folds
+ * every recorded notification into the card, posts or updates the one message and threads failure
+ * replies, then saves and frees the card. A delivery that finds the lease held waits until the card
+ * shows its notification, or takes the lease over once its holder's invocation has ended (it died).
+ * A build CodePipeline ran is held until the pipeline's action names the build, then joins its execution.
  */
 export async function deliver(notification: ReleaseNotification, ports: DeliveryPorts): Promise<Delivery> {
   const target = await cardFor(notification, ports.cards);
   if (!target) return { outcome: 'held' };
   const { key, held } = target;
+  if (held.length === 0 && !opensCard(notification)) {
+    const updated = await updateInPlace(key, bounded(notification), ports);
+    if (updated) return updated;
+  }
   const channel = ports.policy.teams[notification.team]?.slack?.channel ?? (await ports.cards.get(key))?.channel;
   if (!channel) return { outcome: 'unrouted', card: key };
   let version = 0;
@@ -54,6 +59,33 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
   if (taken) return showAsHolder(key, owner, taken, ports);
   version = Math.max(version, await ports.cards.record(key, channel, bounded(notification)));
   return show(key, owner, version, ports);
+}
+
+/**
+ * Whether the notification is likely a card's first (its pipeline, build or deployment starting, a
+ * push, an alarm going off): those go straight to the lease, without reading a card that is not there.
+ * Only a guess: out of order, either way is right.
+ */
+const opensCard = ({ kind, result }: ReleaseNotification) =>
+  kind === 'push' || ((kind === 'pipeline' || kind === 'build' || kind === 'deployment') && FIRST_STATES.has(result)) || (kind === 'alarm' && result === 'ALARM');
+const FIRST_STATES = new Set(['STARTED', 'IN_PROGRESS', 'START']);
+
+/**
+ * The notification on a message already posted and idle, without the lease: the lease is for what
+ * must not happen twice (a post, a reply), and an update may. The message is updated, then the card
+ * saved only if nothing came in meanwhile; if something did, the lease's path shows it again with
+ * everything, so the last update Slack gets shows all. A delivery that dies in between leaves the
+ * card as it was, and its retry updates again.
+ */
+async function updateInPlace(key: string, notification: ReleaseNotification, { cards, slack, policy, deadline }: DeliveryPorts): Promise<Delivery | undefined> {
+  // a failure may thread a reply, which must not be posted twice
+  if (!slack.updatesInPlace || notification.severity === 'failure') return undefined;
+  const card = await cards.updatable(key, notification.id);
+  if (!card) return undefined;
+  const state = applyNotification(card.state, notification);
+  await slack.update(card.channel, card.ts!, renderCard(state, policy), { deadline: deadline - SAVE_MARGIN_MS });
+  if (!(await cards.saveUpdated(key, card.version, state, notification.id))) return undefined;
+  return { outcome: 'updated', card: key, replies: 0, shown: 1, doubtfulPosts: 0 };
 }
 
 const leaseFor = (owner: string, { deadline }: DeliveryPorts) => ({ owner, since: Date.now(), until: deadline });

@@ -118,6 +118,26 @@ export function cardTable<State>(client: DynamoDBDocumentClient, tableName: stri
         ),
       );
     },
+    async updatable(key, notificationId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: cardKey(key), ConsistentRead: true }));
+      if (!Item?.ts || Item.lease || (Item.seen as Set<string> | undefined)?.has(notificationId)) return undefined;
+      const card = toCard(Item) as StoredCard<State>;
+      return card.state !== undefined && card.shownVersion === card.version ? card : undefined;
+    },
+    saveUpdated(key, version, state, notificationId) {
+      return conditional(
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: cardKey(key),
+            UpdateExpression: 'SET version = :next, shownVersion = :next, #state = :state, expiresAt = :expiresAt ADD seen :id',
+            ConditionExpression: 'version = :version AND shownVersion = :version AND attribute_not_exists(lease) AND NOT contains(seen, :idValue)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':next': version + 1, ':version': version, ':state': state, ':expiresAt': expiresAt(), ':id': new Set([notificationId]), ':idValue': notificationId },
+          }),
+        ),
+      );
+    },
     async link(externalId, key) {
       const { Attributes } = await client.send(
         new UpdateCommand({

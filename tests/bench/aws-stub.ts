@@ -74,6 +74,9 @@ function updatedCard(expression: string, old: Record<string, any> | undefined, k
     Object.assign(item, { state: values[':state'], shownVersion: values[':version'], inbox: item.inbox.slice(expression.split('inbox[').length - 1) });
     where();
     delete item.lease;
+  } else if (expression.startsWith('SET version = :next')) {
+    if (!old || old.version !== values[':version'] || old.shownVersion !== values[':version'] || old.lease || old.seen?.has(values[':idValue'])) return CONDITION_FAILED;
+    Object.assign(item, { version: values[':next'], shownVersion: values[':next'], state: values[':state'], seen: new Set([...(item.seen ?? []), ...values[':id']]) });
   } else if (expression.startsWith('SET cardKey')) item.cardKey = values[':key'];
   else if (expression.startsWith('SET held')) {
     if (old?.cardKey) return CONDITION_FAILED;

@@ -34,6 +34,9 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
 // 10 000 warm events per function take this machine about 10 minutes; 2000 keep the run under 5,
 // with room for a slower machine (a run has taken 3 to 5 minutes with 3000)
 const WARM_EVENTS = Number(process.env.BENCH_WARM_EVENTS ?? 2000);
+// the warm events in rounds, ours and the baseline taking turns (each going first in every other),
+// so that a slow spell of a shared machine falls on both; the rounds' ratios show the run's noise
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 4);
 // BENCH_FORMAT=esm: the bundles as ES modules, to compare with the CommonJS that serverless.yml builds
 const FORMAT = process.env.BENCH_FORMAT === 'esm' ? 'esm' : DEPLOYED_BUILD.format;
 const EXTENSION = FORMAT === 'esm' ? 'mjs' : 'js';
@@ -155,6 +158,15 @@ function dominant(metafile: Metafile, outfile: string): string {
     .join(', ');
 }
 
+const cpuPerEvent = (run: Pick<Run, 'warmCpuMs' | 'latencies'>) => run.warmCpuMs / run.latencies.length;
+/** Warm rounds as one run: their events, time and CPU; the heap after the last. */
+const together = (runs: Run[]) => ({
+  latencies: runs.flatMap((run) => run.latencies),
+  warmMs: runs.reduce((sum, run) => sum + run.warmMs, 0),
+  warmCpuMs: runs.reduce((sum, run) => sum + run.warmCpuMs, 0),
+  liveHeapMb: runs.at(-1)!.liveHeapMb,
+});
+
 const isDynamoWrite = (target: string) => /^DynamoDB_\d+\.(Put|Update|Delete)Item$/.test(target);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
@@ -225,8 +237,15 @@ async function main(): Promise<void> {
         cold.ours.push(await invoke(join(OUT, `${fn}.${EXTENSION}`), eventsFor(fn, 1, 1_000_000 + 2 * i), env));
         cold.baseline.push(await invoke(join(OUT, `baseline-${fn}.${EXTENSION}`), eventsFor(fn, 1, 2_000_000 + 2 * i), env));
       }
-      const warm = await invoke(join(OUT, `${fn}.${EXTENSION}`), eventsFor(fn, WARM_EVENTS + 1, 0), env);
-      const warmBase = await invoke(join(OUT, `baseline-${fn}.${EXTENSION}`), eventsFor(fn, WARM_EVENTS + 1, 3_000_000), env);
+      const rounds = { ours: [] as Run[], baseline: [] as Run[] };
+      const perRound = Math.ceil(WARM_EVENTS / WARM_ROUNDS);
+      for (let round = 0; round < WARM_ROUNDS; round++) {
+        const runOurs = async () => rounds.ours.push(await invoke(join(OUT, `${fn}.${EXTENSION}`), eventsFor(fn, perRound + 1, round * 100_000), env));
+        const runBaseline = async () => rounds.baseline.push(await invoke(join(OUT, `baseline-${fn}.${EXTENSION}`), eventsFor(fn, perRound + 1, 3_000_000 + round * 100_000), env));
+        for (const turn of round % 2 === 0 ? [runOurs, runBaseline] : [runBaseline, runOurs]) await turn();
+      }
+      const [warm, warmBase] = [together(rounds.ours), together(rounds.baseline)];
+      const roundRatios = rounds.ours.map((run, i) => cpuPerEvent(run) / cpuPerEvent(rounds.baseline[i]!));
       rows.push({
         fn,
         bytes: ours.bytes,
@@ -237,8 +256,9 @@ async function main(): Promise<void> {
         coldCpu: median(cold.ours.map((run) => run.coldCpuMs)),
         coldRssMb: median(cold.ours.map((run) => run.maxRssMb)),
         coldHeapMb: median(cold.ours.map((run) => run.liveHeapMb)),
-        warmCpuPerEvent: warm.warmCpuMs / warm.latencies.length,
-        warmCpuPerEventBaseline: warmBase.warmCpuMs / warmBase.latencies.length,
+        warmCpuPerEvent: cpuPerEvent(warm),
+        warmCpuPerEventBaseline: cpuPerEvent(warmBase),
+        cpuRatioRange: [Math.min(...roundRatios), Math.max(...roundRatios)] as const,
         liveHeapMb: warm.liveHeapMb,
         p50: percentile(warm.latencies, 50),
         p99: percentile(warm.latencies, 99),
@@ -313,6 +333,8 @@ type Row = {
   coldHeapMb: number;
   warmCpuPerEvent: number;
   warmCpuPerEventBaseline: number;
+  /** the lowest and highest of the rounds' ratios */
+  cpuRatioRange: readonly [number, number];
   liveHeapMb: number;
   p50: number;
   p99: number;
@@ -380,13 +402,13 @@ function results(r: {
     '# Benchmark results',
     '',
     `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; AWS on loopback (tests/bench/aws-stub.ts); ${COLD_RUNS} cold starts and ${WARM_EVENTS} warm events per function; ${FORMAT === 'esm' ? 'ES module' : 'CommonJS'} bundles; ${r.seconds.toFixed(0)} s.`,
-    `Cold start: from a fresh Node process's start until it has loaded the bundle and handled one event (median of ${COLD_RUNS}). The baseline (tests/bench/baseline/) does the same calls by hand: no middy, Powertools, zod or AWS SDK. CPU per event: of the ${WARM_EVENTS} warm events, counting every thread of the process.`,
+    `Cold start: from a fresh Node process's start until it has loaded the bundle and handled one event (median of ${COLD_RUNS}). The baseline (tests/bench/baseline/) does the same calls by hand: no middy, Powertools, zod or AWS SDK. CPU per event: of the ${WARM_EVENTS} warm events, counting every thread of the process, in ${WARM_ROUNDS} rounds of ${Math.ceil(WARM_EVENTS / WARM_ROUNDS)} in which ours and the baseline take turns; the ratio is the whole run's, and in brackets the lowest and highest of a round's (the noise).`,
     '',
     `| function | bundle | baseline bundle | largest parts | cold start | baseline | ratio (≤ ${TARGET.coldRatio}) | CPU per event | baseline | ratio (≤ ${TARGET.cpuRatio}) | warm p50 | warm p99 | baseline p99 | events/s | baseline events/s |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.rows.map(
       (row) =>
-        `| ${row.fn} | ${kb(row.bytes)} | ${kb(row.baselineBytes)} | ${row.dominant} | ${ms(row.cold)} | ${ms(row.coldBaseline)} | ${ratio(row.cold, row.coldBaseline, TARGET.coldRatio)} | ${ms(row.warmCpuPerEvent)} | ${ms(row.warmCpuPerEventBaseline)} | ${ratio(row.warmCpuPerEvent, row.warmCpuPerEventBaseline, TARGET.cpuRatio)} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p99Baseline)} | ${row.throughput.toFixed(0)} | ${row.throughputBaseline.toFixed(0)} |`,
+        `| ${row.fn} | ${kb(row.bytes)} | ${kb(row.baselineBytes)} | ${row.dominant} | ${ms(row.cold)} | ${ms(row.coldBaseline)} | ${ratio(row.cold, row.coldBaseline, TARGET.coldRatio)} | ${ms(row.warmCpuPerEvent)} | ${ms(row.warmCpuPerEventBaseline)} | ${ratio(row.warmCpuPerEvent, row.warmCpuPerEventBaseline, TARGET.cpuRatio)} (${row.cpuRatioRange.map((value) => value.toFixed(2)).join('–')}) | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.p99Baseline)} | ${row.throughput.toFixed(0)} | ${row.throughputBaseline.toFixed(0)} |`,
     ),
     '',
     '| target | measured | met |',
@@ -439,7 +461,7 @@ function results(r: {
         `| ${estimate.memoryMb} MB${estimate.memoryMb === MEMORY_MB ? ' (configured)' : ''} | ${ms(estimate.coldPathMs)} | ${estimate.perReleaseMs.toFixed(0)} | ${estimate.dollarsPerThousand.toFixed(4)} | ${estimate.fits ? 'yes' : 'no'} |`,
     ),
     '',
-    `Peak RSS of a cold start (one event): ${r.rows.map((row) => `${row.fn} ${row.coldRssMb.toFixed(0)} MB`).join(', ')}. Live heap after a full GC, after one event and after ${WARM_EVENTS}: ${r.rows.map((row) => `${row.fn} ${row.coldHeapMb.toFixed(0)} → ${row.liveHeapMb.toFixed(0)} MB`).join(', ')}.`,
+    `Peak RSS of a cold start (one event): ${r.rows.map((row) => `${row.fn} ${row.coldRssMb.toFixed(0)} MB`).join(', ')}. Live heap after a full GC, after one event and after a warm round of ${Math.ceil(WARM_EVENTS / WARM_ROUNDS)}: ${r.rows.map((row) => `${row.fn} ${row.coldHeapMb.toFixed(0)} → ${row.liveHeapMb.toFixed(0)} MB`).join(', ')}.`,
     r.memory.chosen === undefined
       ? `By the rule: no size; serverless.yml configures ${MEMORY_MB} MB.`
       : `By the rule: **${r.memory.chosen} MB**${r.memory.chosen === MEMORY_MB ? ', as serverless.yml configures' : `; serverless.yml configures ${MEMORY_MB} MB`}.`,

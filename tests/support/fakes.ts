@@ -336,6 +336,18 @@ export function memoryCards<State>(): CardStore<State> {
       delete card.lease;
       return true;
     },
+    async updatable(key, notificationId) {
+      const card = cards.get(key);
+      if (!card?.ts || card.lease || card.seen.has(notificationId) || card.state === undefined || card.shownVersion !== card.version) return undefined;
+      return snapshot(card);
+    },
+    async saveUpdated(key, version, state, notificationId) {
+      const card = cards.get(key);
+      if (!card || card.version !== version || card.shownVersion !== version || card.lease || card.seen.has(notificationId)) return false;
+      card.seen.add(notificationId);
+      Object.assign(card, { state: structuredClone(state), version: version + 1, shownVersion: version + 1 });
+      return true;
+    },
     cardOf: async (externalId) => aliases.get(externalId)?.cardKey,
     async link(externalId, key) {
       const alias = aliases.get(externalId) ?? { held: [] };

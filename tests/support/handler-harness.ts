@@ -145,5 +145,5 @@ export function handlerHarness() {
     await run(functionOfSample(file), event);
     return (await notifications(before + 1))[before]!.notification;
   };
-  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, ledgerItems, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
+  return { aws, answerByDefault, run, runTogether, notificationOf, dynamoFaults: () => dynamoFaults, dynamoEndpoint: () => dynamo.endpoint, ledgerItems, notifications, snsOutage, slackCalls: () => slack.calls(), slack: () => slack };
 }

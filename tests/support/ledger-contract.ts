@@ -170,6 +170,31 @@ export function cardStoreContract(create: () => CardStore<unknown> | Promise<Car
     expect(await cards.get(key)).toMatchObject({ channel: 'C00000001', ts: '1764504000.000100', inbox: [], shownVersion: 3 });
   });
 
+  it('hands out a card for an update in place only when it is posted and idle, and saves that update only if nothing came in meanwhile', async () => {
+    expect(await cards.updatable(key, 'n2')).toBeUndefined();
+    await cards.record(key, '#deploys', notification('n1'));
+    await cards.acquire(key, lease('a'));
+    expect(await cards.updatable(key, 'n2')).toBeUndefined();
+    await cards.release(key, 'a', { state: { shown: 'n1' }, version: 1, folded: 1, message: { channel: 'C00000001', ts: '1764504000.000100' } });
+    const idle = { channel: 'C00000001', ts: '1764504000.000100', state: { shown: 'n1' }, inbox: [], version: 1, shownVersion: 1 };
+    expect(await cards.updatable(key, 'n2')).toEqual(idle);
+    expect(await cards.updatable(key, 'n1')).toBeUndefined();
+
+    expect(await cards.saveUpdated(key, 1, { shown: 'n1 n2' }, 'n2')).toBe(true);
+    expect(await cards.get(key)).toEqual({ ...idle, state: { shown: 'n1 n2' }, version: 2, shownVersion: 2 });
+    // a second delivery that read the same card, a redelivery, an earlier version: nothing saved
+    expect(await cards.saveUpdated(key, 1, { shown: 'n1 n3' }, 'n3')).toBe(false);
+    expect(await cards.saveUpdated(key, 2, { shown: 'again' }, 'n2')).toBe(false);
+    expect(await cards.updatable(key, 'n2')).toBeUndefined();
+    // something recorded and not yet shown, or a lease, even one that ran out: the lease's path shows it
+    await cards.record(key, '#deploys', notification('n4'));
+    expect(await cards.updatable(key, 'n5')).toBeUndefined();
+    expect(await cards.saveUpdated(key, 3, { shown: 'n5' }, 'n5')).toBe(false);
+    await cards.acquire(key, lease('b', 1_000, 2_000));
+    expect(await cards.updatable(key, 'n5')).toBeUndefined();
+    expect(await cards.get(key)).toMatchObject({ state: { shown: 'n1 n2' }, version: 3, shownVersion: 2 });
+  });
+
   it('ends a lease when its holder expires it, and only then, so the next delivery takes over at once', async () => {
     await cards.record(key, '#deploys', notification('n1'));
     await cards.acquire(key, lease('a'));

@@ -19,14 +19,15 @@ function signed(service: string, headers: Record<string, string>, body: string):
   const amzDate = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '');
   const day = amzDate.slice(0, 8);
   const region = process.env.AWS_REGION ?? 'us-east-1';
-  const all: Record<string, string> = { ...headers, host: url.host, 'x-amz-date': amzDate, ...(process.env.AWS_SESSION_TOKEN ? { 'x-amz-security-token': process.env.AWS_SESSION_TOKEN } : {}) };
+  const sent: Record<string, string> = { ...headers, 'x-amz-date': amzDate, ...(process.env.AWS_SESSION_TOKEN ? { 'x-amz-security-token': process.env.AWS_SESSION_TOKEN } : {}) };
+  // fetch sends the host itself
+  const all: Record<string, string> = { ...sent, host: url.host };
   const names = Object.keys(all).sort();
   const scope = `${day}/${region}/${service}/aws4_request`;
   const canonical = ['POST', url.pathname, '', ...names.map((name) => `${name}:${all[name]}`), '', names.join(';'), sha256(body)].join('\n');
   let key = signingKeys.get(scope);
   if (!key) signingKeys.set(scope, (key = hmac(hmac(hmac(hmac(`AWS4${process.env.AWS_SECRET_ACCESS_KEY}`, day), region), service), 'aws4_request')));
   const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n')).digest('hex');
-  const { host: _host, ...sent } = all;
   return { ...sent, authorization: `AWS4-HMAC-SHA256 Credential=${process.env.AWS_ACCESS_KEY_ID}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
 }
 

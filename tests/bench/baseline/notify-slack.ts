@@ -31,6 +31,31 @@ async function slack(method: string, body: object): Promise<{ ok: boolean; chann
 
 const updateItem = (key: string, input: object) => call<{ Attributes?: Record<string, Attribute> }>('DynamoDB_20120810.UpdateItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ...input }, '1.0');
 
+const opensCard = ({ kind, result }: Notification) => kind === 'push' || (['pipeline', 'build', 'deployment'].includes(kind) && ['STARTED', 'IN_PROGRESS', 'START'].includes(result)) || (kind === 'alarm' && result === 'ALARM');
+
+/** A message already posted and idle: updated, then saved in one conditional write; false when the lease's path must show it. */
+async function updateInPlace(key: string, notification: Notification): Promise<boolean> {
+  if (notification.severity === 'failure') return false;
+  const { Item: card } = await call<{ Item?: Record<string, Attribute & { SS?: string[]; M?: object }> }>('DynamoDB_20120810.GetItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ConsistentRead: true }, '1.0');
+  const version = card?.version?.N;
+  if (!card?.ts?.S || !card.state?.S || card.lease || version !== card.shownVersion?.N || card.seen?.SS?.includes(notification.id)) return false;
+  const state = applyNotification(JSON.parse(card.state.S) as CardState, notification);
+  const { text, blocks } = renderCard(state, policy as ReleasePolicy);
+  await slack('chat.update', { channel: card.channel?.S, ts: card.ts.S, text, blocks });
+  try {
+    await updateItem(key, {
+      UpdateExpression: 'SET version = :next, shownVersion = :next, #state = :state ADD seen :id',
+      ConditionExpression: 'version = :version AND shownVersion = :version AND attribute_not_exists(lease) AND NOT contains(seen, :idValue)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':next': { N: String(Number(version) + 1) }, ':version': { N: version }, ':state': { S: JSON.stringify(state) }, ':id': { SS: [notification.id] }, ':idValue': { S: notification.id } },
+    });
+    return true;
+  } catch (error) {
+    if (String(error).includes('ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
 export const handler = async (event: SnsEvent) => handle(JSON.parse(event.Records?.[0]?.Sns?.Message ?? '{}') as Notification);
 
 async function handle(notification: Notification): Promise<unknown> {
@@ -39,6 +64,8 @@ async function handle(notification: Notification): Promise<unknown> {
   const externalId = notification.build?.id ?? notification.deployment?.id;
   const linked = !notification.pipeline?.executionId && externalId ? (await getItem(`CARD#ALIAS#${externalId}`, 'SLACK'))?.cardKey : undefined;
   const key = linked ?? `CARD#${notification.pipeline?.executionId ? `EXECUTION#${notification.pipeline.name}#${notification.pipeline.executionId}` : `${notification.kind}#${externalId ?? notification.id}`}`;
+  const inPlace = opensCard(notification) ? undefined : await updateInPlace(key, notification);
+  if (inPlace) return log('INFO', 'slack delivery', { outcome: 'updated' });
   const owner = randomUUID();
   const now = Date.now();
   let old: Record<string, Attribute> | undefined;

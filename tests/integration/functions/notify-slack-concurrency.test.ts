@@ -52,6 +52,18 @@ describe('notify-slack under concurrent delivery', () => {
     expect(shownAt(posts[0]!.ts!).blocks).toEqual(expected(notifications).blocks);
   });
 
+  it('updates a posted message from several deliveries at once without the lease, and the last update shows them all', async () => {
+    const [started, ...rest] = await burst('exec-in-place', 5);
+    await run('notifySlack', snsEventOf(started!));
+    const before = slack().calls().length;
+    const { result } = await runTogether('notifySlack', rest.map(snsEventOf));
+    expect(result.filter((outcome) => 'error' in outcome)).toEqual([]);
+    const calls = callsSince(before);
+    expect(topLevelPosts(calls)).toEqual([]);
+    expect(calls.every((call) => call.method === 'chat.update')).toBe(true);
+    expect(shownAt(calls[0]!.ts!).blocks).toEqual(expected([started!, ...rest]).blocks);
+  });
+
   it('posts once when a notification is delivered twice at the same moment', async () => {
     const [started] = await burst('exec-twice', 0);
     const before = slack().calls().length;

@@ -4,11 +4,12 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ReleaseNotification } from '../../../shared/release-notification';
 import { slackWebhook } from '../../../shared/slack/webhook';
 import { startLocalSlack } from '../../../infra/local/slack';
+import { writesOf } from '../../../infra/local/dynamodb';
 import { BOT_TOKEN, handlerHarness, snsEventOf } from '../../support/handler-harness';
 
 // notify-slack as deployed: the token from Parameter Store (local), cards in DynamoDB (dynalite),
 // Slack's own client against the local Slack; SQS (dead letters) answered by aws-sdk-client-mock.
-const { aws, run, notificationOf, slack } = handlerHarness();
+const { aws, run, notificationOf, slack, dynamoEndpoint } = handlerHarness();
 const allLines: string[] = [];
 
 async function notify(notification: ReleaseNotification) {
@@ -45,6 +46,18 @@ describe('notify-slack', () => {
 
     expect((await notify(actionFailed)).calls).toEqual([]);
     expect((await notify(started)).calls).toEqual([]);
+  });
+
+  it('updates a message already posted and idle with one DynamoDB write, where the lease takes two', async () => {
+    const updates = async () => (await writesOf(dynamoEndpoint())).byOperation.UpdateItem ?? 0;
+    let before = await updates();
+    await notify(await notificationOf('codepipeline/pipeline-started.json', execution('exec-writes')));
+    expect((await updates()) - before).toBe(2);
+    before = await updates();
+    const stage = await notify(await notificationOf('codepipeline/stage-started.json', execution('exec-writes')));
+    expect(stage.calls).toEqual([expect.objectContaining({ method: 'chat.update', text: expect.stringContaining('MyFirstPipeline') })]);
+    expect(stage.result).toMatchObject({ outcome: 'updated', shown: 1 });
+    expect((await updates()) - before).toBe(1);
   });
 
   it('holds a build CodePipeline ran until the action names its execution, then shows it on that message', async () => {
