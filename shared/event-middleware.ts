@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
-import { describeIssues } from './events';
+import { describeIssues } from './event-schemas/envelope';
 import { logger } from './logger';
 import { metrics, MetricUnit } from './metrics';
 import { withObservability } from './middleware';

@@ -1,7 +1,7 @@
 import policy from '../../release-policy.yml';
 import { cards, deadLetters, slack } from '../../shared/adapters';
 import { withEvents } from '../../shared/event-middleware';
-import { SnsNotificationEvent } from '../../shared/events';
+import { SnsNotificationEvent } from '../../shared/event-schemas/sns';
 import type { CardState } from './card';
 import { handle } from './handle';
 

@@ -2,7 +2,7 @@ import releasePolicy from '../../release-policy.yml';
 import { deadLetters, home, ledger, notifications, pipelines } from '../../shared/adapters';
 import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
-import { AlarmStateChangeEvent } from '../../shared/events';
+import { AlarmStateChangeEvent } from '../../shared/event-schemas/alarm';
 import { handle } from './handle';
 
 const policy = placePolicy(releasePolicy, home());

@@ -2,7 +2,7 @@ import releasePolicy from '../../release-policy.yml';
 import { deadLetters, deployments, home, ledger, notifications, pipelines } from '../../shared/adapters';
 import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
-import { CodeDeployStateEvent } from '../../shared/events';
+import { CodeDeployStateEvent } from '../../shared/event-schemas/codedeploy';
 import { handle } from './handle';
 
 const policy = placePolicy(releasePolicy, home());

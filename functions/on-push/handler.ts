@@ -2,7 +2,7 @@ import releasePolicy from '../../release-policy.yml';
 import { deadLetters, home, ledger, notifications, pipelines, sourceReader } from '../../shared/adapters';
 import { placePolicy } from '../../shared/policy-rules';
 import { withEvents } from '../../shared/event-middleware';
-import { CodeCommitReferenceEvent } from '../../shared/events';
+import { CodeCommitReferenceEvent } from '../../shared/event-schemas/codecommit';
 import { handle } from './handle';
 
 const policy = placePolicy(releasePolicy, home());
