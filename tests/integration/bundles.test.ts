@@ -24,3 +24,9 @@ describe.each(FUNCTIONS)('the %s bundle', (name) => {
 it.each(FUNCTIONS.filter((name) => name !== 'hello'))("gives %s's AWS clients the credentials Lambda puts in the environment", (name) => {
   expect(bundles.get(name)!.kept.some((path) => path.includes('@aws-sdk/credential-provider-env'))).toBe(true);
 });
+
+// each event function builds the schema of its own event only, when it loads
+const OWN_EVENT = { 'on-push': 'codecommit', 'on-build': 'codebuild', 'on-deploy': 'codedeploy', 'on-pipeline': 'codepipeline', 'notify-slack': 'sns' } as const;
+it.each(Object.entries(OWN_EVENT))('holds in %s no event schema but its own (%s)', (name, own) => {
+  expect(bundles.get(name)!.kept.filter((path) => path.includes('shared/event-schemas/')).map((path) => path.replace(/.*event-schemas\//, '')).sort()).toEqual(['envelope.ts', `${own}.ts`].sort());
+});
