@@ -45,8 +45,9 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
   const target = await cardFor(notification, ports.cards);
   if (!target) return { outcome: 'held' };
   const { key, held } = target;
+  const shown = bounded(notification);
   if (held.length === 0 && !opensCard(notification)) {
-    const updated = await updateInPlace(key, bounded(notification), ports);
+    const updated = await updateInPlace(key, shown, ports);
     if (updated) return updated;
   }
   const channel = ports.policy.teams[notification.team]?.slack?.channel ?? (await ports.cards.get(key))?.channel;
@@ -55,9 +56,9 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
   for (const recorded of held) version = Math.max(version, await ports.cards.record(key, channel, bounded(recorded)));
   // the common case, a card no one is showing: recorded and leased in one write
   const owner = randomUUID();
-  const taken = await ports.cards.recordTaking(key, channel, bounded(notification), leaseFor(owner, ports));
+  const taken = await ports.cards.recordTaking(key, channel, shown, leaseFor(owner, ports));
   if (taken) return showAsHolder(key, owner, taken, ports);
-  version = Math.max(version, await ports.cards.record(key, channel, bounded(notification)));
+  version = Math.max(version, await ports.cards.record(key, channel, shown));
   return show(key, owner, version, ports);
 }
 
@@ -66,7 +67,7 @@ export async function deliver(notification: ReleaseNotification, ports: Delivery
  * push, an alarm going off): those go straight to the lease, without reading a card that is not there.
  * Only a guess: out of order, either way is right.
  */
-const opensCard = ({ kind, result }: ReleaseNotification) =>
+export const opensCard = ({ kind, result }: ReleaseNotification) =>
   kind === 'push' || ((kind === 'pipeline' || kind === 'build' || kind === 'deployment') && FIRST_STATES.has(result)) || (kind === 'alarm' && result === 'ALARM');
 const FIRST_STATES = new Set(['STARTED', 'IN_PROGRESS', 'START']);
 

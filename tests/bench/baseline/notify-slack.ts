@@ -1,15 +1,16 @@
 // BASELINE (benchmark only): notify-slack by hand, with the function's card design: the notification
 // recorded and the card's lease taken in one write, the one Slack message posted or updated, the card
 // saved and freed in one more. The card itself is the function's (functions/notify-slack/card.ts:
-// plain code, no framework): the same Block Kit message from the same state.
+// plain code, no framework): the same Block Kit message from the same state, and so is which
+// notifications go straight to the lease (functions/notify-slack/deliver.ts).
 import { randomUUID } from 'node:crypto';
 import policy from '../../../release-policy.yml';
 import { applyNotification, renderCard, type CardState } from '../../../functions/notify-slack/card';
+import { opensCard } from '../../../functions/notify-slack/deliver';
 import type { ReleasePolicy } from '../../../shared/release-policy';
-import type { ReleaseNotification } from '../../../shared/release-notification';
+import type { ReleaseNotification as Notification } from '../../../shared/release-notification';
 import { call, getItem, log } from './aws';
 
-type Notification = ReleaseNotification;
 type SnsEvent = { Records?: { Sns?: { Message?: string } }[] };
 type Attribute = { S?: string; N?: string };
 
@@ -30,8 +31,6 @@ async function slack(method: string, body: object): Promise<{ ok: boolean; chann
 }
 
 const updateItem = (key: string, input: object) => call<{ Attributes?: Record<string, Attribute> }>('DynamoDB_20120810.UpdateItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ...input }, '1.0');
-
-const opensCard = ({ kind, result }: Notification) => kind === 'push' || (['pipeline', 'build', 'deployment'].includes(kind) && ['STARTED', 'IN_PROGRESS', 'START'].includes(result)) || (kind === 'alarm' && result === 'ALARM');
 
 /** A message already posted and idle: updated, then saved in one conditional write; false when the lease's path must show it. */
 async function updateInPlace(key: string, notification: Notification): Promise<boolean> {
