@@ -11,8 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ledgerTable } from '../shared/aws/ledger-table';
 import { metricOf, type DoraFact } from '../shared/dora';
 import { policyPipelines } from '../shared/policy-rules';
@@ -27,6 +25,7 @@ import { slackMessageAsText } from '../infra/local/slack-message-text';
 import { approveFromSlack } from './demo-approval';
 import { duration, formatReport, summarise } from './report';
 import { DEFAULT_LOCAL_DIR, LOCAL_CREDENTIALS, LOCAL_LEDGER_TABLE, PROJECT_DIR } from '../infra/local/endpoints';
+import { dynamoDocuments } from '../shared/aws/dynamodb-documents';
 
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
@@ -198,7 +197,7 @@ async function main(): Promise<void> {
 
     await approveFromSlack(stack, () => story.follow(), "8b. A release waits for a manual approval (the laptop's runner runs none: CodePipeline's event is replayed); approved from Slack, the card says by whom");
 
-    const ledger = ledgerTable(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS })), LOCAL_LEDGER_TABLE, 1);
+    const ledger = ledgerTable(dynamoDocuments({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), LOCAL_LEDGER_TABLE, 1);
     const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
     const tomorrow = new Date(today.getTime() + 86_400_000);
     const policy = parsePolicy(readFileSync(join(PROJECT_DIR, 'release-policy.yml'), 'utf8'));

@@ -13,8 +13,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments } from '../shared/aws/dynamodb-documents';
 import { ledgerTable } from '../shared/aws/ledger-table';
+import { NoAnswer } from '../shared/aws/signed-call';
 import { doraSummary, type DoraFact, type DoraSummary } from '../shared/dora';
 import { bandOf, BANDS, type Band, type BandedMeasure } from '../shared/dora-bands';
 import { policyPipelines, teamProductionPipelines } from '../shared/policy-rules';
@@ -153,8 +154,7 @@ export async function chart(scopes: Scopes, from: Date, to: Date): Promise<strin
 
 /** What to start or name when the ledger cannot be read; undefined for any other error. */
 function ledgerMissing(error: Error, tableName: string, endpoint: string | undefined): string | undefined {
-  const refused = (error as { code?: string }).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(`${error.message} ${String((error as { cause?: unknown }).cause ?? '')}`);
-  if (refused) return `no DynamoDB answers at ${endpoint}: start the local stack (npm start) first, or name a deployed ledger with --table release-conductor-<stage>-ledger`;
+  if (error instanceof NoAnswer) return `no DynamoDB answers at ${endpoint}: start the local stack (npm start) first, or name a deployed ledger with --table release-conductor-<stage>-ledger`;
   if (error.name === 'ResourceNotFoundException') return `there is no table ${tableName}${endpoint ? ` at ${endpoint}` : ' in this region'}: name the ledger with --table release-conductor-<stage>-ledger`;
   return undefined;
 }
@@ -179,9 +179,11 @@ async function main(): Promise<void> {
   // without --table, the ledger `npm start` runs
   const local = values.table === undefined;
   const endpoint = values.endpoint ?? (local ? `http://127.0.0.1:${process.env.RC_DYNAMODB_PORT ?? DEFAULT_PORTS.dynamoDb}` : undefined);
-  const client = new DynamoDBClient(local ? { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 } : { endpoint });
+  // a deployed ledger with the region and credentials the SDK finds (environment, profile, SSO)
+  const sdk = local ? undefined : new DynamoDBClient({ endpoint }).config;
+  const documents = dynamoDocuments(sdk ? { endpoint, region: await sdk.region(), credentials: sdk.credentials } : { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const tableName = values.table ?? LOCAL_LEDGER_TABLE;
-  const ledger = ledgerTable(DynamoDBDocumentClient.from(client), tableName, 0);
+  const ledger = ledgerTable(documents, tableName, 0);
   const policy = parsePolicy(readFileSync(values.policy, 'utf8'), values.policy);
   const facts = (await Promise.all(policyPipelines(policy, 'production').map((pipeline) => ledger.facts(pipeline))).catch((error: Error) => {
     throw new Error(ledgerMissing(error, tableName, endpoint) ?? error.message);

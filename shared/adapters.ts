@@ -2,10 +2,7 @@ import { resolve } from 'node:path';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { cardTable } from './aws/card-table';
 import { clickClaims, clickTable } from './aws/click-table';
 import { awsClientConfig } from './aws/client-config';
@@ -14,6 +11,7 @@ import { codeCommitSource } from './aws/codecommit';
 import { codeDeployDeployments } from './aws/codedeploy';
 import { codePipelineControl } from './aws/codepipeline-control';
 import { codePipelines } from './aws/codepipeline';
+import { dynamoDocuments, type DynamoDocuments } from './aws/dynamodb-documents';
 import { lambdaClickDispatch } from './aws/lambda-dispatch';
 import { ledgerTable } from './aws/ledger-table';
 import { secureString } from './aws/secrets';
@@ -51,8 +49,8 @@ const retentionDays = () => Number(process.env.LEDGER_RETENTION_DAYS ?? 400);
 const slackApiUrl = () => process.env.SLACK_API_URL || undefined;
 
 // one client of each kind per container: the ledger, the cards and the clicks share DynamoDB's
-let dynamoDb: DynamoDBClient | undefined;
-const dynamoDbClient = () => (dynamoDb ??= new DynamoDBClient(awsClientConfig()));
+let dynamoDb: DynamoDocuments | undefined;
+const documents = () => (dynamoDb ??= dynamoDocuments());
 
 /** The stack's own account and region: where the policy places nothing else, things live here. */
 export const home = (): Place => ({ account: setting('CENTRAL_ACCOUNT_ID'), region: region() });
@@ -64,8 +62,6 @@ let members: Organization | undefined;
 const organization = (): Organization => (members ??= { home: home(), memberCredentials: memberRoles(setting('MEMBER_ROLE_NAME'), process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'release-conductor') });
 let codePipeline: ((place: Partial<Place>) => CodePipelineClient) | undefined;
 const codePipelineAt = () => (codePipeline ??= clientsByPlace((config) => new CodePipelineClient(config), organization()));
-// a card keeps optional fields as they come; DynamoDB stores no undefined
-const documents = () => DynamoDBDocumentClient.from(dynamoDbClient(), { marshallOptions: { removeUndefinedValues: true } });
 
 // Each repository and pipeline is read and acted on where the policy places it (docs/organization.md).
 
@@ -99,7 +95,7 @@ export function deadLetters(): DeadLetters {
 }
 
 export function notifications(): Notifications {
-  return snsNotifications(new SNSClient(awsClientConfig()), setting('NOTIFICATIONS_TOPIC_ARN'));
+  return snsNotifications(setting('NOTIFICATIONS_TOPIC_ARN'));
 }
 
 export function ledger(): Ledger {

@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed, type DynamoDocuments } from './dynamodb-documents';
 import { factKey, type DoraFact } from '../dora';
 import type { Ledger } from '../ports';
 import { shortBuildId } from '../build-id';
@@ -21,7 +20,7 @@ export const keys = {
 /** The facts a `DORA#` item holds: its own, and those it carries (a deployment's lead times). */
 export const factsOf = (item: Record<string, unknown>) => [item.fact as DoraFact, ...((item.carried as DoraFact[] | undefined) ?? [])];
 
-export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, retentionDays: number): Ledger {
+export function ledgerTable(client: DynamoDocuments, tableName: string, retentionDays: number): Ledger {
   const expiresAt = () => Math.floor(Date.now() / 1000) + retentionDays * 86_400;
   /**
    * Writes the item unless the condition fails. Says whether it wrote, and whether the item it
@@ -29,29 +28,21 @@ export function ledgerTable(client: DynamoDBDocumentClient, tableName: string, r
    */
   const put = async (item: Record<string, unknown>, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }) => {
     try {
-      const { Attributes } = await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...item, expiresAt: expiresAt() },
-          ConditionExpression: condition?.expression,
-          ExpressionAttributeNames: condition?.names,
-          ExpressionAttributeValues: condition?.values,
-          ReturnValues: item.eventId === undefined ? undefined : 'ALL_OLD',
-        }),
-      );
+      const { Attributes } = await client.put({
+        TableName: tableName,
+        Item: { ...item, expiresAt: expiresAt() },
+        ConditionExpression: condition?.expression,
+        ExpressionAttributeNames: condition?.names,
+        ExpressionAttributeValues: condition?.values,
+        ReturnValues: item.eventId === undefined ? undefined : 'ALL_OLD',
+      });
       return { written: true, repeat: Attributes !== undefined && Attributes.eventId === item.eventId };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { written: false, repeat: false };
+      if (isConditionFailed(error)) return { written: false, repeat: false };
       throw error;
     }
   };
-  const query = async (pk: string, skPrefix: string) => {
-    const items: Record<string, unknown>[] = [];
-    for await (const page of paginateQuery({ client }, { TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix } })) {
-      items.push(...(page.Items ?? []));
-    }
-    return items;
-  };
+  const query = (pk: string, skPrefix: string) => client.queryAll({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix } });
   // a later state of a build or deployment replaces an earlier one, never the other way round
   // (a later state kept, the earlier event is not known to be a repeat: an ended state is the last, so it counts once)
   const newer = (at: string) => ({ expression: 'attribute_not_exists(pk) OR #at <= :at', names: { '#at': 'at' }, values: { ':at': at } });

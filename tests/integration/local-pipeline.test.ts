@@ -12,6 +12,7 @@ import { slackMessageAsText } from '../../infra/local/slack-message-text';
 import { ledgerTable } from '../../shared/aws/ledger-table';
 import { parseLogLines } from '../../infra/local/stack';
 import { dynamoDbUrl, eventBridgeUrl, localDir, slackUrl } from '../support/local-stack-env';
+import { dynamoDocuments } from '../../shared/aws/dynamodb-documents';
 
 // The toolchain on a laptop: a git push to the local CodeCommit, on-push records the start of
 // MyFirstPipeline, the pipeline runner runs it as the toolchain declares it (the buildspec's commands
@@ -48,7 +49,7 @@ describe('the toolchain on a laptop', () => {
   let work: string;
   let bare: string;
   const documents = () => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoDbUrl(), region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-  const ledger = () => ledgerTable(documents(), LOCAL_LEDGER_TABLE, 1);
+  const ledger = () => ledgerTable(dynamoDocuments({ endpoint: dynamoDbUrl(), region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), LOCAL_LEDGER_TABLE, 1);
   const query = async (pk: string, sk?: string) =>
     (await documents().send(new QueryCommand({ TableName: LOCAL_LEDGER_TABLE, KeyConditionExpression: sk ? 'pk = :pk AND sk = :sk' : 'pk = :pk', ExpressionAttributeValues: { ':pk': pk, ...(sk ? { ':sk': sk } : {}) } }))).Items ?? [];
 

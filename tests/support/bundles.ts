@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
+import type { DynamoDocuments } from '../../shared/aws/dynamodb-documents';
 
 const ROOT = join(__dirname, '..', '..');
 // The policy is data (infra/esbuild-plugins.cjs loads it with tsx, which jest's module system does
@@ -38,5 +39,20 @@ export async function sdkCommandsIn(entry: string): Promise<string[]> {
     const found = /@aws-sdk\/client-([a-z0-9-]+)\/dist-[a-z]+\/commands\/([A-Za-z]+)Command\.js$/.exec(path);
     return found ? [`${found[1]}:${found[2]}`] : [];
   });
-  return [...new Set(commands)].sort();
+  return [...new Set([...commands, ...signedCallsIn(kept)])].sort();
+}
+
+// The DynamoDB operation each method of shared/aws/dynamodb-documents.ts sends.
+const DOCUMENT_ACTIONS: Record<keyof DynamoDocuments, string> = { get: 'dynamodb:GetItem', put: 'dynamodb:PutItem', update: 'dynamodb:UpdateItem', delete: 'dynamodb:DeleteItem', queryAll: 'dynamodb:Query' };
+
+/**
+ * The calls our adapters sign and send themselves (shared/aws/signed-call.ts), which hold no SDK
+ * command, as IAM actions: the DynamoDB methods a kept adapter calls, SNS's actions.
+ */
+function signedCallsIn(kept: string[]): string[] {
+  const adapters = kept.filter((path) => /^shared\/aws\/[a-z-]+\.ts$/.test(path)).map((path) => readFileSync(join(ROOT, path), 'utf8'));
+  return adapters.flatMap((code) => [
+    ...[...code.matchAll(/client\.(get|put|update|delete|queryAll)\(/g)].map(([, method]) => DOCUMENT_ACTIONS[method as keyof DynamoDocuments]),
+    ...(code.includes("service: 'sns'") ? [...code.matchAll(/call\('([A-Z][A-Za-z]+)'/g)].map(([, action]) => `sns:${action}`) : []),
+  ]);
 }

@@ -25,6 +25,7 @@ import { policyPipelines } from '../../shared/policy-rules';
 import { parsePolicy } from '../../shared/release-policy';
 import { seededRandom } from './generated-figures';
 import { executionIds, generateWeek, pushEvents, trueFacts, weekEvents, writeAwsAnswers, writeRepositories, type OrganizationSize, type OrganizationWeek, type SentEvent } from './organization-week';
+import { dynamoDocuments } from '../../shared/aws/dynamodb-documents';
 
 /** How many events are delivered at once, at most: each is an invocation in a worker thread of its own (tens of MB each). */
 const WAVE = Number(process.env.RC_SCALE_WAVE ?? 20);
@@ -258,7 +259,7 @@ async function checkLedger(stack: LocalStack, week: OrganizationWeek, ids: Map<s
   ];
   // as `npm run report` reads them: through the ledger's adapter, however it stores them
   const policy = parsePolicy(week.policy);
-  const ledger = ledgerTable(documentsOf(stack), LOCAL_LEDGER_TABLE, 0);
+  const ledger = ledgerTable(dynamoDocuments({ endpoint: stack.dynamoDbUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), LOCAL_LEDGER_TABLE, 0);
   const facts = (await Promise.all(policyPipelines(policy, 'production').map((pipeline) => ledger.facts(pipeline)))).flat();
   const truth = trueFacts(week, ids);
   mismatches.push(...differences('DORA facts in the ledger', truth.facts, facts.map(factLine)));

@@ -1,5 +1,7 @@
-// BASELINE (benchmark only): AWS calls as raw fetch, logs and EMF by hand.
+// BASELINE (benchmark only): AWS calls as signed POSTs with node:http, logs and EMF by hand.
 import { createHash, createHmac } from 'node:crypto';
+// plain node:http, as the functions post to AWS
+import { post } from '../../../shared/aws/http-post';
 
 const endpoint = () => process.env.AWS_ENDPOINT_URL ?? '';
 // as the SDK waits for an answer (shared/aws/client-config.ts)
@@ -20,7 +22,7 @@ function signed(service: string, headers: Record<string, string>, body: string):
   const day = amzDate.slice(0, 8);
   const region = process.env.AWS_REGION ?? 'us-east-1';
   const sent: Record<string, string> = { ...headers, 'x-amz-date': amzDate, ...(process.env.AWS_SESSION_TOKEN ? { 'x-amz-security-token': process.env.AWS_SESSION_TOKEN } : {}) };
-  // fetch sends the host itself
+  // node:http sends the host itself
   const all: Record<string, string> = { ...sent, host: url.host };
   const names = Object.keys(all).sort();
   const scope = `${day}/${region}/${service}/aws4_request`;
@@ -34,9 +36,8 @@ function signed(service: string, headers: Record<string, string>, body: string):
 export async function call<T>(target: string, input: object, protocol = '1.1'): Promise<T> {
   const body = JSON.stringify(input);
   const headers = signed(SERVICES[target.split('_')[0]!.split('.')[0]!]!, { 'content-type': `application/x-amz-json-${protocol}`, 'x-amz-target': target }, body);
-  const response = await fetch(endpoint(), { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${target}: ${response.status} ${text}`);
+  const { status, text } = await post(new URL(endpoint()), headers, body, REQUEST_TIMEOUT_MS);
+  if (status >= 300) throw new Error(`${target}: ${status} ${text}`);
   return JSON.parse(text) as T;
 }
 
@@ -108,6 +109,6 @@ export async function publish(notification: { id: string; kind: string; severity
   ]);
   const body = new URLSearchParams([['Action', 'Publish'], ['Version', '2010-03-31'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(notification)], ...attributes] as [string, string][]).toString();
   const headers = signed('sns', { 'content-type': 'application/x-www-form-urlencoded' }, body);
-  const response = await fetch(endpoint(), { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`SNS Publish: ${response.status} ${await response.text()}`);
+  const { status, text } = await post(new URL(endpoint()), headers, body, REQUEST_TIMEOUT_MS);
+  if (status >= 300) throw new Error(`SNS Publish: ${status} ${text}`);
 }

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { clickTable } from '../../../shared/aws/click-table';
 import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
+import { dynamoDocuments } from '../../../shared/aws/dynamodb-documents';
 
 // The presses' conditional writes against DynamoDB on loopback (dynalite), in the ledger's table.
 describe('clickTable', () => {
@@ -15,7 +16,7 @@ describe('clickTable', () => {
     dynamo = await startLocalDynamoDB();
     await createLedgerTable(dynamo.endpoint, 'clicks-test');
     documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-    clicks = clickTable(documents, 'clicks-test', 30);
+    clicks = clickTable(dynamoDocuments({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), 'clicks-test', 30);
   });
   afterAll(() => dynamo.close());
 

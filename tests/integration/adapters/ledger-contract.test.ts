@@ -6,6 +6,7 @@ import type { BuildRecord, DeploymentRecord, PushRecord } from '../../../shared/
 import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
 import { cardStoreContract, ledgerContract } from '../../support/ledger-contract';
+import { dynamoDocuments } from '../../../shared/aws/dynamodb-documents';
 
 // The contract the unit tests' in-memory ledger and cards keep (tests/unit/support/memory-ledger.test.ts),
 // held against the DynamoDB adapters on dynalite: what the fakes answer is what the table answers.
@@ -18,11 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.close());
 
+// the adapters write with their own client; the SDK's reads what they wrote
+const ours = () => dynamoDocuments({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 const stored = async <T>(key: { pk: string; sk: string }) => (await documents.send(new GetCommand({ TableName: 'contract-ledger', Key: key, ConsistentRead: true }))).Item as T | undefined;
 
 describe('ledgerTable', () => {
   ledgerContract(() => ({
-    ...ledgerTable(documents, 'contract-ledger', 1),
+    ...ledgerTable(ours(), 'contract-ledger', 1),
     pushes: async (commitId) => {
       const { Items = [] } = await documents.send(new QueryCommand({ TableName: 'contract-ledger', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `COMMIT#${commitId}` }, ConsistentRead: true }));
       return Items.map(({ repository, branch, commitId, author, title, pushedAt, eventId }) => ({ repository, branch, commitId, author, title, pushedAt, eventId }) as PushRecord);
@@ -33,5 +36,5 @@ describe('ledgerTable', () => {
 });
 
 describe('cardTable', () => {
-  cardStoreContract(() => cardTable(documents, 'contract-ledger', 1));
+  cardStoreContract(() => cardTable(ours(), 'contract-ledger', 1));
 });

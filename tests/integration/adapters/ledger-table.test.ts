@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { ledgerTable, keys } from '../../../shared/aws/ledger-table';
 import { createLedgerTable, startLocalDynamoDB, type LocalDynamoDB } from '../../../infra/local/dynamodb';
 import { LOCAL_CREDENTIALS } from '../../../infra/local/endpoints';
+import { dynamoDocuments } from '../../../shared/aws/dynamodb-documents';
 
 // The ledger against DynamoDB on loopback (dynalite) with the table infra/ledger.yml defines.
 describe('ledgerTable', () => {
@@ -15,7 +16,7 @@ describe('ledgerTable', () => {
     dynamo = await startLocalDynamoDB();
     await createLedgerTable(dynamo.endpoint, 'ledger-test');
     documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
-    ledger = ledgerTable(documents, 'ledger-test', 30);
+    ledger = ledgerTable(dynamoDocuments({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), 'ledger-test', 30);
   });
   afterAll(() => dynamo.close());
 

@@ -1,5 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { applyNotification, renderCard, type CardState } from '../../../functions/notify-slack/card';
 import { deliver } from '../../../functions/notify-slack/deliver';
 import { cardTable } from '../../../shared/aws/card-table';
@@ -8,6 +6,7 @@ import { slackWebhook } from '../../../shared/slack/webhook';
 import { startLocalSlack, type SlackCall } from '../../../infra/local/slack';
 import { handlerHarness, snsEventOf } from '../../support/handler-harness';
 import policy from '../../../release-policy.yml';
+import { dynamoDocuments } from '../../../shared/aws/dynamodb-documents';
 
 // As AWS delivers: several notifications of one execution at once, a Slack that takes a post and
 // answers too late or rate-limits past the deadline, DynamoDB failing the write after a post.
@@ -158,8 +157,7 @@ describe('the incoming-webhook fallback under concurrent delivery', () => {
   it('posts no more messages than notifications, refuses none, and the last shows them all', async () => {
     const local = await startLocalSlack('unused');
     try {
-      const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-      const ports = { cards: cardTable<CardState>(documents, 'handler-test-ledger', 1), slack: slackWebhook(async () => local.webhookUrl), policy: { ...policy, teams: { platform: { slack: { channel: '#deploys' } } } }, deadline: Date.now() + 10_000 };
+      const ports = { cards: cardTable<CardState>(dynamoDocuments(), 'handler-test-ledger', 1), slack: slackWebhook(async () => local.webhookUrl), policy: { ...policy, teams: { platform: { slack: { channel: '#deploys' } } } }, deadline: Date.now() + 10_000 };
       const notifications = await burst('exec-webhook', 3);
       const outcomes = await Promise.allSettled(notifications.map((notification) => deliver(notification, ports)));
       expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);

@@ -1,0 +1,165 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, SourceData } from '@smithy/types';
+import pRetry, { AbortError } from 'p-retry';
+import { awsClientConfig } from './client-config';
+import { post, type Answer } from './http-post';
+
+/**
+ * One AWS API call as HTTP: signed with Signature Version 4 (the SDK's own signer), retried and
+ * timed as every SDK client here is (client-config.ts). For the few plain calls every event
+ * function makes (DynamoDB's items, SNS's Publish), where an SDK client costs more to load and to
+ * run than the call itself (docs/benchmarks.md, "Round 4").
+ */
+export interface AwsServiceOptions {
+  /** As AWS signs it: `dynamodb`, `sns`. */
+  service: string;
+  region?: string;
+  /** By default AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the service's regional endpoint. */
+  endpoint?: string;
+  /** By default the function's role, from the environment as Lambda gives it. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+}
+
+/** What AWS answered instead of a result: its error code (`ConditionalCheckFailedException`) and message. */
+export class AwsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = code;
+  }
+}
+
+/** A call without an answer: the service was not reached, or did not answer in time. */
+export class NoAnswer extends Error {
+  override name = 'NoAnswer';
+}
+
+// The SDK's standard retry mode retries these as well as every 5xx and a call without an answer:
+// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'TransactionInProgressException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'LimitExceededException',
+]);
+const retryable = (error: AwsError) => error.status >= 500 || error.status === 429 || THROTTLING.has(error.code);
+
+export const isAwsError = (error: unknown, code: string): error is AwsError => error instanceof AwsError && error.code === code;
+
+const bytes = (data: SourceData) => (typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+
+/** SHA-256, and with a secret its HMAC, from node:crypto, as the signer asks for them. */
+class NodeSha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: SourceData) {
+    this.hash.update(bytes(data));
+  }
+  digest() {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+}
+
+function credentialsFromEnvironment(): Promise<AwsCredentialIdentity> {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
+  if (!accessKeyId || !secretAccessKey) return Promise.reject(new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: Lambda sets them for the function\'s role'));
+  return Promise.resolve({ accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) });
+}
+
+const dnsSuffix = (region: string) => (region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com');
+
+function endpointOf(service: string, region: string): URL {
+  const configured = process.env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] ?? process.env.AWS_ENDPOINT_URL;
+  return new URL(configured ?? `https://${service}.${region}.${dnsSuffix(region)}`);
+}
+
+/** A signed POST to the service's endpoint, with the SDK clients' attempts and time limit. */
+export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = credentialsFromEnvironment }: AwsServiceOptions) {
+  const url = endpoint ? new URL(endpoint) : endpointOf(service, region);
+  const signer = new SignatureV4({ service, region, credentials, sha256: NodeSha256 });
+  const { maxAttempts, requestHandler } = awsClientConfig();
+
+  const attempt = async (headers: Record<string, string>, body: string) => {
+    const request = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      query: {},
+      headers: { ...headers, host: url.host, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    });
+    try {
+      return await post(url, request.headers, body, requestHandler.requestTimeout);
+    } catch (error) {
+      throw new NoAnswer(`${service} at ${url.host} did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+
+  /** Sends the call; `failure` reads AWS's error from an answer that is not a 2xx. */
+  return async (headers: Record<string, string>, body: string, failure: (answer: Answer) => AwsError) => {
+    const answer = await pRetry(
+      async () => {
+        const answer = await attempt(headers, body);
+        if (answer.status < 300) return answer;
+        const error = failure(answer);
+        throw retryable(error) ? error : new AbortError(error);
+      },
+      { retries: maxAttempts - 1, factor: 2, minTimeout: 100, maxTimeout: 20_000, randomize: true },
+    );
+    return answer.text;
+  };
+}
+
+/**
+ * The AWS JSON protocol (DynamoDB, SQS): the operation in `X-Amz-Target`, input and output as JSON.
+ * https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html
+ */
+export function awsJsonService(options: AwsServiceOptions & { targetPrefix: string; version: '1.0' | '1.1' }) {
+  const send = awsService(options);
+  const headers = { 'content-type': `application/x-amz-json-${options.version}` };
+  return async <Output>(operation: string, input: object): Promise<Output> => {
+    const text = await send({ ...headers, 'x-amz-target': `${options.targetPrefix}.${operation}` }, JSON.stringify(input), ({ status, headers, text }) => {
+      const body = parsed(text);
+      const type = String(body.__type ?? headers['x-amzn-errortype'] ?? `HTTP ${status}`);
+      return new AwsError(type.split('#').pop()!.split(':')[0]!, String(body.message ?? body.Message ?? text.slice(0, 200)), status);
+    });
+    return (text ? JSON.parse(text) : {}) as Output;
+  };
+}
+
+function parsed(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The AWS query protocol (SNS): the action and its parameters as a form, the answer as XML, of
+ * which only an error's code and message are read.
+ * https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
+ */
+export function awsQueryService(options: AwsServiceOptions & { version: string }) {
+  const send = awsService(options);
+  const element = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+  return async (action: string, parameters: Record<string, string>): Promise<void> => {
+    await send({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, new URLSearchParams({ Action: action, Version: options.version, ...parameters }).toString(), ({ status, text }) =>
+      new AwsError(element(text, 'Code') ?? `HTTP ${status}`, element(text, 'Message') ?? text.slice(0, 200), status),
+    );
+  };
+}
