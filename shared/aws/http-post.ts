@@ -12,12 +12,13 @@ const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new Http
 
 /**
  * One POST with node:http, as the SDK's clients make it (fetch would load undici besides: 15-30 ms
- * of a cold start, npm run bench), given up after `timeoutMs`; the answer read whole.
+ * of a cold start, npm run bench), given up when the connection is silent for `timeoutMs`; the
+ * answer read whole.
  */
 export function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(url, { method: 'POST', headers, agent: agents[url.protocol as keyof typeof agents], signal: AbortSignal.timeout(timeoutMs) }, (response) => {
+    const request = send(url, { method: 'POST', headers, agent: agents[url.protocol as keyof typeof agents], timeout: timeoutMs }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -25,6 +26,8 @@ export function post(url: URL, headers: Record<string, string>, body: string, ti
       response.on('error', reject);
     });
     request.on('error', reject);
+    // as the SDK's requestTimeout: the socket silent that long, not the whole call
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     request.end(body);
   });
 }
