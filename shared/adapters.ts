@@ -1,17 +1,16 @@
 import { resolve } from 'node:path';
-import { CodeCommitClient } from '@aws-sdk/client-codecommit';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { cardTable } from './aws/card-table';
 import { clickClaims, clickTable } from './aws/click-table';
 import { awsClientConfig } from './aws/client-config';
 import { clientsByPlace, memberRoles, type Organization } from './aws/places';
-import { codeCommitSource } from './aws/codecommit';
-import { codeDeployDeployments } from './aws/codedeploy';
+import { CODECOMMIT, codeCommitSource } from './aws/codecommit';
+import { CODEDEPLOY, codeDeployDeployments } from './aws/codedeploy';
 import { codePipelineControl } from './aws/codepipeline-control';
-import { codePipelines } from './aws/codepipeline';
+import { CODEPIPELINE, codePipelines } from './aws/codepipeline';
 import { dynamoDocuments, type DynamoDocuments } from './aws/dynamodb-documents';
+import { awsJsonService, type AwsJsonCall } from './aws/signed-call';
 import { lambdaClickDispatch } from './aws/lambda-dispatch';
 import { ledgerTable } from './aws/ledger-table';
 import { secureString } from './aws/secrets';
@@ -62,18 +61,20 @@ let members: Organization | undefined;
 const organization = (): Organization => (members ??= { home: home(), memberCredentials: memberRoles(setting('MEMBER_ROLE_NAME'), process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'release-conductor') });
 let codePipeline: ((place: Partial<Place>) => CodePipelineClient) | undefined;
 const codePipelineAt = () => (codePipeline ??= clientsByPlace((config) => new CodePipelineClient(config), organization()));
+let codePipelineCalls: ((place: Partial<Place>) => AwsJsonCall) | undefined;
+const codePipelineCallsAt = () => (codePipelineCalls ??= clientsByPlace((config) => awsJsonService({ ...config, ...CODEPIPELINE }), organization()));
 
 // Each repository and pipeline is read and acted on where the policy places it (docs/organization.md).
 
 export function sourceReader(policy: ReleasePolicy): SourceReader {
   if (local) return gitSource(local.gitRepositories);
-  const codeCommitAt = clientsByPlace((config) => new CodeCommitClient(config), organization());
+  const codeCommitAt = clientsByPlace((config) => awsJsonService({ ...config, ...CODECOMMIT }), organization());
   return codeCommitSource((repository) => codeCommitAt(repositoryPlace(policy, repository)));
 }
 
 export function pipelines(policy: ReleasePolicy): Pipelines {
   if (local) return recordedPipelines(local.pipelineStarts, local.pipelineActions, local.pipelineExecutions, (pipeline) => placed(pipelinePlace(policy, pipeline)));
-  const codePipelineIn = codePipelineAt();
+  const codePipelineIn = codePipelineCallsAt();
   return codePipelines((pipeline) => codePipelineIn(pipelinePlace(policy, pipeline)));
 }
 
@@ -85,7 +86,7 @@ export function pipelineControl(policy: ReleasePolicy): PipelineControl {
 
 /** CodeDeploy's deployments are read where their event comes from. */
 export function deployments(): Deployments {
-  return local ? recordedDeployments(local.deployments) : codeDeployDeployments(clientsByPlace((config) => new CodeDeployClient(config), organization()));
+  return local ? recordedDeployments(local.deployments) : codeDeployDeployments(clientsByPlace((config) => awsJsonService({ ...config, ...CODEDEPLOY }), organization()));
 }
 
 export function deadLetters(): DeadLetters {

@@ -1,5 +1,5 @@
-import { BatchGetCommitsCommand, CodeCommitClient, GetCommitCommand, paginateGetDifferences, type Commit as CodeCommitCommit } from '@aws-sdk/client-codecommit';
 import type { Commit, SourceReader } from '../ports';
+import type { AwsJsonCall } from './signed-call';
 
 /** BatchGetCommits reads at most 100 commits a call. */
 const BATCH_SIZE = 100;
@@ -8,21 +8,46 @@ const CLOCK_SKEW_SECONDS = 10 * 60;
 /** Calls commitsBetween may make beyond its limit: for the clock skew, and for branches forked deep below the earlier revision. */
 const SPARE_CALLS = 10;
 
+// What CodeCommit answers, as far as it is read: https://docs.aws.amazon.com/codecommit/latest/APIReference/API_Commit.html
+interface UserInfo {
+  name?: string;
+  email?: string;
+  /** "<epoch seconds> <tz offset>", e.g. "1484167798 -0800" */
+  date?: string;
+}
+interface CodeCommitCommit {
+  commitId?: string;
+  message?: string;
+  parents?: string[];
+  author?: UserInfo;
+  committer?: UserInfo;
+}
+interface Differences {
+  differences?: { beforeBlob?: { path?: string }; afterBlob?: { path?: string } }[];
+  NextToken?: string;
+}
+
+/** CodeCommit's JSON protocol, as `awsJsonService` takes it. */
+export const CODECOMMIT = { service: 'codecommit', targetPrefix: 'CodeCommit_20150413', version: '1.1' } as const;
+
 /** CodeCommit, each repository read through the client for where it lives. */
-export function codeCommitSource(clientFor: (repository: string) => CodeCommitClient): SourceReader {
+export function codeCommitSource(clientFor: (repository: string) => AwsJsonCall): SourceReader {
   return {
     async getCommit(repositoryName, commitId) {
-      const { commit } = await clientFor(repositoryName).send(new GetCommitCommand({ repositoryName, commitId }));
+      const { commit } = await clientFor(repositoryName)<{ commit?: CodeCommitCommit }>('GetCommit', { repositoryName, commitId });
       return asCommit(commitId, commit);
     },
     async changedPaths(repositoryName, beforeCommitSpecifier, afterCommitSpecifier) {
       const paths = new Set<string>();
-      for await (const page of paginateGetDifferences({ client: clientFor(repositoryName) }, { repositoryName, beforeCommitSpecifier, afterCommitSpecifier })) {
+      let NextToken: string | undefined;
+      do {
+        const page = await clientFor(repositoryName)<Differences>('GetDifferences', { repositoryName, beforeCommitSpecifier, afterCommitSpecifier, NextToken });
         for (const difference of page.differences ?? []) {
           if (difference.beforeBlob?.path) paths.add(difference.beforeBlob.path);
           if (difference.afterBlob?.path) paths.add(difference.afterBlob.path);
         }
-      }
+        NextToken = page.NextToken;
+      } while (NextToken);
       return [...paths];
     },
     commitsBetween: (repositoryName, fromCommitId, toCommitId, limit) => commitsBetween(clientFor(repositoryName), repositoryName, fromCommitId, toCommitId, limit),
@@ -54,7 +79,7 @@ interface ReadCommit {
  * generation; whatever the history, the walk stops after limit + SPARE_CALLS calls with what is
  * settled, incomplete.
  */
-async function commitsBetween(client: CodeCommitClient, repositoryName: string, fromCommitId: string | undefined, toCommitId: string, limit: number) {
+async function commitsBetween(client: AwsJsonCall, repositoryName: string, fromCommitId: string | undefined, toCommitId: string, limit: number) {
   const read = new Map<string, ReadCommit>();
   const unread = (commitId: string) => !read.has(commitId);
   /** Every commit id `start` reaches through read commits, not entering `stop`: read ones and the unread parents at the edge. */
@@ -95,8 +120,8 @@ async function commitsBetween(client: CodeCommitClient, repositoryName: string, 
   }
 }
 
-async function readCommits(client: CodeCommitClient, repositoryName: string, commitIds: string[], read: Map<string, ReadCommit>) {
-  const { commits = [], errors = [] } = await client.send(new BatchGetCommitsCommand({ repositoryName, commitIds }));
+async function readCommits(client: AwsJsonCall, repositoryName: string, commitIds: string[], read: Map<string, ReadCommit>) {
+  const { commits = [], errors = [] } = await client<{ commits?: CodeCommitCommit[]; errors?: { commitId?: string; errorCode?: string }[] }>('BatchGetCommits', { repositoryName, commitIds });
   for (const commit of commits) {
     if (commit.commitId) read.set(commit.commitId, { commit: asCommit(commit.commitId, commit), parents: commit.parents ?? [], committedAt: epochSeconds((commit.committer ?? commit.author)?.date) });
   }
@@ -117,7 +142,6 @@ function asCommit(commitId: string, commit: CodeCommitCommit | undefined): Commi
   };
 }
 
-// CodeCommit's date is "<epoch seconds> <tz offset>", e.g. "1484167798 -0800"
 function epochSeconds(date: string | undefined): number {
   return Number(date?.split(' ')[0]);
 }

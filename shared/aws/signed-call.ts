@@ -8,8 +8,8 @@ import { post, type Answer } from './http-post';
 /**
  * One AWS API call as HTTP: signed with Signature Version 4 (the SDK's own signer), retried and
  * timed as every SDK client here is (client-config.ts). For the few plain calls every event
- * function makes (DynamoDB's items, SNS's Publish), where an SDK client costs more to load and to
- * run than the call itself (docs/benchmarks.md, "Round 4").
+ * function makes (DynamoDB's items, SNS's Publish, CodeCommit's, CodePipeline's and CodeDeploy's
+ * reads and starts), where an SDK client costs more to load and to run than the call itself (docs/benchmarks.md, "Round 4").
  */
 export interface AwsServiceOptions {
   /** As AWS signs it: `dynamodb`, `sns`. */
@@ -124,11 +124,14 @@ export function awsService({ service, region = process.env.AWS_REGION ?? 'us-eas
   };
 }
 
+/** One operation of a JSON-protocol service: its name (`GetCommit`) and input; its output as parsed JSON, timestamps as epoch seconds. */
+export type AwsJsonCall = <Output>(operation: string, input: object) => Promise<Output>;
+
 /**
- * The AWS JSON protocol (DynamoDB, SQS): the operation in `X-Amz-Target`, input and output as JSON.
+ * The AWS JSON protocol (DynamoDB, CodeCommit, CodePipeline, CodeDeploy): the operation in `X-Amz-Target`, input and output as JSON.
  * https://smithy.io/2.0/aws/protocols/aws-json-1_0-protocol.html
  */
-export function awsJsonService(options: AwsServiceOptions & { targetPrefix: string; version: '1.0' | '1.1' }) {
+export function awsJsonService(options: AwsServiceOptions & { targetPrefix: string; version: '1.0' | '1.1' }): AwsJsonCall {
   const send = awsService(options);
   const headers = { 'content-type': `application/x-amz-json-${options.version}` };
   return async <Output>(operation: string, input: object): Promise<Output> => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
@@ -34,12 +34,12 @@ export async function bundle(entry: string, policy: object = { teams: {}, reposi
  * every `@aws-sdk/client-<service>/.../commands/<Name>Command.js` it keeps.
  */
 export async function sdkCommandsIn(entry: string): Promise<string[]> {
-  const { kept } = await bundle(entry);
+  const { kept, code } = await bundle(entry);
   const commands = kept.flatMap((path) => {
     const found = /@aws-sdk\/client-([a-z0-9-]+)\/dist-[a-z]+\/commands\/([A-Za-z]+)Command\.js$/.exec(path);
     return found ? [`${found[1]}:${found[2]}`] : [];
   });
-  return [...new Set([...commands, ...signedCallsIn(kept)])].sort();
+  return [...new Set([...commands, ...signedCallsIn(kept, code)])].sort();
 }
 
 // The DynamoDB operation each method of shared/aws/dynamodb-documents.ts sends.
@@ -47,12 +47,18 @@ const DOCUMENT_ACTIONS: Record<keyof DynamoDocuments, string> = { get: 'dynamodb
 
 /**
  * The calls our adapters sign and send themselves (shared/aws/signed-call.ts), which hold no SDK
- * command, as IAM actions: the DynamoDB methods a kept adapter calls, SNS's actions.
+ * command, as IAM actions: the DynamoDB methods a kept adapter calls, and each operation an adapter
+ * of another service names (`service: 'codepipeline'`, `'StartPipelineExecution'`) that the bundle
+ * still calls (the name, then the input: `"StartPipelineExecution",{`).
  */
-function signedCallsIn(kept: string[]): string[] {
-  const adapters = kept.filter((path) => /^shared\/aws\/[a-z-]+\.ts$/.test(path)).map((path) => readFileSync(join(ROOT, path), 'utf8'));
-  return adapters.flatMap((code) => [
-    ...[...code.matchAll(/client\.(get|put|update|delete|queryAll)\(/g)].map(([, method]) => DOCUMENT_ACTIONS[method as keyof DynamoDocuments]),
-    ...(code.includes("service: 'sns'") ? [...code.matchAll(/call\('([A-Z][A-Za-z]+)'/g)].map(([, action]) => `sns:${action}`) : []),
-  ]);
+function signedCallsIn(kept: string[], code: string): string[] {
+  const adapters = readdirSync(join(ROOT, 'shared/aws')).filter((file) => file.endsWith('.ts') && file !== 'dynamodb-documents.ts').map((file) => `shared/aws/${file}`);
+  return adapters.flatMap((path) => {
+    const source = readFileSync(join(ROOT, path), 'utf8');
+    const service = /service: '([a-z]+)'/.exec(source)?.[1];
+    return [
+      ...(kept.includes(path) ? [...source.matchAll(/client\.(get|put|update|delete|queryAll)\(/g)].map(([, method]) => DOCUMENT_ACTIONS[method as keyof DynamoDocuments]) : []),
+      ...(service ? [...source.matchAll(/'((?:Get|List|Start|BatchGet|Publish)[A-Za-z]*)'/g)].filter(([, operation]) => code.includes(`"${operation}",{`)).map(([, operation]) => `${service}:${operation}`) : []),
+    ];
+  });
 }

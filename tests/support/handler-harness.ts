@@ -1,7 +1,6 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommitsCommand, CodeCommitClient } from '@aws-sdk/client-codecommit';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { CodePipelineClient, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { BatchGetCommitsCommand } from '@aws-sdk/client-codecommit';
+import { ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,11 +14,13 @@ import { startLocalSlack, type LocalSlack } from '../../infra/local/slack';
 import { startLocalSsm, type LocalSsm } from '../../infra/local/parameter-store';
 import type { ReleaseNotification } from '../../shared/release-notification';
 import { FUNCTION_OF_SOURCE, sample } from './samples';
+import { awsJsonStub } from './aws-json-stub';
 
 // The functions as deployed: AWS adapters from shared/adapters, the repository's release-policy.yml,
-// the ledger in DynamoDB (dynalite on loopback, behind a proxy that fails the calls a test names), and the SDK answered by aws-sdk-client-mock for
-// CodeCommit, CodePipeline, CodeDeploy and SQS, which have no local emulator here. The SNS topic,
-// Parameter Store and Slack are the local stand-ins on loopback that `npm start` uses.
+// the ledger in DynamoDB (dynalite on loopback, behind a proxy that fails the calls a test names),
+// CodeCommit, CodePipeline and CodeDeploy answered over HTTP as each test arranges (aws-json-stub.ts),
+// and SQS's SDK client answered by aws-sdk-client-mock: none of the four has a local emulator here.
+// The SNS topic, Parameter Store and Slack are the local stand-ins on loopback that `npm start` uses.
 export const BOT_TOKEN = `xoxb-handler-test-${process.pid}-secret`;
 const TOPIC = 'handler-test-releases';
 export const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/release-conductor-dead-letters';
@@ -36,12 +37,8 @@ export const snsEventOf = (notification: ReleaseNotification) =>
 
 /** Call in a describe or at the top of a test file: sets the clients up before each test and the functions before all. */
 export function handlerHarness() {
-  const aws = {
-    codecommit: mockClient(CodeCommitClient),
-    codepipeline: mockClient(CodePipelineClient),
-    codedeploy: mockClient(CodeDeployClient),
-    sqs: mockClient(SQSClient),
-  };
+  const codeServices = awsJsonStub();
+  const aws = { ...codeServices.services, sqs: mockClient(SQSClient) };
   /** What every test starts with (a test's beforeAll, which runs before the harness's beforeEach, may call it too). */
   const answerByDefault = () => {
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -49,7 +46,7 @@ export function handlerHarness() {
     aws.codepipeline.on(ListActionExecutionsCommand).resolves({ actionExecutionDetails: [] });
     aws.codepipeline.on(ListPipelineExecutionsCommand).resolves({ pipelineExecutionSummaries: [] });
     // a commit CodeCommit holds, for the lead time of a production deployment
-    aws.codecommit.on(BatchGetCommitsCommand).callsFake(({ commitIds }: { commitIds: string[] }) => ({ commits: commitIds.map((commitId) => ({ commitId, message: 'Fix', parents: [], author: { name: 'Mina Kim', date: '1764493200 +0000' }, committer: { name: 'Mina Kim', date: '1764493200 +0000' } })) }));
+    aws.codecommit.on(BatchGetCommitsCommand).callsFake(({ commitIds = [] }) => ({ commits: commitIds.map((commitId) => ({ commitId, message: 'Fix', parents: [], author: { name: 'Mina Kim', date: '1764493200 +0000' }, committer: { name: 'Mina Kim', date: '1764493200 +0000' } })) }));
   };
   let dynamo: LocalDynamoDB;
   let dynamoFaults: FaultyDynamoDB;
@@ -78,7 +75,11 @@ export function handlerHarness() {
     sns = await startSns();
     slack = await startLocalSlack(BOT_TOKEN);
     ssm = await startLocalSsm({ '/release-conductor/test/slack-bot-token': BOT_TOKEN });
+    const codeServicesUrl = await codeServices.start();
     Object.assign(process.env, {
+      AWS_ENDPOINT_URL_CODECOMMIT: codeServicesUrl,
+      AWS_ENDPOINT_URL_CODEPIPELINE: codeServicesUrl,
+      AWS_ENDPOINT_URL_CODEDEPLOY: codeServicesUrl,
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -105,7 +106,7 @@ export function handlerHarness() {
       notifySlack: (await import('../../functions/notify-slack/handler')).handler as Handler,
     };
   });
-  afterAll(() => Promise.all([dynamo.close(), dynamoFaults.close(), sns.close(), ssm.close(), slack.close()]));
+  afterAll(() => Promise.all([dynamo.close(), dynamoFaults.close(), sns.close(), ssm.close(), slack.close(), codeServices.close()]));
   beforeEach(async () => {
     published.length = 0;
     for (const client of Object.values(aws)) client.reset();

@@ -1,11 +1,14 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { CodeCommitClient, GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient, GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
+import { GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { codeCommitSource } from '../../../../shared/aws/codecommit';
-import { codePipelines } from '../../../../shared/aws/codepipeline';
-import { codeDeployDeployments } from '../../../../shared/aws/codedeploy';
+import { CODECOMMIT, codeCommitSource } from '../../../../shared/aws/codecommit';
+import { CODEPIPELINE, codePipelines } from '../../../../shared/aws/codepipeline';
+import { CODEDEPLOY, codeDeployDeployments } from '../../../../shared/aws/codedeploy';
+import { awsJsonService } from '../../../../shared/aws/signed-call';
+import { LOCAL_CREDENTIALS } from '../../../../infra/local/endpoints';
+import { awsJsonStub } from '../../../support/aws-json-stub';
 import { sqsDeadLetters } from '../../../../shared/aws/sqs';
 import { sample } from '../../../support/samples';
 
@@ -13,10 +16,17 @@ const COMMIT = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);
 const CONNECTION_COMMIT = '7f3c2a9d0e4b6c8a1f5e3d2b9c7a6e4f1d0b8c2a';
 
+// CodeCommit, CodePipeline and CodeDeploy answered on loopback as each test arranges
+const stub = awsJsonStub();
+let endpoint: string;
+beforeAll(async () => void (endpoint = await stub.start()));
+afterAll(() => stub.close());
+const client = (service: typeof CODECOMMIT | typeof CODEPIPELINE | typeof CODEDEPLOY) => () => awsJsonService({ ...service, endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+
 describe('codeCommitSource', () => {
-  const codecommit = mockClient(CodeCommitClient);
+  const { codecommit } = stub.services;
   beforeEach(() => codecommit.reset());
-  const source = codeCommitSource(() => new CodeCommitClient({ region: 'us-east-1' }));
+  const source = codeCommitSource(client(CODECOMMIT));
 
   it('reads author, author email, message and author date from GetCommit', async () => {
     codecommit.on(GetCommitCommand, { repositoryName: 'MyDemoRepo', commitId: COMMIT }).resolves({
@@ -43,9 +53,9 @@ describe('codeCommitSource', () => {
 });
 
 describe('codePipelines', () => {
-  const codepipeline = mockClient(CodePipelineClient);
+  const { codepipeline } = stub.services;
   beforeEach(() => codepipeline.reset());
-  const pipelines = codePipelines(() => new CodePipelineClient({ region: 'us-east-1' }));
+  const pipelines = codePipelines(client(CODEPIPELINE));
 
   it("lists the deployments and roll backs that ended by a time, newest first, each deployment with its source action's commit", async () => {
     const summary = (id: string, status: 'Succeeded' | 'Failed' | 'InProgress', endedAt: string, more: object = {}) => ({
@@ -189,10 +199,10 @@ describe('codePipelines', () => {
 });
 
 describe('codeDeployDeployments', () => {
-  const codedeploy = mockClient(CodeDeployClient);
+  const { codedeploy } = stub.services;
   beforeEach(() => codedeploy.reset());
   const HOME = { account: '123456789012', region: 'us-east-1' };
-  const deployments = codeDeployDeployments(() => new CodeDeployClient({ region: 'us-east-1' }));
+  const deployments = codeDeployDeployments(client(CODEDEPLOY));
 
   it('measures a deployment from creation to completion, and says why it failed', async () => {
     codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-ABCDEF123' }).resolves({

@@ -1,10 +1,17 @@
-import { mockClient } from 'aws-sdk-client-mock';
-import { BatchGetCommitsCommand, CodeCommitClient, GetCommitCommand, type BatchGetCommitsInput, type Commit, type GetCommitInput } from '@aws-sdk/client-codecommit';
-import { codeCommitSource } from '../../../../shared/aws/codecommit';
+import { BatchGetCommitsCommand, GetCommitCommand, type BatchGetCommitsInput, type Commit, type GetCommitInput } from '@aws-sdk/client-codecommit';
+import { CODECOMMIT, codeCommitSource } from '../../../../shared/aws/codecommit';
+import { awsJsonService } from '../../../../shared/aws/signed-call';
+import { LOCAL_CREDENTIALS } from '../../../../infra/local/endpoints';
+import { awsJsonStub } from '../../../support/aws-json-stub';
 import { historyCommits, historyIds, sourceContract, type HistoryCommit } from '../../../support/source-contract';
 
-const codecommit = mockClient(CodeCommitClient);
-const source = codeCommitSource(() => new CodeCommitClient({ region: 'us-east-1' }));
+// CodeCommit on loopback, answering as each test's history says
+const stub = awsJsonStub();
+const { codecommit } = stub.services;
+let endpoint: string;
+beforeAll(async () => void (endpoint = await stub.start()));
+afterAll(() => stub.close());
+const source = codeCommitSource(() => awsJsonService({ ...CODECOMMIT, endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
 const REPOSITORY = 'MyDemoRepo';
 
 /**
