@@ -92,7 +92,7 @@ export function deployments(): Deployments {
 export function deadLetters(): DeadLetters {
   if (local) return fileDeadLetters(local.deadLetters);
   const queueUrl = setting('DEAD_LETTER_QUEUE_URL');
-  return sqsDeadLetters(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(awsClientConfig()), queueUrl);
+  return sqsDeadLetters(queueUrl);
 }
 
 export function notifications(): Notifications {

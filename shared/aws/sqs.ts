@@ -1,18 +1,16 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterMessage } from '../dead-letter';
 import type { DeadLetters } from '../ports';
+import { awsJsonService, type AwsServiceOptions } from './signed-call';
 
-/**
- * Dead letters are rare, so the SQS client is loaded on the first one, not at cold start
- * (`npm run bench` measures what that saves).
- */
-export function sqsDeadLetters(createClient: () => Promise<SQSClient>, queueUrl: string): DeadLetters {
-  let client: Promise<SQSClient> | undefined;
+/** SQS's JSON protocol, as `awsJsonService` takes it. */
+export const SQS = { service: 'sqs', targetPrefix: 'AmazonSQS', version: '1.0' } as const;
+
+/** Each dead letter one SendMessage: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html */
+export function sqsDeadLetters(queueUrl: string, options: Omit<AwsServiceOptions, 'service'> = {}): DeadLetters {
+  const call = awsJsonService({ ...options, ...SQS });
   return {
     async send({ functionName, reason, event }) {
-      const { SendMessageCommand } = await import('@aws-sdk/client-sqs');
-      client ??= createClient();
-      await (await client).send(new SendMessageCommand({ QueueUrl: queueUrl, ...deadLetterMessage(functionName, reason, event) }));
+      await call('SendMessage', { QueueUrl: queueUrl, ...deadLetterMessage(functionName, reason, event) });
     },
   };
 }

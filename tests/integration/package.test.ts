@@ -106,7 +106,6 @@ describe('serverless package', () => {
 
   // Bundled SDK commands (and our signed calls, tests/support/bundles.ts) that no code path sends, and why; everything else a bundle holds must be in its role.
   const NEVER_SENT: [RegExp, string][] = [
-    [/^sqs:(?!SendMessage$)/, 'the SQS client is imported whole, lazily, for the first dead letter; only SendMessage is sent'],
     [/^sts:(?!AssumeRole$)/, 'the STS client is imported whole, lazily, for the first member account; only AssumeRole is sent'],
   ];
   // Adapter methods a function bundles but never calls (one adapter object serves several functions).

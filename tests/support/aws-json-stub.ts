@@ -1,5 +1,5 @@
 /**
- * CodeCommit, CodePipeline and CodeDeploy on loopback, for the services that have no local
+ * CodeCommit, CodePipeline, CodeDeploy and SQS on loopback, for the services that have no local
  * emulator here: the functions call them over HTTP with the AWS JSON protocol, signed, as they call
  * AWS, and a test arranges the answers by operation, with the SDK's command classes as the names:
  * `codepipeline.on(StartPipelineExecutionCommand, { name: 'x' }).resolves({ pipelineExecutionId: 'e' })`,
@@ -87,7 +87,7 @@ function serviceStub(): ServiceStub & { answer(operation: string, input: Record<
   return stub;
 }
 
-const SERVICES = { CodeCommit_20150413: 'codecommit', CodePipeline_20150709: 'codepipeline', CodeDeploy_20141006: 'codedeploy' } as const;
+const SERVICES = { CodeCommit_20150413: 'codecommit', CodePipeline_20150709: 'codepipeline', CodeDeploy_20141006: 'codedeploy', AmazonSQS: 'sqs' } as const;
 type Service = (typeof SERVICES)[keyof typeof SERVICES];
 
 /** Timestamps as AWS's JSON protocols send them: epoch seconds. */
@@ -96,11 +96,11 @@ const wire = (value: unknown) => JSON.stringify(value, function (this: Record<st
 });
 
 export function awsJsonStub() {
-  const services = { codecommit: serviceStub(), codepipeline: serviceStub(), codedeploy: serviceStub() } satisfies Record<Service, unknown>;
+  const services = { codecommit: serviceStub(), codepipeline: serviceStub(), codedeploy: serviceStub(), sqs: serviceStub() } satisfies Record<Service, unknown>;
   let server: Server | undefined;
   return {
     services: services as Record<Service, ServiceStub>,
-    /** Starts answering; the URL to set as AWS_ENDPOINT_URL_CODECOMMIT, _CODEPIPELINE and _CODEDEPLOY. */
+    /** Starts answering; the URL to set as AWS_ENDPOINT_URL_CODECOMMIT, _CODEPIPELINE, _CODEDEPLOY and _SQS. */
     async start(): Promise<string> {
       server = createServer((request, response) => {
         let body = '';

@@ -1,7 +1,6 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BatchGetCommitsCommand } from '@aws-sdk/client-codecommit';
 import { ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -18,8 +17,8 @@ import { awsJsonStub } from './aws-json-stub';
 
 // The functions as deployed: AWS adapters from shared/adapters, the repository's release-policy.yml,
 // the ledger in DynamoDB (dynalite on loopback, behind a proxy that fails the calls a test names),
-// CodeCommit, CodePipeline and CodeDeploy answered over HTTP as each test arranges (aws-json-stub.ts),
-// and SQS's SDK client answered by aws-sdk-client-mock: none of the four has a local emulator here.
+// and CodeCommit, CodePipeline, CodeDeploy and SQS answered over HTTP as each test arranges
+// (aws-json-stub.ts): none of them has a local emulator here.
 // The SNS topic, Parameter Store and Slack are the local stand-ins on loopback that `npm start` uses.
 export const BOT_TOKEN = `xoxb-handler-test-${process.pid}-secret`;
 const TOPIC = 'handler-test-releases';
@@ -38,7 +37,7 @@ export const snsEventOf = (notification: ReleaseNotification) =>
 /** Call in a describe or at the top of a test file: sets the clients up before each test and the functions before all. */
 export function handlerHarness() {
   const codeServices = awsJsonStub();
-  const aws = { ...codeServices.services, sqs: mockClient(SQSClient) };
+  const aws = codeServices.services;
   /** What every test starts with (a test's beforeAll, which runs before the harness's beforeEach, may call it too). */
   const answerByDefault = () => {
     aws.sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -80,6 +79,7 @@ export function handlerHarness() {
       AWS_ENDPOINT_URL_CODECOMMIT: codeServicesUrl,
       AWS_ENDPOINT_URL_CODEPIPELINE: codeServicesUrl,
       AWS_ENDPOINT_URL_CODEDEPLOY: codeServicesUrl,
+      AWS_ENDPOINT_URL_SQS: codeServicesUrl,
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_DYNAMODB: dynamoFaults.url,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

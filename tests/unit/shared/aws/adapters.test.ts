@@ -1,8 +1,7 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { GetCommitCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
 import { GetPipelineExecutionCommand, ListActionExecutionsCommand, ListPipelineExecutionsCommand, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CODECOMMIT, codeCommitSource } from '../../../../shared/aws/codecommit';
 import { CODEPIPELINE, codePipelines } from '../../../../shared/aws/codepipeline';
 import { CODEDEPLOY, codeDeployDeployments } from '../../../../shared/aws/codedeploy';
@@ -16,7 +15,7 @@ const COMMIT = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);
 const CONNECTION_COMMIT = '7f3c2a9d0e4b6c8a1f5e3d2b9c7a6e4f1d0b8c2a';
 
-// CodeCommit, CodePipeline and CodeDeploy answered on loopback as each test arranges
+// CodeCommit, CodePipeline, CodeDeploy and SQS answered on loopback as each test arranges
 const stub = awsJsonStub();
 let endpoint: string;
 beforeAll(async () => void (endpoint = await stub.start()));
@@ -263,10 +262,12 @@ describe('codeDeployDeployments', () => {
 });
 
 describe('sqsDeadLetters', () => {
+  const { sqs } = stub.services;
+  beforeEach(() => (sqs.reset(), sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' })));
+  const deadLetters = (queueUrl: string) => sqsDeadLetters(queueUrl, { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+
   it('sends the event with the reason as body and attributes', async () => {
-    const sqs = mockClient(SQSClient);
-    sqs.on(SendMessageCommand).resolves({});
-    await sqsDeadLetters(async () => new SQSClient({ region: 'us-east-1' }), 'https://sqs.example/q').send({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
+    await deadLetters('https://sqs.example/q').send({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
     const input = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
     expect(input.QueueUrl).toBe('https://sqs.example/q');
     expect(JSON.parse(input.MessageBody!)).toEqual({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });
@@ -274,9 +275,7 @@ describe('sqsDeadLetters', () => {
   });
 
   it('keeps an oversized event within the SQS message limit, saying it was truncated', async () => {
-    const sqs = mockClient(SQSClient);
-    sqs.on(SendMessageCommand).resolves({});
-    await sqsDeadLetters(async () => new SQSClient({ region: 'us-east-1' }), 'q').send({ functionName: 'f', reason: 'r', event: { huge: 'x'.repeat(300_000) } });
+    await deadLetters('q').send({ functionName: 'f', reason: 'r', event: { huge: 'x'.repeat(300_000) } });
     const body = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input.MessageBody!;
     expect(Buffer.byteLength(body)).toBeLessThan(256 * 1024);
     expect(JSON.parse(body)).toHaveProperty('truncatedEvent');
