@@ -1,8 +1,8 @@
-import type { AssumeRoleCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Place } from '../policy-rules';
 import { awsClientConfig } from './client-config';
+import { awsQueryService, xmlText } from './signed-call';
 
 /** What a client needs to work in one account and region. */
 export interface PlaceConfig extends ReturnType<typeof awsClientConfig> {
@@ -17,13 +17,9 @@ export interface Organization {
   memberCredentials: (account: string, region: string) => AwsCredentialIdentityProvider;
 }
 
-// loaded on the first assumed role only: a stack with one account never evaluates STS's client
-let sts: Promise<{ client: STSClient; assumeRole: (RoleArn: string, RoleSessionName: string) => Promise<AssumeRoleCommandOutput> }> | undefined;
-const stsClient = () =>
-  (sts ??= import('@aws-sdk/client-sts').then(({ STSClient, AssumeRoleCommand }) => {
-    const client = new STSClient(awsClientConfig());
-    return { client, assumeRole: (RoleArn, RoleSessionName) => client.send(new AssumeRoleCommand({ RoleArn, RoleSessionName })) };
-  }));
+// STS's AssumeRole, in the function's own region, with its own role: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+let sts: ReturnType<typeof awsQueryService> | undefined;
+const assumeRole = (RoleArn: string, RoleSessionName: string) => (sts ??= awsQueryService({ service: 'sts', version: '2011-06-15' }))('AssumeRole', { RoleArn, RoleSessionName });
 
 const partitionOf = (region: string) => (region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws');
 
@@ -45,9 +41,10 @@ export function memberRoles(roleName: string, sessionName: string): Organization
     if (!provider) {
       provider = memoizeIdentityProvider(
         async () => {
-          const { Credentials: credentials } = await (await stsClient()).assumeRole(roleArn, sessionName);
-          if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) throw new Error(`AssumeRole of ${roleArn} answered no credentials`);
-          return { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken, expiration: credentials.Expiration };
+          const answer = await assumeRole(roleArn, sessionName);
+          const [accessKeyId, secretAccessKey, sessionToken, expiration] = ['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'].map((name) => xmlText(answer, name));
+          if (!accessKeyId || !secretAccessKey || !sessionToken) throw new Error(`AssumeRole of ${roleArn} answered no credentials`);
+          return { accessKeyId, secretAccessKey, sessionToken, expiration: expiration ? new Date(expiration) : undefined };
         },
         isIdentityExpired,
         doesIdentityRequireRefresh,

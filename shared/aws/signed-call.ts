@@ -152,17 +152,19 @@ function parsed(text: string): Record<string, unknown> {
   }
 }
 
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The text of the first `<name>` element of an XML answer: AWS's query answers are flat enough for no parser. */
+export const xmlText = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]?.replace(/&(lt|gt|amp|quot|apos);/g, (_, entity: string) => ENTITIES[entity]!);
+
 /**
- * The AWS query protocol (SNS): the action and its parameters as a form, the answer as XML, of
- * which only an error's code and message are read.
+ * The AWS query protocol (SNS, STS): the action and its parameters as a form, the answer as XML.
  * https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
  */
 export function awsQueryService(options: AwsServiceOptions & { version: string }) {
   const send = awsService(options);
-  const element = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
-  return async (action: string, parameters: Record<string, string>): Promise<void> => {
-    await send({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, new URLSearchParams({ Action: action, Version: options.version, ...parameters }).toString(), ({ status, text }) =>
-      new AwsError(element(text, 'Code') ?? `HTTP ${status}`, element(text, 'Message') ?? text.slice(0, 200), status),
+  return (action: string, parameters: Record<string, string>): Promise<string> =>
+    send({ 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, new URLSearchParams({ Action: action, Version: options.version, ...parameters }).toString(), ({ status, text }) =>
+      new AwsError(xmlText(text, 'Code') ?? `HTTP ${status}`, xmlText(text, 'Message') ?? text.slice(0, 200), status),
     );
-  };
 }

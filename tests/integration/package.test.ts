@@ -104,10 +104,6 @@ describe('serverless package', () => {
     expect(notifySlack!.Properties.Layers).toEqual([expect.stringMatching(/^arn:aws:lambda:us-east-1:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/)]);
   });
 
-  // Bundled SDK commands (and our signed calls, tests/support/bundles.ts) that no code path sends, and why; everything else a bundle holds must be in its role.
-  const NEVER_SENT: [RegExp, string][] = [
-    [/^sts:(?!AssumeRole$)/, 'the STS client is imported whole, lazily, for the first member account; only AssumeRole is sent'],
-  ];
   // Adapter methods a function bundles but never calls (one adapter object serves several functions).
   const UNCALLED: Record<string, string[]> = {
     'on-push': ['codepipeline:GetPipelineExecution', 'codepipeline:ListActionExecutions', 'codepipeline:ListPipelineExecutions', 'dynamodb:Query'],
@@ -138,7 +134,7 @@ describe('serverless package', () => {
     const statements: { Action: string[]; Resource: unknown }[] = [...role.Properties.Policies, ...attached.map((policy) => policy.Properties)].flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement);
     const granted = new Set(statements.flatMap((statement) => statement.Action).filter((action) => !action.startsWith('logs:')));
     const sent = (await sdkCommandsIn(`functions/${name}/handler.ts`))
-      .map((command) => IAM_ACTION[command] ?? command).filter((action) => !NEVER_SENT.some(([pattern]) => pattern.test(action)) && !UNCALLED[name]?.includes(action));
+      .map((command) => IAM_ACTION[command] ?? command).filter((action) => !UNCALLED[name]?.includes(action));
     // publishing to the KMS-encrypted topic takes the key too
     const expected = [...new Set([...sent, ...(sent.includes('sns:Publish') ? ['kms:GenerateDataKey', 'kms:Decrypt'] : []), ...(DESTINATION[name] ?? []), ...(EXTENSION[name] ?? [])])].sort();
     expect([...granted].sort()).toEqual(expected);

@@ -1,7 +1,7 @@
 /**
- * CodeCommit, CodePipeline, CodeDeploy and SQS on loopback, for the services that have no local
- * emulator here: the functions call them over HTTP with the AWS JSON protocol, signed, as they call
- * AWS, and a test arranges the answers by operation, with the SDK's command classes as the names:
+ * CodeCommit, CodePipeline, CodeDeploy, SQS and STS on loopback, for the services that have no
+ * local emulator here: the functions call them over HTTP, signed, as they call AWS (STS with the
+ * query protocol and XML, the others with AWS JSON), and a test arranges the answers by operation, with the SDK's command classes as the names:
  * `codepipeline.on(StartPipelineExecutionCommand, { name: 'x' }).resolves({ pipelineExecutionId: 'e' })`,
  * then reads what was sent with `commandCalls(StartPipelineExecutionCommand)`. An answer's `Date`s
  * go over the wire as epoch seconds, as AWS sends timestamps; a rejection's error as AWS's
@@ -88,7 +88,14 @@ function serviceStub(): ServiceStub & { answer(operation: string, input: Record<
 }
 
 const SERVICES = { CodeCommit_20150413: 'codecommit', CodePipeline_20150709: 'codepipeline', CodeDeploy_20141006: 'codedeploy', AmazonSQS: 'sqs' } as const;
-type Service = (typeof SERVICES)[keyof typeof SERVICES];
+// the query protocol's services, by the Version they send
+const QUERY_SERVICES = { '2011-06-15': 'sts' } as const;
+type Service = (typeof SERVICES)[keyof typeof SERVICES] | (typeof QUERY_SERVICES)[keyof typeof QUERY_SERVICES];
+
+const escaped = (text: string) => text.replace(/[<>&]/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[character]!);
+/** An answer as the query protocol's XML: elements named for the fields, timestamps in ISO 8601. */
+const xml = (value: unknown): string =>
+  value instanceof Date ? value.toISOString() : value !== null && typeof value === 'object' ? Object.entries(value).map(([name, item]) => `<${name}>${xml(item)}</${name}>`).join('') : escaped(String(value));
 
 /** Timestamps as AWS's JSON protocols send them: epoch seconds. */
 const wire = (value: unknown) => JSON.stringify(value, function (this: Record<string, unknown>, key, item: unknown) {
@@ -96,16 +103,26 @@ const wire = (value: unknown) => JSON.stringify(value, function (this: Record<st
 });
 
 export function awsJsonStub() {
-  const services = { codecommit: serviceStub(), codepipeline: serviceStub(), codedeploy: serviceStub(), sqs: serviceStub() } satisfies Record<Service, unknown>;
+  const services = { codecommit: serviceStub(), codepipeline: serviceStub(), codedeploy: serviceStub(), sqs: serviceStub(), sts: serviceStub() } satisfies Record<Service, unknown>;
   let server: Server | undefined;
+  const answerQuery = (body: string, reply: (status: number, text: string) => void) => {
+    const { Action: operation = '', Version: version = '', ...input } = Object.fromEntries(new URLSearchParams(body));
+    const service = services[QUERY_SERVICES[version as keyof typeof QUERY_SERVICES]];
+    if (!service) return reply(400, `<ErrorResponse><Error><Code>InvalidAction</Code><Message>no stub for version ${escaped(version)}</Message></Error></ErrorResponse>`);
+    service.answer(operation, input).then(
+      (output) => reply(200, `<${operation}Response><${operation}Result>${xml(output ?? {})}</${operation}Result></${operation}Response>`),
+      (error: Error) => reply(400, `<ErrorResponse><Error><Code>${error instanceof AwsError ? 'NotArrangedException' : error.name}</Code><Message>${escaped(error.message)}</Message></Error></ErrorResponse>`),
+    );
+  };
   return {
     services: services as Record<Service, ServiceStub>,
-    /** Starts answering; the URL to set as AWS_ENDPOINT_URL_CODECOMMIT, _CODEPIPELINE, _CODEDEPLOY and _SQS. */
+    /** Starts answering; the URL to set as AWS_ENDPOINT_URL_CODECOMMIT, _CODEPIPELINE, _CODEDEPLOY, _SQS and _STS. */
     async start(): Promise<string> {
       server = createServer((request, response) => {
         let body = '';
         request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
         request.on('end', () => {
+          if (!request.headers['x-amz-target']) return answerQuery(body, (status, text) => response.writeHead(status, { 'content-type': 'text/xml' }).end(text));
           const [prefix, operation] = String(request.headers['x-amz-target']).split('.') as [keyof typeof SERVICES, string];
           const reply = (status: number, value: unknown) => response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(wire(value));
           const service = services[SERVICES[prefix]];

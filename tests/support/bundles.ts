@@ -58,7 +58,7 @@ function signedCallsIn(kept: string[], code: string): string[] {
     const service = /service: '([a-z]+)'/.exec(source)?.[1];
     return [
       ...(kept.includes(path) ? [...source.matchAll(/client\.(get|put|update|delete|queryAll)\(/g)].map(([, method]) => DOCUMENT_ACTIONS[method as keyof DynamoDocuments]) : []),
-      ...(service ? [...source.matchAll(/'((?:Get|List|Start|BatchGet|Publish|Send)[A-Za-z]*)'/g)].filter(([, operation]) => code.includes(`"${operation}",{`)).map(([, operation]) => `${service}:${operation}`) : []),
+      ...(service ? [...source.matchAll(/'((?:Get|List|Start|BatchGet|Publish|Send|Assume)[A-Za-z]*)'/g)].filter(([, operation]) => code.includes(`"${operation}",{`)).map(([, operation]) => `${service}:${operation}`) : []),
     ];
   });
 }

@@ -1,8 +1,8 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { mockClient } from 'aws-sdk-client-mock';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { clientsByPlace, memberRoles } from '../../../../shared/aws/places';
+import { awsJsonStub } from '../../../support/aws-json-stub';
 
 const HOME = { account: '123456789012', region: 'us-east-1' };
 const MEMBER = { account: '111122223333', region: 'eu-west-1' };
@@ -11,7 +11,9 @@ const organizationOf = () => ({ home: HOME, memberCredentials: memberRoles('rele
 let organization = organizationOf();
 const HOUR = 3_600_000;
 
-const sts = mockClient(STSClient);
+// STS on loopback, answering AssumeRole in its XML
+const stub = awsJsonStub();
+const { sts } = stub.services;
 /** STS's answer: credentials of the member role, numbered so a test can tell one AssumeRole from the next. */
 let issued = 0;
 const answerAssumeRole = () =>
@@ -24,8 +26,11 @@ const credentialsOf = (client: CodePipelineClient) => client.config.credentials(
 const assumed = () => sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input);
 
 // what Lambda gives the function: its own role's credentials
-beforeAll(() => Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAFUNCTIONROLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' }));
-afterAll(() => ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].forEach((name) => delete process.env[name]));
+beforeAll(async () => Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAFUNCTIONROLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token', AWS_ENDPOINT_URL_STS: await stub.start() }));
+afterAll(async () => {
+  ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL_STS'].forEach((name) => delete process.env[name]);
+  await stub.close();
+});
 
 beforeEach(() => {
   organization = organizationOf();
