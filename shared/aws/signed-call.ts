@@ -1,12 +1,11 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, SourceData } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { sign } from 'aws4';
 import pRetry, { AbortError } from 'p-retry';
 import { awsClientConfig } from './client-config';
 import { post, type Answer } from './http-post';
 
 /**
- * One AWS API call as HTTP: signed with Signature Version 4 (the SDK's own signer), retried and
+ * One AWS API call as HTTP: signed with Signature Version 4 (`aws4`), retried and
  * timed as every SDK client here is (client-config.ts). For the few plain calls every event
  * function makes (DynamoDB's items, SNS's Publish, CodeCommit's, CodePipeline's and CodeDeploy's
  * reads and starts), where an SDK client costs more to load and to run than the call itself (docs/benchmarks.md, "Round 4").
@@ -56,22 +55,6 @@ const retryable = (error: AwsError) => error.status >= 500 || error.status === 4
 
 export const isAwsError = (error: unknown, code: string): error is AwsError => error instanceof AwsError && error.code === code;
 
-const bytes = (data: SourceData) => (typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-
-/** SHA-256, and with a secret its HMAC, from node:crypto, as the signer asks for them. */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData) {
-    this.hash.update(bytes(data));
-  }
-  digest() {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
 function credentialsFromEnvironment(): Promise<AwsCredentialIdentity> {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
   if (!accessKeyId || !secretAccessKey) return Promise.reject(new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: Lambda sets them for the function\'s role'));
@@ -88,22 +71,14 @@ function endpointOf(service: string, region: string): URL {
 /** A signed POST to the service's endpoint, with the SDK clients' attempts and time limit. */
 export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = credentialsFromEnvironment }: AwsServiceOptions) {
   const url = endpoint ? new URL(endpoint) : endpointOf(service, region);
-  const signer = new SignatureV4({ service, region, credentials, sha256: NodeSha256 });
+  const credentialsNow = typeof credentials === 'function' ? credentials : () => Promise.resolve(credentials);
   const { maxAttempts, requestHandler } = awsClientConfig();
 
   const attempt = async (headers: Record<string, string>, body: string) => {
-    const request = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: {},
-      headers: { ...headers, host: url.host, 'content-length': String(Buffer.byteLength(body)) },
-      body,
-    });
+    const { accessKeyId, secretAccessKey, sessionToken } = await credentialsNow();
+    const request = sign({ service, region, method: 'POST', host: url.host, path: url.pathname, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body }, { accessKeyId, secretAccessKey, sessionToken });
     try {
-      return await post(url, request.headers, body, requestHandler.requestTimeout);
+      return await post(url, request.headers as Record<string, string>, body, requestHandler.requestTimeout);
     } catch (error) {
       throw new NoAnswer(`${service} at ${url.host} did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
