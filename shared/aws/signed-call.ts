@@ -5,13 +5,14 @@ import { awsClientConfig } from './client-config';
 import { post, type Answer } from './http-post';
 
 /**
- * One AWS API call as HTTP: signed with Signature Version 4 (`aws4`), retried and
- * timed as every SDK client here is (client-config.ts). For the few plain calls every event
- * function makes (DynamoDB's items, SNS's Publish, CodeCommit's, CodePipeline's and CodeDeploy's
- * reads and starts), where an SDK client costs more to load and to run than the call itself (docs/benchmarks.md, "Round 4").
+ * One AWS API call as HTTP: signed with Signature Version 4 (`aws4`), retried and timed as the SDK
+ * clients here are (client-config.ts). For the plain calls the event functions make (DynamoDB's
+ * items, SNS's Publish, SQS's SendMessage, CodeCommit's, CodePipeline's and CodeDeploy's reads and
+ * starts, STS's AssumeRole), where an SDK client costs more to load and to run than the call
+ * itself (docs/benchmarks.md, "Round 4").
  */
 export interface AwsServiceOptions {
-  /** As AWS signs it: `dynamodb`, `sns`. */
+  /** As AWS signs it and names its endpoint: `dynamodb`, `sns`. */
   service: string;
   region?: string;
   /** By default AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the service's regional endpoint. */
