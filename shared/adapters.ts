@@ -1,9 +1,6 @@
 import { resolve } from 'node:path';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { cardTable } from './aws/card-table';
 import { clickClaims, clickTable } from './aws/click-table';
-import { awsClientConfig } from './aws/client-config';
 import { clientsByPlace, memberRoles, type Organization } from './aws/places';
 import { CODECOMMIT, codeCommitSource } from './aws/codecommit';
 import { CODEDEPLOY, codeDeployDeployments } from './aws/codedeploy';
@@ -59,10 +56,8 @@ const placed = ({ account, region }: Partial<Place>): Place => ({ account: accou
 // one member role's credentials per account for all of the container's clients
 let members: Organization | undefined;
 const organization = (): Organization => (members ??= { home: home(), memberCredentials: memberRoles(setting('MEMBER_ROLE_NAME'), process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'release-conductor') });
-let codePipeline: ((place: Partial<Place>) => CodePipelineClient) | undefined;
-const codePipelineAt = () => (codePipeline ??= clientsByPlace((config) => new CodePipelineClient(config), organization()));
-let codePipelineCalls: ((place: Partial<Place>) => AwsJsonCall) | undefined;
-const codePipelineCallsAt = () => (codePipelineCalls ??= clientsByPlace((config) => awsJsonService({ ...config, ...CODEPIPELINE }), organization()));
+let codePipeline: ((place: Partial<Place>) => AwsJsonCall) | undefined;
+const codePipelineAt = () => (codePipeline ??= clientsByPlace((config) => awsJsonService({ ...config, ...CODEPIPELINE }), organization()));
 
 // Each repository and pipeline is read and acted on where the policy places it (docs/organization.md).
 
@@ -74,7 +69,7 @@ export function sourceReader(policy: ReleasePolicy): SourceReader {
 
 export function pipelines(policy: ReleasePolicy): Pipelines {
   if (local) return recordedPipelines(local.pipelineStarts, local.pipelineActions, local.pipelineExecutions, (pipeline) => placed(pipelinePlace(policy, pipeline)));
-  const codePipelineIn = codePipelineCallsAt();
+  const codePipelineIn = codePipelineAt();
   return codePipelines((pipeline) => codePipelineIn(pipelinePlace(policy, pipeline)));
 }
 
@@ -138,7 +133,7 @@ export function signingSecret(): () => Promise<string> {
 }
 
 export function clickDispatch(): ClickDispatch {
-  return lambdaClickDispatch(new LambdaClient(awsClientConfig()), setting('ACT_FUNCTION_NAME'));
+  return lambdaClickDispatch(setting('ACT_FUNCTION_NAME'));
 }
 
 export const region = () => process.env.AWS_REGION ?? 'us-east-1';

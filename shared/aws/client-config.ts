@@ -1,17 +1,10 @@
 /**
- * Every AWS SDK client's retries and timeouts, written down rather than left to the SDK's
- * defaults: three attempts with the standard retry mode (exponential backoff with jitter, a retry
- * quota that stops retrying when most calls fail), a second to connect, three to answer. Past
- * that, Lambda retries the invocation twice, and then the on-failure destination keeps the event.
- * Without throwOnRequestTimeout the SDK only warns when an answer is late, and waits on.
- * RC_AWS_REQUEST_TIMEOUT_MS shortens the answer timeout where a test injects timeouts. The calls the
- * functions sign themselves (signed-call.ts) keep the attempts, the backoff and the answer timeout
- * (which bounds the connection too), not the retry quota: three attempts bound them already.
+ * Every AWS call's attempts and time limit (signed-call.ts), written down rather than left to
+ * chance: three attempts with exponential backoff and jitter, as the SDK's standard retry mode
+ * makes them, and a connection silent for three seconds counts as no answer. Past that, Lambda
+ * retries the invocation twice, and then the on-failure destination keeps the event.
+ * RC_AWS_REQUEST_TIMEOUT_MS shortens the time limit where a test injects timeouts.
  */
-export function awsClientConfig() {
-  return {
-    maxAttempts: 3,
-    retryMode: 'standard',
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: Number(process.env.RC_AWS_REQUEST_TIMEOUT_MS ?? 3_000), throwOnRequestTimeout: true },
-  } as const;
+export function awsCallLimits() {
+  return { maxAttempts: 3, requestTimeoutMs: Number(process.env.RC_AWS_REQUEST_TIMEOUT_MS ?? 3_000) };
 }

@@ -1,12 +1,17 @@
-import {
-  GetPipelineStateCommand,
-  ListPipelineExecutionsCommand,
-  PutApprovalResultCommand,
-  RetryStageExecutionCommand,
-  RollbackStageCommand,
-  type CodePipelineClient,
-} from '@aws-sdk/client-codepipeline';
 import type { ControlOutcome, PipelineControl } from '../ports';
+import type { AwsJsonCall } from './signed-call';
+
+// What GetPipelineState and ListPipelineExecutions answer, as far as it is read:
+// https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipelineState.html
+interface StageState {
+  stageName?: string;
+  latestExecution?: { pipelineExecutionId?: string };
+  actionStates?: { actionName?: string; latestExecution?: { status?: string; token?: string } }[];
+}
+interface ExecutionSummary {
+  pipelineExecutionId?: string;
+  status?: string;
+}
 
 // CodePipeline's refusals that mean "not now" (https://docs.aws.amazon.com/codepipeline/latest/APIReference/CommonErrors.html and each
 // action's Errors): answered to the person, never retried. Anything else is a fault the worker's retries take.
@@ -40,36 +45,34 @@ async function outcomeOf(call: () => Promise<string>): Promise<ControlOutcome> {
 const clipSummary = (summary: string) => (summary.length <= 512 ? summary : `${summary.slice(0, 511)}…`);
 
 /** Decisions, retries and roll backs, each through the client for where the pipeline lives. */
-export function codePipelineControl(clientFor: (pipeline: string) => CodePipelineClient): PipelineControl {
+export function codePipelineControl(clientFor: (pipeline: string) => AwsJsonCall): PipelineControl {
   return {
     decide: ({ pipeline, stage, action, executionId, approved, summary }) =>
       outcomeOf(async () => {
         const client = clientFor(pipeline);
         // the token of the approval waiting now, read at the moment of deciding and never kept
-        const { stageStates = [] } = await client.send(new GetPipelineStateCommand({ name: pipeline }));
+        const { stageStates = [] } = await client<{ stageStates?: StageState[] }>('GetPipelineState', { name: pipeline });
         const stageState = stageStates.find((candidate) => candidate.stageName === stage);
         const latest = stageState?.actionStates?.find((candidate) => candidate.actionName === action)?.latestExecution;
         if (stageState?.latestExecution?.pipelineExecutionId !== executionId) throw Object.assign(new Error(), { name: 'InvalidApprovalTokenException' });
         if (latest?.status !== 'InProgress' || !latest.token) throw Object.assign(new Error(), { name: 'InvalidApprovalTokenException' });
-        await client.send(
-          new PutApprovalResultCommand({ pipelineName: pipeline, stageName: stage, actionName: action, token: latest.token, result: { status: approved ? 'Approved' : 'Rejected', summary: clipSummary(summary) } }),
-        );
+        await client('PutApprovalResult', { pipelineName: pipeline, stageName: stage, actionName: action, token: latest.token, result: { status: approved ? 'Approved' : 'Rejected', summary: clipSummary(summary) } });
         return approved ? 'approved' : 'rejected';
       }),
     retry: ({ pipeline, stage, executionId }) =>
       outcomeOf(async () => {
-        const { pipelineExecutionId } = await clientFor(pipeline).send(new RetryStageExecutionCommand({ pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId, retryMode: 'FAILED_ACTIONS' }));
+        const { pipelineExecutionId } = await clientFor(pipeline)<{ pipelineExecutionId?: string }>('RetryStageExecution', { pipelineName: pipeline, stageName: stage, pipelineExecutionId: executionId, retryMode: 'FAILED_ACTIONS' });
         return `retrying the failed actions (execution ${pipelineExecutionId ?? executionId})`;
       }),
     rollback: ({ pipeline, stage, executionId }) =>
       outcomeOf(async () => {
         const client = clientFor(pipeline);
         // newest first: the last execution that succeeded before the one on the card
-        const { pipelineExecutionSummaries = [] } = await client.send(new ListPipelineExecutionsCommand({ pipelineName: pipeline, maxResults: 100 }));
+        const { pipelineExecutionSummaries = [] } = await client<{ pipelineExecutionSummaries?: ExecutionSummary[] }>('ListPipelineExecutions', { pipelineName: pipeline, maxResults: 100 });
         const index = pipelineExecutionSummaries.findIndex((summary) => summary.pipelineExecutionId === executionId);
         const target = index === -1 ? undefined : pipelineExecutionSummaries.slice(index + 1).find((summary) => summary.status === 'Succeeded');
         if (!target?.pipelineExecutionId) return Promise.reject(Object.assign(new Error(), { name: 'NoEarlierSuccess' }));
-        const { pipelineExecutionId } = await client.send(new RollbackStageCommand({ pipelineName: pipeline, stageName: stage, targetPipelineExecutionId: target.pipelineExecutionId }));
+        const { pipelineExecutionId } = await client<{ pipelineExecutionId?: string }>('RollbackStage', { pipelineName: pipeline, stageName: stage, targetPipelineExecutionId: target.pipelineExecutionId });
         return `rolling back to execution ${target.pipelineExecutionId} (rollback execution ${pipelineExecutionId ?? 'started'})`;
       }),
   };

@@ -1,11 +1,10 @@
 import { doesIdentityRequireRefresh, isIdentityExpired, memoizeIdentityProvider } from '@smithy/core';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Place } from '../policy-rules';
-import { awsClientConfig } from './client-config';
 import { awsQueryService, xmlText } from './signed-call';
 
 /** What a client needs to work in one account and region. */
-export interface PlaceConfig extends ReturnType<typeof awsClientConfig> {
+export interface PlaceConfig {
   region: string;
   credentials?: AwsCredentialIdentityProvider;
 }
@@ -67,7 +66,7 @@ export function clientsByPlace<Client>(create: (config: PlaceConfig) => Client, 
     let client = clients.get(key);
     if (!client) {
       const credentials = account === home.account ? undefined : memberCredentials(account, region);
-      client = create({ ...awsClientConfig(), region, ...(credentials && { credentials }) });
+      client = create({ region, ...(credentials && { credentials }) });
       clients.set(key, client);
     }
     return client;

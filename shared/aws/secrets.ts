@@ -1,5 +1,5 @@
 import pRetry from 'p-retry';
-import { awsClientConfig } from './client-config';
+import { awsCallLimits } from './client-config';
 
 // Kept here as long as the extension keeps it (SSM_PARAMETER_STORE_TTL, 300 s by default): a rotated
 // token is in use within ten minutes.
@@ -15,12 +15,12 @@ const MAX_AGE_MS = 300_000;
  */
 export function secureString(name: string): () => Promise<string> {
   let cached: { value: string; until: number } | undefined;
-  const { maxAttempts, requestHandler } = awsClientConfig();
+  const { maxAttempts, requestTimeoutMs } = awsCallLimits();
   const read = async () => {
     const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
     const response = await fetch(`http://localhost:${port}/systemsmanager/parameters/get?name=${encodeURIComponent(name)}&withDecryption=true`, {
       headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
-      signal: AbortSignal.timeout(requestHandler.requestTimeout),
+      signal: AbortSignal.timeout(requestTimeoutMs),
     });
     if (!response.ok) throw new Error(`Parameter Store answered ${response.status} for ${name}: ${(await response.text()).slice(0, 200)}`);
     const { Parameter } = (await response.json()) as { Parameter?: { Value?: string } };

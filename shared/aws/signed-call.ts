@@ -1,12 +1,12 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { sign } from 'aws4';
 import pRetry, { AbortError } from 'p-retry';
-import { awsClientConfig } from './client-config';
+import { awsCallLimits } from './client-config';
 import { post, type Answer } from './http-post';
 
 /**
- * One AWS API call as HTTP: signed with Signature Version 4 (`aws4`), retried and timed as the SDK
- * clients here are (client-config.ts). For the plain calls the event functions make (DynamoDB's
+ * One AWS API call as HTTP: signed with Signature Version 4 (`aws4`), retried and timed as
+ * client-config.ts says. For the plain calls the event functions make (DynamoDB's
  * items, SNS's Publish, SQS's SendMessage, CodeCommit's, CodePipeline's and CodeDeploy's reads and
  * starts, STS's AssumeRole), where an SDK client costs more to load and to run than the call
  * itself (docs/benchmarks.md, "Round 4").
@@ -19,6 +19,8 @@ export interface AwsServiceOptions {
   endpoint?: string;
   /** By default the function's role, from the environment as Lambda gives it. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Where on the endpoint an operation of a REST protocol lives (Lambda's Invoke); by default the endpoint's own path. */
+  path?: string;
 }
 
 /** What AWS answered instead of a result: its error code (`ConditionalCheckFailedException`) and message. */
@@ -70,16 +72,17 @@ function endpointOf(service: string, region: string): URL {
 }
 
 /** A signed POST to the service's endpoint, with the SDK clients' attempts and time limit. */
-export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = credentialsFromEnvironment }: AwsServiceOptions) {
-  const url = endpoint ? new URL(endpoint) : endpointOf(service, region);
+export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = credentialsFromEnvironment, path }: AwsServiceOptions) {
+  const base = endpoint ? new URL(endpoint) : endpointOf(service, region);
+  const url = path ? new URL(path, base) : base;
   const credentialsNow = typeof credentials === 'function' ? credentials : () => Promise.resolve(credentials);
-  const { maxAttempts, requestHandler } = awsClientConfig();
+  const { maxAttempts, requestTimeoutMs } = awsCallLimits();
 
   const attempt = async (headers: Record<string, string>, body: string) => {
     const { accessKeyId, secretAccessKey, sessionToken } = await credentialsNow();
     const request = sign({ service, region, method: 'POST', host: url.host, path: url.pathname, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body }, { accessKeyId, secretAccessKey, sessionToken });
     try {
-      return await post(url, request.headers as Record<string, string>, body, requestHandler.requestTimeout);
+      return await post(url, request.headers as Record<string, string>, body, requestTimeoutMs);
     } catch (error) {
       throw new NoAnswer(`${service} at ${url.host} did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -111,13 +114,16 @@ export function awsJsonService(options: AwsServiceOptions & { targetPrefix: stri
   const send = awsService(options);
   const headers = { 'content-type': `application/x-amz-json-${options.version}` };
   return async <Output>(operation: string, input: object): Promise<Output> => {
-    const text = await send({ ...headers, 'x-amz-target': `${options.targetPrefix}.${operation}` }, JSON.stringify(input), ({ status, headers, text }) => {
-      const body = parsed(text);
-      const type = String(body.__type ?? headers['x-amzn-errortype'] ?? `HTTP ${status}`);
-      return new AwsError(type.split('#').pop()!.split(':')[0]!, String(body.message ?? body.Message ?? text.slice(0, 200)), status);
-    });
+    const text = await send({ ...headers, 'x-amz-target': `${options.targetPrefix}.${operation}` }, JSON.stringify(input), jsonError);
     return (text ? JSON.parse(text) : {}) as Output;
   };
+}
+
+/** AWS's error in a JSON answer: its type in `__type` or the `X-Amzn-ErrorType` header, with or without a namespace. */
+export function jsonError({ status, headers, text }: Answer): AwsError {
+  const body = parsed(text);
+  const type = String(body.__type ?? headers['x-amzn-errortype'] ?? `HTTP ${status}`);
+  return new AwsError(type.split('#').pop()!.split(':')[0]!, String(body.message ?? body.Message ?? text.slice(0, 200)), status);
 }
 
 function parsed(text: string): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { sdkCommandsIn } from '../support/bundles';
+import { awsActionsIn } from '../support/bundles';
 import { controlTowerReport } from '../support/control-tower';
 import { specificationProblems } from '../support/resource-specification';
 
@@ -118,8 +118,6 @@ describe('serverless package', () => {
     // clicks' module it calls the claim alone, not releaseIntent's delete (act-from-slack's)
     'slack-interactions': ['dynamodb:Query', 'dynamodb:DeleteItem'],
   };
-  // SDK commands whose IAM action has another name
-  const IAM_ACTION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
   // Lambda, not the code, sends a failed asynchronous invocation to its SQS on-failure destination, with the function's role
   const DESTINATION: Record<string, string[]> = { 'act-from-slack': ['sqs:SendMessage'] };
   // the Parameters and Secrets extension (a layer) reads the Slack secrets for the code, with the function's role
@@ -133,8 +131,7 @@ describe('serverless package', () => {
     const attached = ofType('AWS::IAM::Policy').filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === roleId));
     const statements: { Action: string[]; Resource: unknown }[] = [...role.Properties.Policies, ...attached.map((policy) => policy.Properties)].flatMap((policy: { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }) => policy.PolicyDocument.Statement);
     const granted = new Set(statements.flatMap((statement) => statement.Action).filter((action) => !action.startsWith('logs:')));
-    const sent = (await sdkCommandsIn(`functions/${name}/handler.ts`))
-      .map((command) => IAM_ACTION[command] ?? command).filter((action) => !UNCALLED[name]?.includes(action));
+    const sent = (await awsActionsIn(`functions/${name}/handler.ts`)).filter((action) => !UNCALLED[name]?.includes(action));
     // publishing to the KMS-encrypted topic takes the key too
     const expected = [...new Set([...sent, ...(sent.includes('sns:Publish') ? ['kms:GenerateDataKey', 'kms:Decrypt'] : []), ...(DESTINATION[name] ?? []), ...(EXTENSION[name] ?? [])])].sort();
     expect([...granted].sort()).toEqual(expected);

@@ -14,10 +14,10 @@ const policyAsData = (policy: object): Plugin => ({
     build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: JSON.stringify(policy), loader: 'json' }));
   },
 });
-const { minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, alias } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+const { minify, sourcemap, mainFields, platform, target, format, treeShaking, supported } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
 
 /** serverless.yml's `custom.esbuild` without serverless-esbuild's own keys: what esbuild builds every function with. */
-export const DEPLOYED_BUILD: BuildOptions = { bundle: true, minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, alias, absWorkingDir: ROOT };
+export const DEPLOYED_BUILD: BuildOptions = { bundle: true, minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, absWorkingDir: ROOT };
 
 /**
  * A function bundled as serverless.yml bundles it, with `policy` as its release-policy.yml: its
@@ -29,36 +29,28 @@ export async function bundle(entry: string, policy: object = { teams: {}, reposi
   return { code: outputFiles.find((file) => file.path.endsWith('handler.js'))!.text, kept };
 }
 
-/**
- * The AWS SDK commands a function's bundle holds, as IAM actions (`codepipeline:StartPipelineExecution`):
- * every `@aws-sdk/client-<service>/.../commands/<Name>Command.js` it keeps.
- */
-export async function sdkCommandsIn(entry: string): Promise<string[]> {
-  const { kept, code } = await bundle(entry);
-  const commands = kept.flatMap((path) => {
-    const found = /@aws-sdk\/client-([a-z0-9-]+)\/dist-[a-z]+\/commands\/([A-Za-z]+)Command\.js$/.exec(path);
-    return found ? [`${found[1]}:${found[2]}`] : [];
-  });
-  return [...new Set([...commands, ...signedCallsIn(kept, code)])].sort();
-}
-
 // The DynamoDB operation each method of shared/aws/dynamodb-documents.ts sends.
 const DOCUMENT_ACTIONS: Record<keyof DynamoDocuments, string> = { get: 'dynamodb:GetItem', put: 'dynamodb:PutItem', update: 'dynamodb:UpdateItem', delete: 'dynamodb:DeleteItem', queryAll: 'dynamodb:Query' };
 
 /**
- * The calls our adapters sign and send themselves (shared/aws/signed-call.ts), which hold no SDK
- * command, as IAM actions: the DynamoDB methods a kept adapter calls, and each operation an adapter
+ * The AWS calls a function's bundle makes (its adapters sign and send them themselves,
+ * shared/aws/signed-call.ts), as IAM actions: the DynamoDB methods a kept adapter calls, and each operation an adapter
  * of another service names (`service: 'codepipeline'`, `'StartPipelineExecution'`) that the bundle
  * still calls (the name, then the input: `"StartPipelineExecution",{`).
  */
-function signedCallsIn(kept: string[], code: string): string[] {
+export async function awsActionsIn(entry: string): Promise<string[]> {
+  const { kept, code } = await bundle(entry);
   const adapters = readdirSync(join(ROOT, 'shared/aws')).filter((file) => file.endsWith('.ts') && file !== 'dynamodb-documents.ts').map((file) => `shared/aws/${file}`);
-  return adapters.flatMap((path) => {
+  const actions = adapters.flatMap((path) => {
     const source = readFileSync(join(ROOT, path), 'utf8');
-    const service = /service: '([a-z]+)'/.exec(source)?.[1];
+    // the service the adapter declares, else the one its file is named for (codepipeline-control.ts)
+    const service = /service: '([a-z]+)'/.exec(source)?.[1] ?? /^shared\/aws\/(codecommit|codepipeline|codedeploy)/.exec(path)?.[1];
     return [
       ...(kept.includes(path) ? [...source.matchAll(/client\.(get|put|update|delete|queryAll)\(/g)].map(([, method]) => DOCUMENT_ACTIONS[method as keyof DynamoDocuments]) : []),
-      ...(service ? [...source.matchAll(/'((?:Get|List|Start|BatchGet|Publish|Send|Assume)[A-Za-z]*)'/g)].filter(([, operation]) => code.includes(`"${operation}",{`)).map(([, operation]) => `${service}:${operation}`) : []),
+      // a REST operation is named by its path, not in the call
+      ...(service === 'lambda' && code.includes('/invocations') ? ['lambda:InvokeFunction'] : []),
+      ...(service ? [...source.matchAll(/'((?:Get|List|Start|BatchGet|Put|Retry|Rollback|Publish|Send|Assume)[A-Za-z]*)'/g)].filter(([, operation]) => code.includes(`"${operation}",{`)).map(([, operation]) => `${service}:${operation}`) : []),
     ];
   });
+  return [...new Set(actions)].sort();
 }
