@@ -11,6 +11,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
+import { LOCAL_CREDENTIALS } from '../../infra/local/endpoints';
+import { awsJsonService } from '../../shared/aws/signed-call';
 
 // any SDK command class names an operation
 type CommandClass<Input = any> = abstract new (input: Input) => { input: Input };
@@ -137,5 +139,24 @@ export function awsJsonStub() {
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
     close: () => new Promise<void>((resolve) => (server ? (server.closeAllConnections(), server.close(() => resolve())) : resolve())),
+  };
+}
+
+/**
+ * For a test file: the stub, started before all its tests and closed after, and a signed-call
+ * client of one service pointed at it (`client(CODEPIPELINE)`), as the adapters take one.
+ */
+export function awsOnLoopback() {
+  const stub = awsJsonStub();
+  let endpoint: string;
+  beforeAll(async () => void (endpoint = await stub.start()));
+  afterAll(() => stub.close());
+  /** Where and as whom to call the stub: ask once it has started, in a test. */
+  const options = () => ({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  return {
+    ...stub.services,
+    options,
+    /** A client for the service, made when an adapter first asks for it (the stub is started by then). */
+    client: (service: Omit<Parameters<typeof awsJsonService>[0], 'endpoint' | 'region' | 'credentials'>) => () => awsJsonService({ ...service, ...options() }),
   };
 }

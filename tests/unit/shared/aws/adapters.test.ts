@@ -5,9 +5,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { CODECOMMIT, codeCommitSource } from '../../../../shared/aws/codecommit';
 import { CODEPIPELINE, codePipelines } from '../../../../shared/aws/codepipeline';
 import { CODEDEPLOY, codeDeployDeployments } from '../../../../shared/aws/codedeploy';
-import { awsJsonService } from '../../../../shared/aws/signed-call';
-import { LOCAL_CREDENTIALS } from '../../../../infra/local/endpoints';
-import { awsJsonStub } from '../../../support/aws-json-stub';
+import { awsOnLoopback } from '../../../support/aws-json-stub';
 import { sqsDeadLetters } from '../../../../shared/aws/sqs';
 import { sample } from '../../../support/samples';
 
@@ -16,14 +14,11 @@ const OLD = 'b'.repeat(40);
 const CONNECTION_COMMIT = '7f3c2a9d0e4b6c8a1f5e3d2b9c7a6e4f1d0b8c2a';
 
 // CodeCommit, CodePipeline, CodeDeploy and SQS answered on loopback as each test arranges
-const stub = awsJsonStub();
-let endpoint: string;
-beforeAll(async () => void (endpoint = await stub.start()));
-afterAll(() => stub.close());
-const client = (service: typeof CODECOMMIT | typeof CODEPIPELINE | typeof CODEDEPLOY) => () => awsJsonService({ ...service, endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+const aws = awsOnLoopback();
+const { client } = aws;
 
 describe('codeCommitSource', () => {
-  const { codecommit } = stub.services;
+  const { codecommit } = aws;
   beforeEach(() => codecommit.reset());
   const source = codeCommitSource(client(CODECOMMIT));
 
@@ -52,7 +47,7 @@ describe('codeCommitSource', () => {
 });
 
 describe('codePipelines', () => {
-  const { codepipeline } = stub.services;
+  const { codepipeline } = aws;
   beforeEach(() => codepipeline.reset());
   const pipelines = codePipelines(client(CODEPIPELINE));
 
@@ -198,7 +193,7 @@ describe('codePipelines', () => {
 });
 
 describe('codeDeployDeployments', () => {
-  const { codedeploy } = stub.services;
+  const { codedeploy } = aws;
   beforeEach(() => codedeploy.reset());
   const HOME = { account: '123456789012', region: 'us-east-1' };
   const deployments = codeDeployDeployments(client(CODEDEPLOY));
@@ -262,9 +257,9 @@ describe('codeDeployDeployments', () => {
 });
 
 describe('sqsDeadLetters', () => {
-  const { sqs } = stub.services;
+  const { sqs } = aws;
   beforeEach(() => (sqs.reset(), sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' })));
-  const deadLetters = (queueUrl: string) => sqsDeadLetters(queueUrl, { endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const deadLetters = (queueUrl: string) => sqsDeadLetters(queueUrl, aws.options());
 
   it('sends the event with the reason as body and attributes', async () => {
     await deadLetters('https://sqs.example/q').send({ functionName: 'on-push', reason: 'detail.commitId: expected', event: { id: '1' } });

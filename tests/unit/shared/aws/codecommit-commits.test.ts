@@ -1,17 +1,11 @@
 import { BatchGetCommitsCommand, GetCommitCommand, type BatchGetCommitsInput, type Commit, type GetCommitInput } from '@aws-sdk/client-codecommit';
 import { CODECOMMIT, codeCommitSource } from '../../../../shared/aws/codecommit';
-import { awsJsonService } from '../../../../shared/aws/signed-call';
-import { LOCAL_CREDENTIALS } from '../../../../infra/local/endpoints';
-import { awsJsonStub } from '../../../support/aws-json-stub';
+import { awsOnLoopback } from '../../../support/aws-json-stub';
 import { historyCommits, historyIds, sourceContract, type HistoryCommit } from '../../../support/source-contract';
 
 // CodeCommit on loopback, answering as each test's history says
-const stub = awsJsonStub();
-const { codecommit } = stub.services;
-let endpoint: string;
-beforeAll(async () => void (endpoint = await stub.start()));
-afterAll(() => stub.close());
-const source = codeCommitSource(() => awsJsonService({ ...CODECOMMIT, endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
+const { codecommit, client } = awsOnLoopback();
+const source = codeCommitSource(client(CODECOMMIT));
 const REPOSITORY = 'MyDemoRepo';
 
 /**

@@ -11,17 +11,11 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { CODEPIPELINE } from '../../../../shared/aws/codepipeline';
 import { codePipelineControl } from '../../../../shared/aws/codepipeline-control';
-import { awsJsonService } from '../../../../shared/aws/signed-call';
-import { LOCAL_CREDENTIALS } from '../../../../infra/local/endpoints';
-import { awsJsonStub } from '../../../support/aws-json-stub';
+import { awsOnLoopback } from '../../../support/aws-json-stub';
 
 // CodePipeline on loopback, answering as each test arranges
-const stub = awsJsonStub();
-const { codepipeline } = stub.services;
-let endpoint: string;
-beforeAll(async () => void (endpoint = await stub.start()));
-afterAll(() => stub.close());
-const control = codePipelineControl(() => awsJsonService({ ...CODEPIPELINE, endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
+const { codepipeline, client } = awsOnLoopback();
+const control = codePipelineControl(client(CODEPIPELINE));
 const EXECUTION = 'c53dbd42-d7b4-4e5f-8a8e-9d0a4cbb2d4c';
 const TOKEN = '1a2b3c4d-573f-4ea7-a67E-XAMPLETOKEN';
 
