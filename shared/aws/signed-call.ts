@@ -71,7 +71,7 @@ function endpointOf(service: string, region: string): URL {
   return new URL(configured ?? `https://${service}.${region}.${dnsSuffix(region)}`);
 }
 
-/** A signed POST to the service's endpoint, with the SDK clients' attempts and time limit. */
+/** A signed POST to the service's endpoint, with client-config.ts's attempts and time limit. */
 export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = credentialsFromEnvironment, path }: AwsServiceOptions) {
   const base = endpoint ? new URL(endpoint) : endpointOf(service, region);
   const url = path ? new URL(path, base) : base;

@@ -4,7 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { post } from '../../../shared/aws/http-post';
 
 const endpoint = () => process.env.AWS_ENDPOINT_URL ?? '';
-// as the SDK waits for an answer (shared/aws/client-config.ts)
+// as the functions give up on a call (shared/aws/client-config.ts)
 const REQUEST_TIMEOUT_MS = 3_000;
 const SERVICES: Record<string, string> = { DynamoDB: 'dynamodb', CodeCommit: 'codecommit', CodePipeline: 'codepipeline', CodeDeploy: 'codedeploy', AmazonSQS: 'sqs' };
 
