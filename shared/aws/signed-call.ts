@@ -79,7 +79,10 @@ export function awsService({ service, region = process.env.AWS_REGION ?? 'us-eas
   const { maxAttempts, requestTimeoutMs } = awsCallLimits();
 
   const attempt = async (headers: Record<string, string>, body: string) => {
-    const { accessKeyId, secretAccessKey, sessionToken } = await credentialsNow();
+    // missing credentials are not a fault a retry gets past (an assumed role's provider retries its own call)
+    const { accessKeyId, secretAccessKey, sessionToken } = await credentialsNow().catch((error: Error) => {
+      throw new AbortError(error);
+    });
     const request = sign({ service, region, method: 'POST', host: url.host, path: url.pathname, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body }, { accessKeyId, secretAccessKey, sessionToken });
     try {
       return await post(url, request.headers as Record<string, string>, body, requestTimeoutMs);

@@ -122,6 +122,12 @@ describe('awsJsonService', () => {
       Object.assign(process.env, { AWS_ACCESS_KEY_ID: saved.id, AWS_SECRET_ACCESS_KEY: saved.secret });
     }
   });
+
+  it('does not retry credentials that cannot be had', async () => {
+    const credentials = jest.fn(() => Promise.reject(new Error('AssumeRole of arn:aws:iam::111122223333:role/member answered no credentials')));
+    await expect(awsJsonService({ service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', version: '1.0', endpoint: 'http://127.0.0.1:9', credentials })('GetItem', {})).rejects.toThrow('answered no credentials');
+    expect(credentials).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('awsQueryService', () => {
