@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Commit, SourceReader } from '../ports';
 
-const git = promisify(execFile);
+// pure: a deployed bundle, which never reads git, drops it and child_process with it
+const git = /* @__PURE__ */ promisify(execFile);
 
 /** Each commit as five NUL-ended fields (with `-z`): id, author, author email, author date, message. */
 const COMMIT_FORMAT = '--format=%H%x00%an%x00%ae%x00%aI%x00%B';

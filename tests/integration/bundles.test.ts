@@ -16,6 +16,11 @@ describe.each(FUNCTIONS)('the %s bundle', (name) => {
     expect(bundles.get(name)!.kept.filter((path) => path.includes('zod/') && (path.includes('/classic/') || path.endsWith('.cjs')))).toEqual([]);
   });
 
+  it("holds none of the local stage's adapters, nor the child_process and fs/promises they load (4 ms of a cold start)", () => {
+    expect(bundles.get(name)!.kept.filter((path) => path.startsWith('shared/local/'))).toEqual([]);
+    expect(bundles.get(name)!.code).not.toMatch(/require\("node:(child_process|fs\/promises)"\)/);
+  });
+
   it('makes no import() at run time, which would load the ES module loader and undici', () => {
     expect(bundles.get(name)!.code).not.toMatch(/\bimport\(/);
   });

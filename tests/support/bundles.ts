@@ -14,10 +14,14 @@ const policyAsData = (policy: object): Plugin => ({
     build.onLoad({ filter: /.*/, namespace: 'policy' }, () => ({ contents: JSON.stringify(policy), loader: 'json' }));
   },
 });
-const { minify, sourcemap, mainFields, platform, target, format, treeShaking, supported } = (parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: BuildOptions } }).custom.esbuild;
+const serverless = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8'), { logLevel: 'silent' }) as { custom: { esbuild: Omit<BuildOptions, 'define'> & { define: string } }; params: { default: Record<string, unknown> } };
+const { minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, define } = serverless.custom.esbuild;
+// `define: ${param:buildDefine}`, as a deployed (not the local) stage resolves it
+const defineParam = /^\$\{param:(\w+)\}$/.exec(define)?.[1];
+if (!defineParam) throw new Error(`serverless.yml's custom.esbuild.define is ${define}, not a \${param:…} tests/support/bundles.ts can resolve`);
 
-/** serverless.yml's `custom.esbuild` without serverless-esbuild's own keys: what esbuild builds every function with. */
-export const DEPLOYED_BUILD: BuildOptions = { bundle: true, minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, absWorkingDir: ROOT };
+/** serverless.yml's `custom.esbuild` without serverless-esbuild's own keys, as a deployed stage resolves it: what esbuild builds every function with. */
+export const DEPLOYED_BUILD: BuildOptions = { bundle: true, minify, sourcemap, mainFields, platform, target, format, treeShaking, supported, define: serverless.params.default[defineParam] as Record<string, string>, absWorkingDir: ROOT };
 
 /**
  * A function bundled as serverless.yml bundles it, with `policy` as its release-policy.yml: its
