@@ -58,10 +58,19 @@ const retryable = (error: AwsError) => error.status >= 500 || error.status === 4
 
 export const isAwsError = (error: unknown, code: string): error is AwsError => error instanceof AwsError && error.code === code;
 
-function credentialsFromEnvironment(): Promise<AwsCredentialIdentity> {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
-  if (!accessKeyId || !secretAccessKey) return Promise.reject(new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: Lambda sets them for the function\'s role'));
-  return Promise.resolve({ accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) });
+/**
+ * The function's role as Lambda gives it, in the environment: read at the first call and kept, as
+ * the SDK's provider chain keeps credentials without an expiry (Lambda sets them once per
+ * container; reading process.env at every call cost more than signing).
+ */
+function environmentCredentials(): AwsCredentialIdentityProvider {
+  let kept: AwsCredentialIdentity | undefined;
+  return async () => {
+    if (kept) return kept;
+    const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
+    if (!accessKeyId || !secretAccessKey) throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: Lambda sets them for the function\'s role');
+    return (kept = { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) });
+  };
 }
 
 const dnsSuffix = (region: string) => (region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com');
@@ -72,7 +81,7 @@ function endpointOf(service: string, region: string): URL {
 }
 
 /** A signed POST to the service's endpoint, with client-config.ts's attempts and time limit. */
-export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = credentialsFromEnvironment, path }: AwsServiceOptions) {
+export function awsService({ service, region = process.env.AWS_REGION ?? 'us-east-1', endpoint, credentials = environmentCredentials(), path }: AwsServiceOptions) {
   const base = endpoint ? new URL(endpoint) : endpointOf(service, region);
   const url = path ? new URL(path, base) : base;
   const credentialsNow = typeof credentials === 'function' ? credentials : () => Promise.resolve(credentials);

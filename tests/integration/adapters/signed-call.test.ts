@@ -123,6 +123,22 @@ describe('awsJsonService', () => {
     }
   });
 
+  it("reads the function's role from the environment once and keeps it, as Lambda sets it once a container", async () => {
+    const aws = await serve({ status: 200, body: '{}' });
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    try {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDFIRST', AWS_SECRET_ACCESS_KEY: 'first-secret' });
+      const call = awsJsonService({ service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', version: '1.0', endpoint: aws.url });
+      await call('GetItem', {});
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDSECOND', AWS_SECRET_ACCESS_KEY: 'second-secret' });
+      await call('GetItem', {});
+      expect(aws.received.map(({ headers }) => /Credential=(\w+)\//.exec(String(headers.authorization))?.[1])).toEqual(['AKIDFIRST', 'AKIDFIRST']);
+    } finally {
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: saved.id, AWS_SECRET_ACCESS_KEY: saved.secret });
+      await aws.close();
+    }
+  });
+
   it('does not retry credentials that cannot be had', async () => {
     const credentials = jest.fn(() => Promise.reject(new Error('AssumeRole of arn:aws:iam::111122223333:role/member answered no credentials')));
     await expect(awsJsonService({ service: 'dynamodb', targetPrefix: 'DynamoDB_20120810', version: '1.0', endpoint: 'http://127.0.0.1:9', credentials })('GetItem', {})).rejects.toThrow('answered no credentials');
