@@ -1,6 +1,6 @@
 import { metricOf, type DoraFact } from './dora';
 import { logger } from './logger';
-import { metrics, MetricUnit } from './metrics';
+import { MetricUnit, singleMetrics } from './metrics';
 import type { Ledger } from './ports';
 
 // CloudWatch takes a metric's own time up to two weeks back; an older fact is counted now.
@@ -22,11 +22,10 @@ export async function claimFacts(facts: DoraFact[], ledger: Pick<Ledger, 'claimF
   for (const fact of claimed) {
     const { name, unit, value } = metricOf(fact);
     const at = Date.parse(fact.at);
-    const metric = metrics.singleMetric();
-    metric.setTimestamp(now.getTime() - at < OLDEST_TIMESTAMP_MS ? at : now.getTime());
-    metric.addDimension('pipeline', fact.pipeline);
-    metric.addDimensions({});
-    metric.addMetric(name, MetricUnit[unit], value);
+    singleMetrics.setTimestamp(now.getTime() - at < OLDEST_TIMESTAMP_MS ? at : now.getTime());
+    singleMetrics.addDimension('pipeline', fact.pipeline);
+    singleMetrics.addDimensions({});
+    singleMetrics.addMetric(name, MetricUnit[unit], value);
   }
   if (claimed.length > 0) logger.info('DORA facts counted', { dora: claimed });
   return claimed;

@@ -1,6 +1,6 @@
 import type { ActionExecutionEvent, CodePipelineEvent, PipelineExecutionEvent, StageExecutionEvent } from '../../shared/events';
 import { logger } from '../../shared/logger';
-import { countOnce, metrics, MetricUnit } from '../../shared/metrics';
+import { countOnce, metrics, MetricUnit, singleMetrics } from '../../shared/metrics';
 import { startPipelines } from '../../shared/pipeline-starts';
 import { findPipeline, teamFor } from '../../shared/policy-rules';
 import type { ExecutionRevision, ExecutionStep, Ledger, Notifications, Pipelines, SourceReader } from '../../shared/ports';
@@ -48,7 +48,7 @@ export async function handle(event: CodePipelineEvent, deps: OnPipelineDeps) {
   if (!owner) {
     logger.info('pipeline outside release-policy.yml (or in another account or region than it says): nothing read from CodePipeline');
     // its own record: the pipeline's name is no dimension of ours
-    metrics.singleMetric().addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
+    singleMetrics.addMetric('PipelineEventsOutsidePolicy', MetricUnit.Count, 1);
   }
   // the role reads only the policy's pipelines: another pipeline's events are recorded and told, never looked up
   const scope: Scope = { inPolicy: owner !== undefined, route: { team: teamFor(deps.policy, { pipeline }), repository: owner?.repository }, production: owner?.rule.production ?? false, sourceAction: owner?.rule.sourceAction ?? 'Source', sourceProvider: owner?.rule.sourceProvider ?? 'CodeCommit', lookups: owner ? deps.pipelines : unreadable };
