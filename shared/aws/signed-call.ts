@@ -61,7 +61,7 @@ export const isAwsError = (error: unknown, code: string): error is AwsError => e
 /**
  * The function's role as Lambda gives it, in the environment: read at the first call and kept, as
  * the SDK's provider chain keeps credentials without an expiry (Lambda sets them once per
- * container; reading process.env at every call cost more than signing).
+ * container; process.env is slow to read, about a tenth of what a call costs to sign).
  */
 function environmentCredentials(): AwsCredentialIdentityProvider {
   let kept: AwsCredentialIdentity | undefined;
