@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ReleaseNotification } from '../release-notification';
+import { ReleaseNotification } from './release-notification';
 
 /** https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html: Lambda gets one SNS message an invocation; ours carry a ReleaseNotification. */
 export const SnsNotificationEvent = z.object({

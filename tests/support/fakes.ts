@@ -27,7 +27,8 @@ import {
   type StoredCard,
 } from '../../shared/ports';
 import type { Place } from '../../shared/policy-rules';
-import { bounded, ReleaseNotification } from '../../shared/release-notification';
+import { ReleaseNotification } from '../../shared/event-schemas/release-notification';
+import { bounded } from '../../shared/release-notification';
 
 // In-memory ports for the unit tests: each answers as its adapter does (shared/aws, shared/slack),
 // keeps what was written, and lets the test read it back.
