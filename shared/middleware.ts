@@ -1,7 +1,5 @@
 import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from './logger';
 import { metrics, MetricUnit } from './metrics';
@@ -10,9 +8,29 @@ import { ClientError, jsonResponse } from './http';
 /** The one middy stack: logger context, metrics flush. Every function starts here. */
 export function withObservability<TEvent, TResult>(functionName: string) {
   logger.appendPersistentKeys({ function: functionName });
-  return middy<TEvent, TResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return middy<TEvent, TResult, Error, Context>().use(observability());
+}
+
+/**
+ * Each invocation's logs carry Lambda's context and its own keys only; its metrics are published
+ * when it ends, whether it succeeded or not. The environment's first invocation after an on-demand
+ * start is its cold start, logged and counted (ColdStart), as Powertools does.
+ */
+export function observability(): MiddlewareObj<unknown, unknown, Error, Context> {
+  let invocations = 0;
+  const end = () => {
+    metrics.publishStoredMetrics();
+    logger.endInvocation();
+  };
+  return {
+    before: ({ context }) => {
+      const coldStart = invocations++ === 0 && process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
+      logger.startInvocation(context, coldStart);
+      if (coldStart) metrics.publishColdStart(context.functionName);
+    },
+    after: end,
+    onError: end,
+  };
 }
 
 type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;

@@ -6,8 +6,8 @@ import { captureOutput } from './lambda-context';
  * it emits: single metrics at once, the rest as the middleware flushes them when the invocation ends.
  */
 export async function emittedMetrics<T>(act: () => Promise<T> | T): Promise<{ result: T; records: Record<string, unknown>[] }> {
-  metrics.clearMetrics();
-  metrics.clearDimensions();
+  // whatever an earlier test left stored is published out of sight
+  await captureOutput(async () => metrics.publishStoredMetrics());
   const { result, lines } = await captureOutput(async () => {
     const answer = await act();
     metrics.publishStoredMetrics();

@@ -5,7 +5,7 @@ import policy from '../../../../../release-policy.yml';
 const settings = localDashboardSettings(policy, ['on-pipeline', 'on-build'], 'ReleaseConductor');
 const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
 
-/** An EMF line as Powertools writes it: one record, its dimension sets, the values beside them. */
+/** An EMF line as the functions write it (as Powertools does): one record, its dimension sets, the values beside them. */
 const emf = (at: number, dimensions: string[][], values: Record<string, number | number[]>, keys: Record<string, string> = {}) => ({
   _aws: { Timestamp: at, CloudWatchMetrics: [{ Namespace: 'ReleaseConductor', Dimensions: dimensions, Metrics: Object.keys(values).map((Name) => ({ Name, Unit: 'Count' })) }] },
   service: 'release-conductor',
