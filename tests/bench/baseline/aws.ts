@@ -2,6 +2,7 @@
 import { createHash, createHmac } from 'node:crypto';
 // plain node:http, as the functions post to AWS
 import { post } from '../../../shared/aws/http-post';
+import { bounded, type ReleaseNotification } from '../../../shared/release-notification';
 
 const endpoint = () => process.env.AWS_ENDPOINT_URL ?? '';
 // as the functions give up on a call (shared/aws/client-config.ts)
@@ -41,22 +42,39 @@ export async function call<T>(target: string, input: object, protocol = '1.1'): 
   return JSON.parse(text) as T;
 }
 
+/** A PutItem's condition, as the functions write it. */
+export type Condition = { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+
 /** PutItem of string and number attributes; false when the condition failed. */
-export async function putItem(item: Record<string, string | number | undefined>, condition?: string, values?: Record<string, string>): Promise<boolean> {
-  return (await written(item, condition, values)) !== undefined;
+export async function putItem(item: Record<string, unknown>, condition?: Condition): Promise<boolean> {
+  return (await written(item, condition)) !== undefined;
 }
 
 /** An event's own record, as the functions write it: false when the same event (its `eventId`) was recorded before, so counts nothing twice. */
-export async function recordEvent(item: Record<string, string | number | undefined> & { eventId: string }, condition?: string, values?: Record<string, string>): Promise<boolean> {
-  const old = await written(item, condition, values);
+export async function recordEvent(item: Record<string, unknown> & { eventId: string }, condition?: Condition): Promise<boolean> {
+  const old = await written(item, condition);
   return old?.eventId?.S !== item.eventId;
 }
 
-async function written(item: Record<string, string | number | undefined>, condition?: string, values?: Record<string, string>): Promise<Record<string, { S?: string }> | undefined> {
-  const Item = Object.fromEntries(Object.entries(item).flatMap(([key, value]) => (value === undefined ? [] : [[key, typeof value === 'number' ? { N: String(value) } : { S: value }]])));
-  const ExpressionAttributeValues = values && Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { S: value }]));
+// every ledger item expires, as the functions write them (LEDGER_RETENTION_DAYS)
+const expiresAt = () => Math.floor(Date.now() / 1000) + Number(process.env.LEDGER_RETENTION_DAYS) * 86_400;
+
+type AttributeValue = { S: string } | { N: string } | { BOOL: boolean } | { L: AttributeValue[] } | { M: Record<string, AttributeValue> };
+
+/** A value as DynamoDB's JSON has it (what the functions' marshalling does: undefined left out). */
+function attribute(value: unknown): AttributeValue {
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (Array.isArray(value)) return { L: value.map(attribute) };
+  return { M: attributes(value as Record<string, unknown>) };
+}
+const attributes = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).flatMap(([key, value]) => (value === undefined ? [] : [[key, attribute(value)]])));
+
+async function written(item: Record<string, unknown>, condition?: Condition): Promise<Record<string, { S?: string }> | undefined> {
+  const ExpressionAttributeValues = condition?.values && attributes(condition.values);
   try {
-    const { Attributes } = await call<{ Attributes?: Record<string, { S?: string }> }>('DynamoDB_20120810.PutItem', { TableName: process.env.LEDGER_TABLE, Item, ConditionExpression: condition, ExpressionAttributeValues, ReturnValues: 'ALL_OLD' }, '1.0');
+    const { Attributes } = await call<{ Attributes?: Record<string, { S?: string }> }>('DynamoDB_20120810.PutItem', { TableName: process.env.LEDGER_TABLE, Item: attributes({ ...item, expiresAt: expiresAt() }), ConditionExpression: condition?.expression, ExpressionAttributeNames: condition?.names, ExpressionAttributeValues, ReturnValues: 'ALL_OLD' }, '1.0');
     return Attributes ?? {};
   } catch (error) {
     if (String(error).includes('ConditionalCheckFailed')) return undefined;
@@ -85,12 +103,27 @@ export async function query(pk: string, range: { prefix: string } | { bound: str
   return Items.map((item) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value.S ?? value.N ?? ''])));
 }
 
-export const log = (level: string, message: string, fields: object = {}) => process.stdout.write(`${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...fields })}\n`);
+export type Context = { functionName: string; invokedFunctionArn: string; memoryLimitInMB: string; awsRequestId: string };
+let invocations = 0;
+let keys: Record<string, unknown> = {};
 
-export function emf(metrics: Record<string, number>, dimensions: Record<string, string> = {}): void {
+/** An invocation starts: its log lines carry Lambda's context, the function's name and the event's ids, as the functions' lines do. */
+export function invocation(functionName: string, context: Context, event: { id?: string; 'detail-type'?: string }): void {
+  keys = { service: 'release-conductor', cold_start: invocations++ === 0, function_arn: context.invokedFunctionArn, function_memory_size: context.memoryLimitInMB, function_name: context.functionName, function_request_id: context.awsRequestId, function: functionName, eventId: event?.id, detailType: event?.['detail-type'] };
+}
+
+/** Keys on the rest of the invocation's lines (a build's ids). */
+export const appendKeys = (more: Record<string, unknown>) => (keys = { ...keys, ...more });
+
+export const log = (level: string, message: string, fields: object = {}) =>
+  (level === 'INFO' ? process.stdout : process.stderr).write(`${JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...keys, ...fields })}\n`);
+
+/** One EMF line: the metrics by service and `dimensions`, at `at` (epoch ms) if not now, and also by service alone if `alsoByService`. */
+export function emf(metrics: Record<string, number>, dimensions: Record<string, string> = {}, { at, alsoByService = false }: { at?: number; alsoByService?: boolean } = {}): void {
   const all = { service: 'release-conductor', ...dimensions };
-  const declared = Object.keys(metrics).map((Name) => ({ Name, Unit: Name.endsWith('Duration') ? 'Seconds' : 'Count' }));
-  process.stdout.write(`${JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'ReleaseConductor', Dimensions: [Object.keys(all)], Metrics: declared }] }, ...all, ...metrics })}\n`);
+  const declared = Object.keys(metrics).map((Name) => ({ Name, Unit: /Duration|Time/.test(Name) ? 'Seconds' : 'Count' }));
+  const sets = alsoByService ? [Object.keys(all), ['service']] : [Object.keys(all)];
+  process.stdout.write(`${JSON.stringify({ _aws: { Timestamp: at ?? Date.now(), CloudWatchMetrics: [{ Namespace: 'ReleaseConductor', Dimensions: sets, Metrics: declared }] }, ...all, ...metrics })}\n`);
 }
 
 export async function deadLetter(functionName: string, reason: string, event: unknown): Promise<void> {
@@ -100,14 +133,14 @@ export async function deadLetter(functionName: string, reason: string, event: un
 
 export const token = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
 
-/** SNS Publish in the query protocol, with the attributes subscribers filter on. */
-export async function publish(notification: { id: string; kind: string; severity: string; team: string } & Record<string, unknown>): Promise<void> {
+/** SNS Publish in the query protocol, every string clipped as the functions clip it, with the attributes subscribers filter on. */
+export async function publish(notification: ReleaseNotification): Promise<void> {
   const attributes = (['team', 'severity', 'kind'] as const).flatMap((name, i): [string, string][] => [
     [`MessageAttributes.entry.${i + 1}.Name`, name],
     [`MessageAttributes.entry.${i + 1}.Value.DataType`, 'String'],
     [`MessageAttributes.entry.${i + 1}.Value.StringValue`, notification[name]],
   ]);
-  const body = new URLSearchParams([['Action', 'Publish'], ['Version', '2010-03-31'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(notification)], ...attributes] as [string, string][]).toString();
+  const body = new URLSearchParams([['Action', 'Publish'], ['Version', '2010-03-31'], ['TopicArn', process.env.NOTIFICATIONS_TOPIC_ARN ?? ''], ['Message', JSON.stringify(bounded(notification))], ...attributes] as [string, string][]).toString();
   const headers = signed('sns', { 'content-type': 'application/x-www-form-urlencoded' }, body);
   const { status, text } = await post(new URL(endpoint()), headers, body, REQUEST_TIMEOUT_MS);
   if (status >= 300) throw new Error(`SNS Publish: ${status} ${text}`);

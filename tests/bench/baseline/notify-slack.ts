@@ -9,7 +9,7 @@ import { applyNotification, renderCard, type CardState } from '../../../function
 import { opensCard } from '../../../functions/notify-slack/deliver';
 import type { ReleasePolicy } from '../../../shared/release-policy';
 import type { ReleaseNotification as Notification } from '../../../shared/release-notification';
-import { call, getItem, log } from './aws';
+import { appendKeys, call, getItem, invocation, log, type Context } from './aws';
 
 type SnsEvent = { Records?: { Sns?: { Message?: string } }[] };
 type Attribute = { S?: string; N?: string };
@@ -55,9 +55,10 @@ async function updateInPlace(key: string, notification: Notification): Promise<b
   }
 }
 
-export const handler = async (event: SnsEvent) => handle(JSON.parse(event.Records?.[0]?.Sns?.Message ?? '{}') as Notification);
+export const handler = async (event: SnsEvent, context: Context) => (invocation('notify-slack', context, {}), handle(JSON.parse(event.Records?.[0]?.Sns?.Message ?? '{}') as Notification));
 
 async function handle(notification: Notification): Promise<unknown> {
+  appendKeys({ notificationId: notification.id, kind: notification.kind, team: notification.team });
   const channel = policy.teams[notification.team]?.slack?.channel;
   if (!channel) return log('INFO', 'no channel', { team: notification.team });
   const externalId = notification.build?.id ?? notification.deployment?.id;
