@@ -17,6 +17,9 @@ const moduleNameMapper = { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/
 module.exports = {
   // the stack's first invocation of each function is a cold start on a busy 2-core machine
   testTimeout: 30_000,
+  // every temporary folder of the run in one, removed when it ends
+  globalSetup: '<rootDir>/tests/support/temporary-folders-setup.cjs',
+  globalTeardown: '<rootDir>/tests/support/temporary-folders-teardown.cjs',
   projects: [
     {
       displayName: 'unit',

@@ -2,12 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { setup as temporaryFoldersOfTheRun } from '../support/temporary-folders.cjs';
 
 declare global {
   var localStack: LocalStack | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  temporaryFoldersOfTheRun();
   // Lambda retries a failed asynchronous invocation after a minute; the tests that expect a retry wait seconds
   process.env.RC_LOCAL_RETRY_DELAYS_MS ??= '1000,2000';
   // the tests send the pipeline events they need themselves; local-pipeline.test.ts runs its own pipeline runner, for its own commits

@@ -1,0 +1,1 @@
+module.exports = require('./temporary-folders.cjs').teardown;
