@@ -153,12 +153,13 @@ async function main(): Promise<void> {
   process.stdout.write(`${bold('Release Conductor demo')} (dry run: nothing is sent to AWS)\n\n1. Starting the local stack...`);
   const stack = await startLocalStack(localDir);
   const story = new StoryTeller(stack);
+  // the developer's working copy of the sample application, removed when the demo ends
+  const work = mkdtempSync(join(tmpdir(), 'MyDemoRepo-'));
   try {
     process.stdout.write(` API ${stack.httpUrl}, EventBridge ${stack.eventBridgeUrl}, SNS ${stack.snsUrl}, Slack ${stack.slack.url}\n   Console (while the demo runs): ${stack.consoleUrl}\n`);
     const bare = createLocalRepository(localDir, 'MyDemoRepo', stack.eventBridgeUrl);
     process.stdout.write(`2. Local CodeCommit repository MyDemoRepo: ${bare}\n   release-policy.yml: MyFirstPipeline on main (production), feature-preview on feature/** when scripts/** or index.html change\n`);
 
-    const work = mkdtempSync(join(tmpdir(), 'MyDemoRepo-'));
     cpSync(join(PROJECT_DIR, 'scripts', 'demo-app'), work, { recursive: true });
     git(work, 'init', '--quiet', '--initial-branch=main');
     git(work, 'remote', 'add', 'origin', bare);
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nFunction logs: ${stack.logFile}\nBuild logs: ${runnerFiles(localDir).buildLogs}\n`);
   } finally {
     await stack.stop();
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
