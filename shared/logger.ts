@@ -13,7 +13,7 @@ type Keys = Record<string, unknown>;
  * `timestamp`, `service`, `cold_start`, `function_name`, `function_arn`, `function_memory_size`,
  * `function_request_id`, `xray_trace_id`), then the persistent keys, the invocation's keys and the
  * call's own. So Logs Insights queries written for Powertools work unchanged. Ours rather than
- * Powertools' own: for a line like ours it cost the event functions about a sixth of their CPU per
+ * Powertools' own: for a line like ours it cost the event functions about a fifth of their CPU per
  * event, and a tenth of their cold start (docs/benchmarks.md, "Round 5").
  */
 export class Logger {

@@ -61,7 +61,7 @@ export const isAwsError = (error: unknown, code: string): error is AwsError => e
 /**
  * The function's role as Lambda gives it, in the environment: read at the first call and kept, as
  * the SDK's provider chain keeps credentials without an expiry (Lambda sets them once per
- * container; process.env is slow to read, about a tenth of what a call costs to sign).
+ * container; process.env is slow to read: at every call it cost a twentieth of the signing).
  */
 function environmentCredentials(): AwsCredentialIdentityProvider {
   let kept: AwsCredentialIdentity | undefined;

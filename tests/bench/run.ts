@@ -30,13 +30,15 @@ const FUNCTIONS = ['on-push', 'on-build', 'on-deploy', 'on-pipeline', 'notify-sl
 type Fn = (typeof FUNCTIONS)[number];
 type EventBridgeFn = Exclude<Fn, 'notify-slack'>;
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bench-releases';
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 10);
+// a cold start here varies by a fifth from one to the next: the median of 20, ours and the baseline's taking turns
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 20);
 // 10 000 warm events per function take this machine about 10 minutes; 2000 keep the run under 5,
 // with room for a slower machine (a run has taken 3 to 5 minutes with 3000)
 const WARM_EVENTS = Number(process.env.BENCH_WARM_EVENTS ?? 2000);
 // the warm events in rounds, ours and the baseline taking turns (each going first in every other),
-// so that a slow spell of a shared machine falls on both; the rounds' ratios show the run's noise
-const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 4);
+// so that a slow spell of a shared machine falls on both; the rounds' ratios show the run's noise.
+// Eight: with four, the run's ratio moved by up to 0.3 from one run to the next (docs/benchmarks.md, "Round 5")
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 8);
 // BENCH_FORMAT=esm: the bundles as ES modules, to compare with the CommonJS that serverless.yml builds
 const FORMAT = process.env.BENCH_FORMAT === 'esm' ? 'esm' : DEPLOYED_BUILD.format;
 const EXTENSION = FORMAT === 'esm' ? 'mjs' : 'js';
