@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from './logger';
-import { metrics, MetricUnit } from './metrics';
+import { metrics, MetricUnit, singleMetrics } from './metrics';
 import { ClientError, jsonResponse } from './http';
 
 /** The one middy stack: logger context, metrics flush. Every function starts here. */
@@ -13,13 +13,16 @@ export function withObservability<TEvent, TResult>(functionName: string) {
 
 /**
  * Each invocation's logs carry Lambda's context and its own keys only; its metrics are published
- * when it ends, whether it succeeded or not. The environment's first invocation after an on-demand
- * start is its cold start, logged and counted (ColdStart), as Powertools does.
+ * when it ends. An invocation that fails counts nothing: Lambda runs it again, and the retry counts
+ * (an error answered as such, an API's 4xx or 500, has ended it). The environment's first invocation
+ * after an on-demand start is its cold start, logged and counted (ColdStart), as Powertools does.
  */
 export function observability(): MiddlewareObj<unknown, unknown, Error, Context> {
   let invocations = 0;
   const end = () => {
     metrics.publishStoredMetrics();
+    // nothing is left waiting for a single metric either: a dimension or timestamp set for one is the invocation's
+    singleMetrics.publishStoredMetrics();
     logger.endInvocation();
   };
   return {
@@ -29,7 +32,10 @@ export function observability(): MiddlewareObj<unknown, unknown, Error, Context>
       if (coldStart) metrics.publishColdStart(context.functionName);
     },
     after: end,
-    onError: end,
+    onError: ({ response }) => {
+      if (response === undefined) metrics.clearMetrics();
+      end();
+    },
   };
 }
 
