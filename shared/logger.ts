@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
 
-// Powertools Logger's levels and their order; POWERTOOLS_LOG_LEVEL (serverless.yml) as there, else
-// Lambda's own log level control, else INFO.
-const LEVELS = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20 } as const;
+// Powertools Logger's levels and their order. The level: Lambda's own log level control
+// (AWS_LAMBDA_LOG_LEVEL, where the function's logging config sets one) first, as Powertools takes
+// it, else POWERTOOLS_LOG_LEVEL (serverless.yml) or LOG_LEVEL, else INFO.
+const LEVELS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, FATAL: 24, SILENT: 28 } as const;
 type Level = keyof typeof LEVELS;
-const threshold = (name = process.env.POWERTOOLS_LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO') => LEVELS[name.toUpperCase() as Level] ?? LEVELS.INFO;
+const threshold = (name = process.env.AWS_LAMBDA_LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO') => LEVELS[name.toUpperCase() as Level] ?? LEVELS.INFO;
 
 type Keys = Record<string, unknown>;
 
@@ -72,13 +73,26 @@ export class Logger {
 
   #write(level: Level, message: string, extra: Keys | Error | undefined): void {
     if (LEVELS[level] < this.#level) return;
-    const line = { level, message, timestamp: new Date().toISOString(), service: this.#service, ...this.#invocation, ...this.#persistent, ...this.#keys, ...(extra instanceof Error ? { error: errorKeys(extra) } : extra) };
+    const line = { level, message, timestamp: new Date().toISOString(), service: this.#service, ...this.#invocation, ...this.#persistent, ...this.#keys, ...(extra instanceof Error ? { error: errorKeys(extra) } : withErrorKeys(extra)) };
     // warnings and errors on stderr, as Powertools (and console) write them; Lambda keeps both
     (LEVELS[level] >= LEVELS.WARN ? process.stderr : process.stdout).write(`${json(line)}\n`);
   }
 }
 
-const errorKeys = (error: Error): Keys => ({ name: error.name, message: error.message, stack: error.stack, ...(error.cause === undefined ? {} : { cause: error.cause instanceof Error ? errorKeys(error.cause) : error.cause }) });
+/** An error as the log line holds it: its name, message and stack, its own fields (an AWS error's code and status), its cause. */
+const errorKeys = (error: Error): Keys => ({
+  name: error.name,
+  message: error.message,
+  stack: error.stack,
+  ...Object.fromEntries(Object.entries(error)),
+  ...(error.cause === undefined ? {} : { cause: error.cause instanceof Error ? errorKeys(error.cause) : error.cause }),
+});
+
+/** The call's keys, an error among them as errorKeys writes it (JSON would write `{}`). */
+function withErrorKeys(keys: Keys | undefined): Keys | undefined {
+  if (keys === undefined || !Object.values(keys).some((value) => value instanceof Error)) return keys;
+  return Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, value instanceof Error ? errorKeys(value) : value]));
+}
 
 /** The line as JSON: plainly, unless it holds what JSON cannot (a bigint, a cycle), which is then written as text or left out. */
 function json(line: Keys): string {

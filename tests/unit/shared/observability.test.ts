@@ -1,6 +1,9 @@
+import { AwsError } from '../../../shared/aws/signed-call';
 import { Logger, logger } from '../../../shared/logger';
 import { Metrics, metrics, MetricUnit } from '../../../shared/metrics';
-import { withObservability } from '../../../shared/middleware';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ClientError } from '../../../shared/http';
+import { withHttp, withObservability } from '../../../shared/middleware';
 import { captureOutput, lambdaContext } from '../../support/lambda-context';
 
 /** What a block writes, stdout and stderr apart, each line parsed. */
@@ -22,7 +25,7 @@ async function written(act: () => unknown): Promise<{ stdout: Record<string, unk
 describe('Logger', () => {
   const context = lambdaContext('on-build');
 
-  it("writes one JSON line with Powertools' keys, then the persistent keys, the invocation's and the call's", async () => {
+  it("writes one JSON line with Powertools' keys, the persistent keys, the invocation's and the call's", async () => {
     const logger = new Logger({ serviceName: 'release-conductor' });
     logger.appendPersistentKeys({ function: 'on-build' });
     process.env._X_AMZN_TRACE_ID = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1';
@@ -59,23 +62,24 @@ describe('Logger', () => {
       logger.startInvocation(context, true);
       logger.appendKeys({ buildId: 'first' });
       logger.endInvocation();
-      logger.startInvocation(context, false);
-      logger.info('second');
+      logger.info('between invocations');
     });
-    expect(stdout[0]).toMatchObject({ function: 'on-build', cold_start: false });
+    expect(stdout[0]).toMatchObject({ function: 'on-build', message: 'between invocations' });
     expect(stdout[0]).not.toHaveProperty('buildId');
   });
 
-  it('writes warnings and errors to stderr, an error with its name, message and stack', async () => {
+  it('writes warnings and errors to stderr, an error with its name, message, stack, own fields and cause', async () => {
     const logger = new Logger({ serviceName: 'release-conductor' });
     const { stdout, stderr } = await written(() => {
       logger.warn('build failed', { status: 'FAILED' });
       logger.error('unhandled error', new Error('Slack answered 500', { cause: new TypeError('fetch failed') }));
+      logger.warn('could not publish', { error: new AwsError('ThrottlingException', 'Rate exceeded', 400) });
     });
     expect(stdout).toEqual([]);
     expect(stderr).toEqual([
       expect.objectContaining({ level: 'WARN', message: 'build failed', status: 'FAILED' }),
       expect.objectContaining({ level: 'ERROR', error: { name: 'Error', message: 'Slack answered 500', stack: expect.stringContaining('observability.test.ts'), cause: expect.objectContaining({ name: 'TypeError', message: 'fetch failed' }) } }),
+      expect.objectContaining({ level: 'WARN', error: expect.objectContaining({ name: 'ThrottlingException', message: 'ThrottlingException: Rate exceeded', code: 'ThrottlingException', status: 400 }) }),
     ]);
   });
 
@@ -87,18 +91,29 @@ describe('Logger', () => {
     expect(stdout[0]).toMatchObject({ big: '100000000000000000000', cycle: { name: 'loop' } });
   });
 
-  it('leaves out the levels below POWERTOOLS_LOG_LEVEL, INFO when it is not set', async () => {
-    const quiet = new Logger({ serviceName: 'release-conductor' });
-    process.env.POWERTOOLS_LOG_LEVEL = 'warn';
-    const quieter = new Logger({ serviceName: 'release-conductor' });
+  it("leaves out the levels below Lambda's log level, else POWERTOOLS_LOG_LEVEL's, else INFO", async () => {
+    const saved = process.env.POWERTOOLS_LOG_LEVEL;
     delete process.env.POWERTOOLS_LOG_LEVEL;
+    const byDefault = new Logger({ serviceName: 'release-conductor' });
+    process.env.POWERTOOLS_LOG_LEVEL = 'warn';
+    const powertools = new Logger({ serviceName: 'release-conductor' });
+    process.env.AWS_LAMBDA_LOG_LEVEL = 'ERROR';
+    const lambdas = new Logger({ serviceName: 'release-conductor' });
+    delete process.env.AWS_LAMBDA_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    const silent = new Logger({ serviceName: 'release-conductor' });
+    if (saved === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = saved;
     const { stdout, stderr } = await written(() => {
-      quiet.debug('not written');
-      quiet.info('written');
-      quieter.info('not written either');
-      quieter.warn('written too');
+      byDefault.debug('not written');
+      byDefault.info('by default');
+      powertools.info('not written either');
+      powertools.warn('by POWERTOOLS_LOG_LEVEL');
+      lambdas.warn('nor this');
+      lambdas.error("by Lambda's");
+      silent.error('silent');
     });
-    expect([...stdout, ...stderr].map((line) => line.message)).toEqual(['written', 'written too']);
+    expect([...stdout, ...stderr].map((line) => line.message)).toEqual(['by default', 'by POWERTOOLS_LOG_LEVEL', "by Lambda's"]);
   });
 });
 
@@ -171,24 +186,45 @@ describe('Metrics', () => {
 });
 
 describe('withObservability', () => {
-  it('logs and counts the cold start once, publishes the metrics of an invocation that failed, and keeps no key of one invocation in the next', async () => {
+  it('logs and counts the cold start once, and keeps no key of one invocation in the next', async () => {
     // a stack of its own: its first invocation is the environment's first
-    const handler = withObservability<{ fail: boolean }, string>('hello').handler(async ({ fail }) => {
-      logger.appendKeys({ attempt: fail ? 'first' : 'second' });
+    const handler = withObservability<{ first: boolean }, string>('hello').handler(async ({ first }) => {
+      if (first) logger.appendKeys({ onlyInTheFirst: true });
       metrics.addMetric('HelloRequests', MetricUnit.Count, 1);
       logger.info('handled');
-      if (fail) throw new Error('failed on purpose');
       return 'ok';
     });
-    const first = await captureOutput(() => handler({ fail: true }, lambdaContext('hello')).catch((error: Error) => error.message));
-    const second = await captureOutput(() => handler({ fail: false }, lambdaContext('hello')));
-    expect(first.result).toBe('failed on purpose');
+    const first = await captureOutput(() => handler({ first: true }, lambdaContext('hello')));
+    const second = await captureOutput(() => handler({ first: false }, lambdaContext('hello')));
     expect(first.lines).toEqual([
       expect.objectContaining({ ColdStart: 1, function_name: 'hello', _aws: expect.objectContaining({ CloudWatchMetrics: [expect.objectContaining({ Dimensions: [['service', 'function_name']] })] }) }),
-      expect.objectContaining({ message: 'handled', cold_start: true, function: 'hello', attempt: 'first' }),
+      expect.objectContaining({ message: 'handled', cold_start: true, function: 'hello', onlyInTheFirst: true }),
       expect.objectContaining({ HelloRequests: 1 }),
     ]);
-    expect(second.lines).toEqual([expect.objectContaining({ message: 'handled', cold_start: false, attempt: 'second' }), expect.objectContaining({ HelloRequests: 1 })]);
-    expect(second.lines.some((line) => 'ColdStart' in line)).toBe(false);
+    expect(second.lines).toEqual([expect.objectContaining({ message: 'handled', cold_start: false }), expect.objectContaining({ HelloRequests: 1 })]);
+    expect(second.lines[0]).not.toHaveProperty('onlyInTheFirst');
+  });
+
+  it('counts nothing of an invocation that fails, since Lambda runs it again and its retry counts', async () => {
+    let attempts = 0;
+    const handler = withObservability<object, string>('on-push').handler(async () => {
+      metrics.addMetric('PipelinesStarted', MetricUnit.Count, 1);
+      if (++attempts === 1) throw new Error('SNS did not answer');
+      return 'ok';
+    });
+    const failed = await captureOutput(() => handler({}, lambdaContext('on-push')).catch((error: Error) => error.message));
+    const retried = await captureOutput(() => handler({}, lambdaContext('on-push')));
+    expect(failed.result).toBe('SNS did not answer');
+    expect(failed.lines.filter((line) => 'PipelinesStarted' in line)).toEqual([]);
+    expect(retried.lines.filter((line) => 'PipelinesStarted' in line)).toEqual([expect.objectContaining({ PipelinesStarted: 1 })]);
+  });
+
+  it('counts what an API call that ended in an error answer counted', async () => {
+    const handler = withHttp('hello').handler(async () => {
+      throw new ClientError(400, 'InvalidName', 'a name is letters and digits');
+    });
+    const { result, lines } = await captureOutput(() => handler({} as APIGatewayProxyEventV2, lambdaContext('hello')));
+    expect(result).toMatchObject({ statusCode: 400 });
+    expect(lines).toContainEqual(expect.objectContaining({ RejectedRequests: 1 }));
   });
 });
