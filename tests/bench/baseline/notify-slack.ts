@@ -14,6 +14,8 @@ import { appendKeys, call, getItem, invocation, log, type Context } from './aws'
 type SnsEvent = { Records?: { Sns?: { Message?: string } }[] };
 type Attribute = { S?: string; N?: string };
 
+// the settings read once, when the bundle loads
+const { SLACK_API_URL, LEDGER_TABLE } = process.env;
 let token: Promise<string> | undefined;
 // as notify-slack reads it: from the Parameters and Secrets extension on localhost
 const botToken = () =>
@@ -24,18 +26,18 @@ const botToken = () =>
     .then(({ Parameter }) => Parameter.Value));
 
 async function slack(method: string, body: object): Promise<{ ok: boolean; channel?: string; ts?: string; error?: string }> {
-  const response = await fetch(`${process.env.SLACK_API_URL}${method}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await botToken()}` }, body: JSON.stringify(body) });
+  const response = await fetch(`${SLACK_API_URL}${method}`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${await botToken()}` }, body: JSON.stringify(body) });
   const answer = (await response.json()) as { ok: boolean; channel?: string; ts?: string; error?: string };
   if (!answer.ok) throw new Error(`Slack ${method}: ${answer.error}`);
   return answer;
 }
 
-const updateItem = (key: string, input: object) => call<{ Attributes?: Record<string, Attribute> }>('DynamoDB_20120810.UpdateItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ...input }, '1.0');
+const updateItem = (key: string, input: object) => call<{ Attributes?: Record<string, Attribute> }>('DynamoDB_20120810.UpdateItem', { TableName: LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ...input }, '1.0');
 
 /** A message already posted and idle: updated, then saved in one conditional write; false when the lease's path must show it. */
 async function updateInPlace(key: string, notification: Notification): Promise<boolean> {
   if (notification.severity === 'failure') return false;
-  const { Item: card } = await call<{ Item?: Record<string, Attribute & { SS?: string[]; M?: object }> }>('DynamoDB_20120810.GetItem', { TableName: process.env.LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ConsistentRead: true }, '1.0');
+  const { Item: card } = await call<{ Item?: Record<string, Attribute & { SS?: string[]; M?: object }> }>('DynamoDB_20120810.GetItem', { TableName: LEDGER_TABLE, Key: { pk: { S: key }, sk: { S: 'MESSAGE' } }, ConsistentRead: true }, '1.0');
   const version = card?.version?.N;
   if (!card?.ts?.S || !card.state?.S || card.lease || version !== card.shownVersion?.N || card.seen?.SS?.includes(notification.id)) return false;
   const state = applyNotification(JSON.parse(card.state.S) as CardState, notification);

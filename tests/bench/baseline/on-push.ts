@@ -27,10 +27,14 @@ async function handle(event: CodeCommitReferenceEvent): Promise<unknown> {
     const { differences = [] } = await call<{ differences?: { afterBlob?: { path: string }; beforeBlob?: { path: string } }[] }>('CodeCommit_20150413.GetDifferences', { repositoryName, beforeCommitSpecifier: oldCommitId, afterCommitSpecifier: commitId });
     changed = differences.flatMap((difference) => [difference.afterBlob?.path, difference.beforeBlob?.path].filter((path): path is string => Boolean(path)));
   }
+  const skipped = rules.filter((rule) => !matching.includes(rule)).map((rule) => ({ pipeline: rule.name, reason: `branch ${branch} matches none of ${rule.branches.join(', ')}` }));
   const startAll = async () => {
     const started: { pipeline: string; executionId: string; region: string }[] = [];
     for (const rule of matching) {
-      if (rule.paths && changed && !changed.some((path) => picomatch.isMatch(path, rule.paths!, { dot: true }))) continue;
+      if (rule.paths && changed && !changed.some((path) => picomatch.isMatch(path, rule.paths!, { dot: true }))) {
+        skipped.push({ pipeline: rule.name, reason: `none of the changed files matches ${rule.paths.join(', ')}` });
+        continue;
+      }
       const variables = Object.entries(rule.variables).map(([name, value]) => ({ name, value: value.replace('${branch}', branch).replace('${commitId}', commitId) }));
       const sourceRevisions = rule.pipelineType === 'V2' ? [{ actionName: rule.sourceAction, revisionType: 'COMMIT_ID', revisionValue: commitId }] : undefined;
       const { pipelineExecutionId } = await call<{ pipelineExecutionId: string }>('CodePipeline_20150709.StartPipelineExecution', { name: rule.name, clientRequestToken: token(event.id, rule.name, commitId), variables, sourceRevisions });
@@ -40,12 +44,13 @@ async function handle(event: CodeCommitReferenceEvent): Promise<unknown> {
     return started;
   };
   const started = await startAll();
+  for (const { pipeline, reason } of skipped) log('INFO', 'pipeline skipped', { pipeline, reason });
   for (const notification of pushNotifications(event, { repository: repositoryName, branch, commitId, commit }, started, teamFor(policy, { repository: repositoryName }))) await publish(notification);
   // the event's own record last, as the functions write it
   const isNew = await recordEvent(
     { pk: `COMMIT#${commitId}`, sk: `PUSH#${repositoryName}#${branch}`, repository: repositoryName, branch, commitId, author: commit.author, title: clipText(commit.message.split('\n')[0]!, 500), pushedAt: event.time, eventId: event.id },
     { expression: 'attribute_not_exists(pk) OR eventId = :eventId', values: { ':eventId': event.id } },
   );
-  if (isNew) emf({ PipelinesStarted: started.length });
+  if (isNew) emf({ ...(started.length > 0 ? { PipelinesStarted: started.length } : {}), ...(skipped.length > 0 ? { PipelinesSkipped: skipped.length } : {}) });
   return { started };
 }
