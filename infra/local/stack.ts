@@ -48,18 +48,32 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** A port the OS says is free now; the stack binds it a moment later. */
+// Ports for serverless-offline to bind, picked below Linux's ephemeral range (32768–60999): a port
+// the OS hands out there may go to an outgoing connection's end before serverless-offline binds it
+// (seen once: EADDRINUSE, the stack did not start).
+const FREE_PORTS = { from: 20_000, to: 32_767 };
+const handedOut = new Set<number>();
+
+/** A port that is free now, and not one handed out before by this process; the stack binds it a moment later. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = FREE_PORTS.from + Math.floor(Math.random() * (FREE_PORTS.to - FREE_PORTS.from + 1));
+    if (!handedOut.has(port) && (await isFree(port))) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${FREE_PORTS.from} and ${FREE_PORTS.to} after 100 tries`);
+}
+
+const isFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    // every address, as serverless-offline's EventBridge binds it
+    server.listen(port, () => server.close(() => resolve(true)));
   });
-}
 
 /** The local Slack workspace's user groups (release-policy.yml names S0RELEASE among the approvers). */
 export const LOCAL_USERGROUPS = { S0RELEASE: ['U0RELEASER'] };
