@@ -17,7 +17,7 @@ export function withObservability<TEvent, TResult>(functionName: string) {
  * (an error answered as such, an API's 4xx or 500, has ended it). The environment's first invocation
  * after an on-demand start is its cold start, logged and counted (ColdStart), as Powertools does.
  */
-export function observability(): MiddlewareObj<unknown, unknown, Error, Context> {
+function observability(): MiddlewareObj<unknown, unknown, Error, Context> {
   let invocations = 0;
   const end = () => {
     metrics.publishStoredMetrics();
